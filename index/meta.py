@@ -1,0 +1,77 @@
+"""Title, agency and year: from the title when the report has one, otherwise from the body."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from .normalize import fold, squeeze_cjk_spaces, to_halfwidth
+
+_NAME = r"[^\s，。、：；！？,.:;!?|“”\"《》()（）\[\]【】<>]"
+_YEAR = r"(?:19|20)\d{2}"
+_TAIL = r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:报告|年报)"
+_TITLE_RES = (
+    # 郑州经济技术开发区管委会2021年政府信息公开工作年度报告 / 2024年上海市科委政府信息公开工作年度报告
+    re.compile(rf"^(?:关于)?(?P<pre>{_NAME}{{0,40}}?)(?P<year>{_YEAR})年度?(?P<post>{_NAME}{{0,30}}?){_TAIL}$"),
+    # 某某局政府信息公开工作年度报告（2021年度）
+    re.compile(rf"^(?P<pre>{_NAME}{{0,40}}?){_TAIL}[（(](?P<year>{_YEAR})年?度?[)）]$"),
+)
+_HEAD_CHARS = 600  # titles, even behind crawled page chrome, sit at the very start
+
+
+def _candidates(text: str) -> list[str]:
+    """Given the start of a report, return strings that could be its title, in reading order."""
+    lines = [line.strip() for line in text[:_HEAD_CHARS].split("\n") if line.strip()][:12]
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        # crawled pages: the title is one whitespace-separated token among page chrome
+        out.extend(tok.strip("|") for tok in line.split() if len(tok) >= 8)
+        if i + 1 < len(lines):  # a title broken over two lines
+            out.append(line + lines[i + 1])
+    return out
+
+
+def find_title(text: str) -> tuple[str, str | None, int] | None:
+    """Given report text, return (title, agency or None, year) from its title, or None without one.
+
+    >>> find_title("郑州经济技术开发区管委会 2021 年政府信息公开 工作年度报告\\n一、总体情况")
+    ('郑州经济技术开发区管委会2021年政府信息公开工作年度报告', '郑州经济技术开发区管委会', 2021)
+    """
+    for cand in _candidates(text):
+        title = squeeze_cjk_spaces(to_halfwidth(cand)).strip()
+        folded = fold(title)
+        for regex in _TITLE_RES:
+            m = regex.match(folded)
+            if m:
+                group = next((g for g in ("pre", "post") if m.groupdict().get(g)), None)
+                # a one-character "name" is a stray word, not an agency
+                has_name = group is not None and len(m.group(group)) >= 2
+                agency = title[m.start(group) : m.end(group)] if has_name else None
+                return title, agency, int(m.group("year"))
+    return None
+
+
+_PERIOD = re.compile(rf"(?:统计|期限|期间|周期|时间段)[^。]{{0,12}}?({_YEAR})\s*年\s*1\s*月\s*1\s*日")
+_YEAR_MENTION = re.compile(rf"({_YEAR})\s*年(度)?")
+
+
+def find_year(text: str, latest: int = 2100) -> int | None:
+    """Given report text without a title, return the year it reports on, or None.
+
+    The statistics period ("统计期限自2018年1月1日") decides when stated; otherwise the
+    year most mentioned near the start, with "YYYY年度" counting double.
+    """
+    folded = fold(text)
+    m = _PERIOD.search(folded)
+    if m:
+        return int(m.group(1))
+    votes: Counter[int] = Counter()
+    for m in _YEAR_MENTION.finditer(folded[:4000]):
+        year = int(m.group(1))
+        if 1990 <= year <= latest:
+            votes[year] += 2 if m.group(2) else 1
+    if not votes:
+        return None
+    best = max(votes.values())
+    return min(y for y, v in votes.items() if v == best)

@@ -1,0 +1,76 @@
+"""Character-level normalisation shared by parsing, indexing and querying.
+
+Every function here maps one character to one character, so a normalised
+text has the same length as its source and offsets found in one are valid in
+the other. Whitespace removal, which changes offsets, is kept separate.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+# Full-width ASCII (！ .. ～) sits at a fixed offset from ASCII; the ideographic
+# space U+3000 and no-break space become a plain space.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+_WIDTH[0x00A0] = 0x20
+
+# Brackets keep their full-width form: report labels use （一） and (一) alike,
+# and the parser matches both, but narrative text reads better unchanged.
+_PUNCT_KEEP = {ord(c) for c in "（），、。：；！？"}
+for _cp in _PUNCT_KEEP:
+    _WIDTH.pop(_cp, None)
+
+CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = re.compile(f"[{CJK}]")
+
+
+@cache
+def _t2s_table() -> dict[int, int]:
+    text = resources.files("index").joinpath("data/t2s.txt").read_text(encoding="utf-8")
+    table = {}
+    for line in text.splitlines():
+        if len(line) == 2 and not line.startswith("#"):
+            table[ord(line[0])] = ord(line[1])
+    return table
+
+
+def to_halfwidth(text: str) -> str:
+    """Given text, return it with full-width letters, digits and spaces made half-width.
+
+    >>> to_halfwidth("２０２１年　ＡＢＣ")
+    '2021年 ABC'
+    """
+    return text.translate(_WIDTH)
+
+
+def to_simplified(text: str) -> str:
+    """Given text, return it with traditional characters replaced one-for-one by simplified ones.
+
+    >>> to_simplified("政府信息公開年度報告")
+    '政府信息公开年度报告'
+    """
+    return text.translate(_t2s_table())
+
+
+def fold(text: str) -> str:
+    """Given text, return the same-length form used for matching: half-width and simplified."""
+    return to_simplified(to_halfwidth(text))
+
+
+_SPACE_IN_CJK = re.compile(rf"(?<=[{CJK}\d])[ \t\u3000\u00a0]+(?=[{CJK}\d])")
+
+
+def squeeze_cjk_spaces(text: str) -> str:
+    """Given text, drop spaces that sit between CJK characters or digits (changes offsets).
+
+    >>> squeeze_cjk_spaces("郑州 2021 年政府信息公开 工作年度报告")
+    '郑州2021年政府信息公开工作年度报告'
+    """
+    return _SPACE_IN_CJK.sub("", text)
+
+
+def has_cjk(text: str) -> bool:
+    return _CJK_RE.search(text) is not None
