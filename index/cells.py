@@ -1,0 +1,134 @@
+"""Reading table cells: numbers from fields, and glued digit runs split by the format's arithmetic.
+
+Crawled pages often lose the cell borders, so a row of table 三 reads
+"640020470" for 64 0 0 2 0 4 70. Every row of tables 三 and 四 ends in a
+total that is the sum of the cells before it; that, with "no leading
+zeros", usually leaves exactly one way to read the digits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+MAX_DIGITS = 7  # no cell of these tables reaches ten million
+_NUMBER = re.compile(r"^(?P<sign>-?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
+_BLANKS = {"", "-", "—", "－", "/", "／", "无"}
+
+
+def parse_number(text: str, amount: bool = False) -> float | None:
+    """Given a cell's text, return its number, or None when it is not one.
+
+    Money is returned in 万元: "251000元" is 25.1 when `amount` is set.
+
+    >>> parse_number("251000元", amount=True)
+    25.1
+    >>> parse_number("13"), parse_number("规章")
+    (13, None)
+    """
+    m = _NUMBER.match(text.strip().replace(",", ""))
+    if not m:
+        return None
+    value = float(m.group("num"))
+    if m.group("sign"):
+        value = -value
+    if amount and m.group("unit") == "元":
+        value = round(value / 10000, 6)
+    return int(value) if value == int(value) and "." not in m.group("num") else value
+
+
+def is_blank(text: str) -> bool:
+    return text.strip() in _BLANKS
+
+
+def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:
+    """Given a digit string and a start, yield the ends of the numbers that can start there."""
+    first = start + 1 if s.startswith("-", start) else start  # a minus sign opens a number
+    if first >= len(s) or not s[first].isdigit():
+        return
+    if s[first] == "0":
+        ends = [first + 1]  # "0" alone: no leading zeros
+    else:
+        ends = range(first + 1, min(len(s), first + MAX_DIGITS) + 1)
+    for end in ends:
+        if any(start < c < end for c in cuts) or "-" in s[first:end]:
+            break  # a number never spans a space the page kept, nor a sign
+        yield end
+
+
+def split_rows(s: str, cuts: frozenset[int], groups: int, size: int) -> list[tuple[int, ...]]:
+    """Given glued digits, return every reading as `groups` rows of `size` numbers, each row's last the sum.
+
+    `cuts` are positions where the source kept a separator: numbers end there.
+
+    >>> split_rows("640020470", frozenset(), 1, 7)
+    [(64, 0, 0, 2, 0, 4, 70)]
+    >>> split_rows("21317000001324019", frozenset(), 3, 5)
+    [(2, 1, 3, 1, 7, 0, 0, 0, 0, 0, 13, 2, 4, 0, 19)]
+    """
+    out: list[tuple[int, ...]] = []
+
+    def walk(pos: int, done: tuple[int, ...], row: tuple[int, ...]) -> None:
+        if len(row) == size - 1:
+            total = str(sum(row))
+            end = pos + len(total)
+            if s.startswith(total, pos) and not any(pos < c < end for c in cuts):
+                nxt = (*done, *row, int(total))
+                if len(nxt) == groups * size:
+                    if end == len(s):
+                        out.append(nxt)
+                else:
+                    walk(end, nxt, ())
+            return
+        left_numbers = groups * size - len(done) - len(row)
+        if len(s) - pos < left_numbers:
+            return
+        for end in _number_ends(s, pos, cuts):
+            walk(end, done, (*row, int(s[pos:end])))
+
+    walk(0, (), ())
+    return out
+
+
+def split_free(s: str, cuts: frozenset[int], n: int, limit: int = 2) -> list[tuple[int, ...]]:
+    """Given glued digits with no arithmetic to check, return up to `limit` readings as n numbers.
+
+    Callers accept a reading only when it is the only one.
+
+    >>> split_free("000", frozenset(), 3)
+    [(0, 0, 0)]
+    >>> len(split_free("693665", frozenset(), 3))
+    2
+    """
+    out: list[tuple[int, ...]] = []
+
+    def walk(pos: int, acc: tuple[int, ...]) -> None:
+        if len(out) >= limit:
+            return
+        if len(acc) == n:
+            if pos == len(s):
+                out.append(acc)
+            return
+        if len(s) - pos < n - len(acc):
+            return
+        for end in _number_ends(s, pos, cuts):
+            walk(end, (*acc, int(s[pos:end])))
+
+    walk(0, ())
+    return out
+
+
+def glue(tokens: list[str]) -> tuple[str, frozenset[int]]:
+    """Given digit tokens in reading order, return them joined and the positions between them.
+
+    >>> glue(["500000", "5"])
+    ('5000005', frozenset({6}))
+    >>> split_free(*glue(["35-15"]), 2)
+    [(35, -15)]
+    """
+    pieces = [p for tok in tokens for p in re.findall(r"-?[^-]+|-", tok)]  # "35-15": 35, -15
+    cuts, pos = set(), 0
+    for piece in pieces[:-1]:
+        pos += len(piece)
+        cuts.add(pos)
+    return "".join(pieces), frozenset(cuts)
