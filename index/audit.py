@@ -53,8 +53,9 @@ class _Checker:
             self.findings.append(Finding(rule, "error", message, location, expected, found))
 
 
-def _template_of(figures: Figures) -> str | None:
-    if any(k.startswith("applications.other.") for k in figures):
+def table3_template(figures: Figures) -> str | None:
+    """Given figures, return which format's table 三 they hold ("2021" has （六） split in three)."""
+    if any(k.startswith(("applications.other.other.", "applications.other.no_correction.")) for k in figures):
         return "2021"
     if any(k.startswith("applications.") for k in figures):
         return "2019"
@@ -65,7 +66,7 @@ def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
     """Given a report's figures (and which were blank), return the findings of rules E1, I1, I2, I4, I5."""
     check = _Checker(figures, blank)
     a = "applications"
-    template = _template_of(figures)
+    template = table3_template(figures)
     if template:
         for c in APPLICATION_COLUMNS:
             cn = COLUMN_NAMES[c]
@@ -104,9 +105,7 @@ def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
     for key, value in figures.items():
         counted = key.startswith((f"{a}.", "review.", "litigation_"))
         if counted and (value < 0 or value != int(value)):
-            check.findings.append(
-                Finding("I5", "error", f"{key} 应为非负整数，实为 {_fmt(value)}", key, None, value)
-            )
+            check.findings.append(Finding("I5", "error", f"{key} 应为非负整数，实为 {_fmt(value)}", key, None, value))
     issued, in_force = figures.get("art20.normative.issued"), figures.get("art20.normative.in_force")
     if issued is not None and in_force is not None and in_force < issued:
         check.findings.append(

@@ -46,10 +46,8 @@ def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:
     first = start + 1 if s.startswith("-", start) else start  # a minus sign opens a number
     if first >= len(s) or not s[first].isdigit():
         return
-    if s[first] == "0":
-        ends = [first + 1]  # "0" alone: no leading zeros
-    else:
-        ends = range(first + 1, min(len(s), first + MAX_DIGITS) + 1)
+    # "0" stands alone: no leading zeros
+    ends = [first + 1] if s[first] == "0" else range(first + 1, min(len(s), first + MAX_DIGITS) + 1)
     for end in ends:
         if any(start < c < end for c in cuts) or "-" in s[first:end]:
             break  # a number never spans a space the page kept, nor a sign

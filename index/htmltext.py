@@ -10,8 +10,26 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "header", "footer", "table", "blockquote", "pre", "hr",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "table",
+    "blockquote",
+    "pre",
+    "hr",
 }
 _SKIP = {"script", "style", "head", "title", "noscript", "template"}
 
@@ -72,9 +90,7 @@ class _TextExtractor(HTMLParser):
             if self.row is not None:
                 self.row.extend([""] * self.pad)
             self.pad = 0
-        elif tag == "tr":
-            self._end_row()
-        elif tag == "table":
+        elif tag == "tr" or tag == "table":
             self._end_row()
         elif tag in _BLOCK and self.cell is None:
             self._flush_line()

@@ -103,9 +103,7 @@ ART20_ROWS = {
             r"其他对外管理服务事项",
             ("art20.other_services.previous", "art20.other_services.change", "art20.other_services.decisions"),
         ),
-        Art20Row(
-            r"行政处罚", ("art20.penalty.previous", "art20.penalty.change", "art20.penalty.decisions")
-        ),
+        Art20Row(r"行政处罚", ("art20.penalty.previous", "art20.penalty.change", "art20.penalty.decisions")),
         Art20Row(
             r"行政强制",
             ("art20.enforcement.previous", "art20.enforcement.change", "art20.enforcement.decisions"),
@@ -116,8 +114,24 @@ ART20_ROWS = {
 }
 
 # Header words that tell the two formats apart (see docs/report-format.md §2.5).
-MARKERS_2021 = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额", "逾期不补正", "缴纳费用")
-MARKERS_2019 = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "本年增/减", "采购项目数量", "其他对外管理服务事项")
+MARKERS_2021 = (
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年处理决定数量",
+    "本年收费金额",
+    "逾期不补正",
+    "缴纳费用",
+)
+MARKERS_2019 = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "本年增/减",
+    "采购项目数量",
+    "其他对外管理服务事项",
+)
 
 
 def application_keys(template: str) -> list[str]:

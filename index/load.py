@@ -42,7 +42,7 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ParseError(source, f"cannot be decoded as UTF-8 or GB18030 ({exc.reason} at byte {exc.start})")
+        raise ParseError(source, f"cannot be decoded as UTF-8 or GB18030 ({exc.reason} at byte {exc.start})") from None
 
 
 def clean_text(text: str) -> str:

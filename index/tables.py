@@ -201,7 +201,7 @@ def read_applications(text: str) -> TableResult:
     if uses_fields(text[start:]):
         _applications_fields(text, start, rows, labels, res)
     else:
-        _applications_glued(text, rows, labels, res)
+        _applications_glued(text, template, labels, res)
     return res
 
 
@@ -265,7 +265,8 @@ def _numeric_line(line: str) -> list[str] | None:
     return parts if len(filled) >= 6 else None
 
 
-def _applications_glued(text: str, rows: tuple[Row, ...], labels: list[Label], res: TableResult) -> None:
+def _applications_glued(text: str, template: str, labels: list[Label], res: TableResult) -> None:
+    rows = APPLICATION_ROWS[template]
     cells = cell_texts(text, labels)
     readings: dict[str, list[tuple[int, ...]]] = {}
     for row in rows:
@@ -281,14 +282,18 @@ def _applications_glued(text: str, rows: tuple[Row, ...], labels: list[Label], r
         if not found and len(digits) == 7 and digits.isdigit():
             found = [tuple(int(d) for d in digits)]  # seven digits read one way only
         if not found:
-            res.warn("glued", f"{ROW_NAMES[row.key]}：无法拆分粘连的数字 “{' '.join(tokens)}”", f"applications.{row.key}")
+            res.warn(
+                "glued", f"{ROW_NAMES[row.key]}：无法拆分粘连的数字 “{' '.join(tokens)}”", f"applications.{row.key}"
+            )
             continue
         readings[row.key] = found
-    for key, values in _disambiguate(readings, res).items():
+    for key, values in _disambiguate(readings, template, res).items():
         _store(res, _row_keys(key), [str(v) for v in values], inferred=True)
 
 
-def _disambiguate(readings: dict[str, list[tuple[int, ...]]], res: TableResult) -> dict[str, tuple[int, ...]]:
+def _disambiguate(
+    readings: dict[str, list[tuple[int, ...]]], template: str, res: TableResult
+) -> dict[str, tuple[int, ...]]:
     """Given each glued row's possible readings, keep the ones consistent with E1 and I2 per column."""
     fixed = {k: v[0] for k, v in readings.items() if len(v) == 1}
     open_rows = [k for k, v in readings.items() if len(v) > 1]
@@ -302,7 +307,7 @@ def _disambiguate(readings: dict[str, list[tuple[int, ...]]], res: TableResult) 
     if total_tries <= _MAX_JOINT:
         for combo in product(*choices):
             trial = {**fixed, **dict(zip(open_rows, combo, strict=True))}
-            if _columns_consistent(trial):
+            if _columns_consistent(trial, template):
                 survivors.append(combo)
     for i, key in enumerate(open_rows):
         values = {combo[i] for combo in survivors}
@@ -313,17 +318,16 @@ def _disambiguate(readings: dict[str, list[tuple[int, ...]]], res: TableResult) 
     return fixed
 
 
-def _columns_consistent(rows: dict[str, tuple[int, ...]]) -> bool:
-    template = "2021" if "other.other" in rows or "other.no_correction" in rows else "2019"
+def _columns_consistent(rows: dict[str, tuple[int, ...]], template: str) -> bool:
+    """Given whole rows of table 三, say whether every column satisfies E1 and I2 where checkable."""
+    has_e1 = all(k in rows for k in ("new", "carried_over", "total", "carried_forward"))
+    outcomes = OUTCOME_KEYS[template]
+    has_i2 = "total" in rows and all(k in rows for k in outcomes)
     for c in range(7):
-        if all(k in rows for k in ("new", "carried_over", "total", "carried_forward")) and (
-            rows["new"][c] + rows["carried_over"][c] != rows["total"][c] + rows["carried_forward"][c]
-        ):
+        if has_e1 and rows["new"][c] + rows["carried_over"][c] != rows["total"][c] + rows["carried_forward"][c]:
             return False
-        outcomes = OUTCOME_KEYS[template]
-        if "total" in rows and all(k in rows for k in outcomes):
-            if sum(rows[k][c] for k in outcomes) != rows["total"][c]:
-                return False
+        if has_i2 and sum(rows[k][c] for k in outcomes) != rows["total"][c]:
+            return False
     return True
 
 
@@ -385,7 +389,9 @@ def read_active(text: str, template: str) -> TableResult:
     by_key = {row.keys[0]: row for row in rows}
     fields_mode = uses_fields(text[start:])
     for lab in labels:
-        end = min([s for s in stops if s > lab.end] + [lab2.start for lab2 in labels if lab2.start > lab.start] + [len(text)])
+        end = min(
+            [s for s in stops if s > lab.end] + [lab2.start for lab2 in labels if lab2.start > lab.start] + [len(text)]
+        )
         row = by_key[lab.key]
         cell_text = text[lab.end : end]
         if fields_mode and (fields := line_fields(cell_text)) is not None:

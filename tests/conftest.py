@@ -1,0 +1,35 @@
+"""Shared paths and fixtures: the bundled corpus always, the development corpus when present."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.parse import parse_file
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+DEV_CORPUS = SHARED / "corpus-dev"
+
+CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
+DEV_FILES = sorted(DEV_CORPUS.glob("*.txt")) if DEV_CORPUS.is_dir() else []
+
+
+def corpus_file(prefix: str) -> Path:
+    """Given the start of a bundled report's file name, return its path."""
+    (path,) = [p for p in CORPUS_FILES if p.name.startswith(prefix)]
+    return path
+
+
+@pytest.fixture(scope="session")
+def corpus_reports():
+    return {p.name: parse_file(p) for p in CORPUS_FILES}
+
+
+@pytest.fixture(scope="session")
+def dev_reports():
+    if not DEV_FILES:
+        pytest.skip("../shared/corpus-dev is not present")
+    return {p.name: parse_file(p) for p in DEV_FILES}

@@ -1,0 +1,33 @@
+"""Documentation that is generated must match what generates it."""
+
+from __future__ import annotations
+
+from index.fieldsdoc import fields_markdown
+from index.parse import parse_file
+
+from .conftest import CORPUS_FILES, DEV_FILES, ROOT
+
+
+def test_fields_doc_is_current():
+    assert (ROOT / "docs" / "fields.md").read_text(encoding="utf-8").strip() == fields_markdown().strip(), (
+        "regenerate: python -m index.fieldsdoc > docs/fields.md"
+    )
+
+
+def test_every_key_the_parser_emits_is_documented():
+    doc = fields_markdown()
+    for path in CORPUS_FILES + DEV_FILES:
+        for key in parse_file(path).figures:
+            if key.startswith("applications."):
+                row, col = key.removeprefix("applications.").rsplit(".", 1)
+                assert f"`{row}`" in doc and f"`{col}`" in doc, key
+            elif key.startswith("art20."):
+                assert f"`{key}`" in doc, key
+            else:
+                group, col = key.split(".")
+                assert f"`{group}`" in doc and f"`{col}`" in doc, key
+
+
+def test_readme_shows_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make serve" in readme and "make test" in readme
