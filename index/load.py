@@ -50,8 +50,8 @@ def clean_text(text: str) -> str:
     return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_text(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
-    """Given a report file (.txt or .html/.htm), return its text; ParseError says why it cannot."""
+def read_report_file(path: Path | str, max_bytes: int = MAX_BYTES) -> bytes:
+    """Given a report file's path, return its bytes after checking its type and size."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
@@ -61,16 +61,26 @@ def load_text(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
         size = path.stat().st_size
         if size > max_bytes:
             raise ParseError(source, f"file is {size} bytes, over the {max_bytes}-byte limit")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ParseError(source, f"cannot read file ({exc.strerror or exc})") from None
+
+
+def text_from_bytes(data: bytes, source: str, suffix: str) -> str:
+    """Given a report file's bytes and suffix, return its text; ParseError says why it has none."""
     if not data.strip():
         raise ParseError(source, "empty file")
     text = clean_text(decode(data, source))
-    if suffix in HTML_SUFFIXES:
+    if suffix.lower() in HTML_SUFFIXES:
         text = html_to_text(text)
     if not text.strip():
         raise ParseError(source, "no text in file")
     if not has_cjk(text):
         raise ParseError(source, "no Chinese text: not a report, or in an encoding that could not be detected")
     return text
+
+
+def load_text(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
+    """Given a report file (.txt or .html/.htm), return its text; ParseError says why it cannot."""
+    path = Path(path)
+    return text_from_bytes(read_report_file(path, max_bytes), str(path), path.suffix)

@@ -9,7 +9,7 @@ from pathlib import Path
 from .audit import audit
 from .errors import ParseError
 from .layout import MARKERS_2019, MARKERS_2021
-from .load import clean_text, load_text
+from .load import clean_text, read_report_file, text_from_bytes
 from .meta import find_title, find_year
 from .normalize import fold, has_cjk
 from .report import Report
@@ -83,5 +83,10 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
 def parse_file(path: Path | str) -> Report:
     """Given a report file, return the parsed Report; ParseError names the file and the reason."""
     path = Path(path)
-    text = load_text(path)
-    return parse_text(text, source=str(path), id=report_id(path.read_bytes()))
+    data = read_report_file(path)
+    return parse_bytes(data, str(path), path.suffix)
+
+
+def parse_bytes(data: bytes, source: str, suffix: str) -> Report:
+    """Given a report file's bytes, return the parsed Report (its id is the hash of the bytes)."""
+    return parse_text(text_from_bytes(data, source, suffix), source=source, id=report_id(data))

@@ -1,0 +1,124 @@
+"""The Whoosh index on disk: its schema, opening it, and the one-writer-at-a-time lock.
+
+Each report is stored as one "report" document (its whole parsed record) and one
+"section" document per non-empty section, carrying the report's metadata and its
+figures as numeric fields so that a search can filter and sort on them.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+
+from whoosh import index as whoosh_index
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.index import LockError
+
+from .analysis import BigramAnalyzer, WordAnalyzer
+from .report import Report
+
+INDEX_NAME = "MAIN"
+FIGURE_PREFIX = "f_"
+_REGION = re.compile(r"^(.{2,8}?(?:省|自治区|市|州|盟|县|旗))")
+
+
+class IndexBusy(Exception):
+    """Another process is writing to the index."""
+
+
+class IndexMissing(Exception):
+    """There is no index at the given directory."""
+
+
+def schema() -> Schema:
+    """Return the index schema (figure fields are added dynamically as f_<key>)."""
+    s = Schema(
+        kind=ID(stored=True),  # "report" or "section"
+        report_id=ID(stored=True),
+        source=ID(stored=True),
+        hash=STORED(),
+        section=ID(stored=True),
+        agency=ID(stored=True, sortable=True),
+        region=ID(stored=True),
+        year=NUMERIC(int, stored=True, sortable=True, signed=False),
+        template=ID(stored=True),
+        title=STORED(),
+        text=TEXT(analyzer=WordAnalyzer(), stored=True, phrase=False),
+        grams=TEXT(analyzer=BigramAnalyzer(), stored=False, phrase=True),
+        record=STORED(),
+    )
+    # default=0 is the packed sortable form (the smallest float): a report without
+    # the figure sorts last; Whoosh's float default (NaN) cannot be packed.
+    s.add(FIGURE_PREFIX + "*", NUMERIC(float, sortable=True, default=0), glob=True)
+    return s
+
+
+def figure_field(key: str) -> str:
+    """Given a figure key like applications.new.total, return its index field name."""
+    return FIGURE_PREFIX + key.replace(".", "__")
+
+
+def region_of(agency: str | None) -> str | None:
+    """Given an agency name, return the place it names first (a province, city or county), if any.
+
+    >>> region_of("上海市科学技术委员会"), region_of("金水区工业和信息化局")
+    ('上海市', None)
+    """
+    m = _REGION.match(agency or "")
+    return m.group(1) if m else None
+
+
+def report_documents(report: Report, source: str, digest: str) -> list[dict]:
+    """Given a parsed report, return the Whoosh documents that represent it."""
+    common = {
+        "report_id": report.id,
+        "source": source,
+        "agency": report.agency or "",
+        "year": report.year,
+        "template": report.template,
+    }
+    region = region_of(report.agency)
+    if region:
+        common["region"] = region
+    if report.year is None:
+        del common["year"]
+    record = report.to_json() | {"body": report.body, "spans": report.spans}
+    del record["sections"]
+    docs = [{**common, "kind": "report", "hash": digest, "record": record, "title": report.title}]
+    figures = {figure_field(k): float(v) for k, v in report.figures.items()}
+    for name, text in report.sections.items():
+        if text.strip():
+            docs.append({**common, **figures, "kind": "section", "section": name, "text": text, "grams": text})
+    return docs
+
+
+def open_index(path: Path | str):
+    """Given an index directory, return the open index; IndexMissing if there is none."""
+    path = Path(path)
+    if not whoosh_index.exists_in(path, indexname=INDEX_NAME):
+        raise IndexMissing(f"no index at {path}: build one with `xxgk index`")
+    return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+
+
+def open_or_create(path: Path | str):
+    path = Path(path)
+    if whoosh_index.exists_in(path, indexname=INDEX_NAME):
+        return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    path.mkdir(parents=True, exist_ok=True)
+    return whoosh_index.create_in(path, schema(), indexname=INDEX_NAME)
+
+
+def acquire_writer(ix, wait: float, **kwargs):
+    """Given an index, return a writer, waiting up to `wait` seconds for another writer to finish."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return ix.writer(**kwargs)
+        except LockError:
+            if time.monotonic() >= deadline:
+                raise IndexBusy(
+                    f"another process is writing the index in {ix.storage.folder}; "
+                    "wait for it to finish (or pass a longer --wait)"
+                ) from None
+            time.sleep(0.2)
