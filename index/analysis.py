@@ -30,33 +30,35 @@ _WORDISH = re.compile(rf"[0-9a-z{CJK}]")
 _CJK_OR_PUNCT = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’…—·•]")
 
 
+_SPACE_RUN = re.compile(r"\s+")
+# ASCII only: str.lower() turns some letters (İ) into two characters, which would shift offsets.
+_ASCII_LOWER = {c: c + 32 for c in range(ord("A"), ord("Z") + 1)}
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Given text, return its normalised form and, for each of its characters, the source offset.
 
     >>> normalize_with_offsets("更新 不及时")
     ('更新不及时', [0, 1, 3, 4, 5])
     """
-    folded = fold(text).lower()
-    out: list[str] = []
+    folded = fold(text).translate(_ASCII_LOWER)
+    parts: list[str] = []
     offsets: list[int] = []
-    i, n = 0, len(folded)
-    while i < n:
-        ch = folded[i]
-        if not ch.isspace():
-            out.append(ch)
-            offsets.append(i)
-            i += 1
-            continue
-        j = i
-        while j < n and folded[j].isspace():
-            j += 1
-        before = out[-1] if out else ""
-        after = folded[j] if j < n else ""
+    pos = 0
+    for m in _SPACE_RUN.finditer(folded):
+        start, end = m.span()
+        parts.append(folded[pos:start])
+        offsets.extend(range(pos, start))
+        before = folded[start - 1] if start else ""
+        after = folded[end] if end < len(folded) else ""
+        # runs are maximal, so `before` and `after` are never spaces themselves
         if before and after and not (_CJK_OR_PUNCT.match(before) or _CJK_OR_PUNCT.match(after)):
-            out.append(" ")
-            offsets.append(i)
-        i = j
-    return "".join(out), offsets
+            parts.append(" ")
+            offsets.append(start)
+        pos = end
+    parts.append(folded[pos:])
+    offsets.extend(range(pos, len(folded)))
+    return "".join(parts), offsets
 
 
 def normalize(text: str) -> str:

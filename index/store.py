@@ -35,14 +35,14 @@ def schema() -> Schema:
     """Return the index schema (figure fields are added dynamically as f_<key>)."""
     s = Schema(
         kind=ID(stored=True),  # "report" or "section"
-        report_id=ID(stored=True),
+        report_id=ID(stored=True, sortable=True),
         source=ID(stored=True),
         hash=STORED(),
-        section=ID(stored=True),
+        section=ID(stored=True, sortable=True),
         agency=ID(stored=True, sortable=True),
         region=ID(stored=True),
         year=NUMERIC(int, stored=True, sortable=True, signed=False),
-        template=ID(stored=True),
+        template=ID(stored=True, sortable=True),
         title=STORED(),
         text=TEXT(analyzer=WordAnalyzer(), stored=True, phrase=False),
         grams=TEXT(analyzer=BigramAnalyzer(), stored=False, phrase=True),

@@ -1,0 +1,118 @@
+"""Filters beside the query: sections, years, agency, template and conditions on figures."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.layout import ART20_ROWS, application_keys, review_keys
+from index.report import SECTIONS, TEMPLATES
+
+from .errors import QueryError
+
+# Section groups a user can name: "narrative" is what part 五 says.
+SECTION_GROUPS = {"narrative": ("problems", "improvements"), "all": SECTIONS}
+FIGURE_KEYS = frozenset(
+    application_keys("2019")
+    + application_keys("2021")
+    + review_keys()
+    + [k for rows in ART20_ROWS.values() for row in rows for k in row.keys]
+)
+_CONDITION = re.compile(r"^\s*([a-z0-9_.]+)\s*(>=|<=|!=|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
+_YEARS = re.compile(r"^\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*$")
+
+
+@dataclass(frozen=True)
+class Condition:
+    key: str
+    op: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Filters:
+    sections: tuple[str, ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    agency: str | None = None
+    template: str | None = None
+    where: tuple[Condition, ...] = field(default_factory=tuple)
+
+
+def parse_sections(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Given section names or groups (narrative, all), return the section names they mean.
+
+    >>> parse_sections(["narrative", "other"])
+    ('problems', 'improvements', 'other')
+    """
+    out: list[str] = []
+    for name in names:
+        for part in filter(None, name.split(",")):
+            part = part.strip()
+            if part in SECTION_GROUPS:
+                out.extend(SECTION_GROUPS[part])
+            elif part in SECTIONS:
+                out.append(part)
+            else:
+                raise QueryError(f"unknown section {part!r}; choose from {', '.join((*SECTIONS, *SECTION_GROUPS))}")
+    return tuple(dict.fromkeys(out))
+
+
+def parse_years(text: str) -> tuple[int | None, int | None]:
+    """Given "2021", "2019-2021", "2019-" or "-2021", return (first, last) year, None for open.
+
+    >>> parse_years("2019-2021"), parse_years("2020"), parse_years("-2018")
+    ((2019, 2021), (2020, 2020), (None, 2018))
+    """
+    m = _YEARS.match(text)
+    if not m or not (m.group(1) or m.group(3)):
+        raise QueryError(f"year must be YYYY or YYYY-YYYY, not {text!r}")
+    first, dash, last = m.group(1), m.group(2), m.group(3)
+    if not dash:
+        if last:
+            raise QueryError(f"year must be YYYY or YYYY-YYYY, not {text!r}")
+        return int(first), int(first)
+    lo, hi = (int(first) if first else None), (int(last) if last else None)
+    if lo is not None and hi is not None and lo > hi:
+        raise QueryError(f"year range {text!r} runs backwards")
+    return lo, hi
+
+
+def parse_condition(text: str) -> Condition:
+    """Given "applications.new.total>=10", return the Condition; QueryError for an unknown figure.
+
+    >>> parse_condition("review.total > 0")
+    Condition(key='review.total', op='>', value=0.0)
+    """
+    m = _CONDITION.match(text)
+    if not m:
+        raise QueryError(f"condition must look like applications.new.total>=10, not {text!r}")
+    key, op, value = m.groups()
+    if key not in FIGURE_KEYS:
+        raise QueryError(f"unknown figure {key!r} (see docs/fields.md), e.g. applications.new.total")
+    return Condition(key, "=" if op == "==" else op, float(value))
+
+
+def parse_template(text: str) -> str:
+    if text not in TEMPLATES:
+        raise QueryError(f"unknown template {text!r}; choose from {', '.join(TEMPLATES)}")
+    return text
+
+
+def make_filters(
+    sections: list[str] | tuple[str, ...] = (),
+    year: str | None = None,
+    agency: str | None = None,
+    template: str | None = None,
+    where: list[str] | tuple[str, ...] = (),
+) -> Filters:
+    """Given filters as the user wrote them (CLI options, URL parameters), return them checked."""
+    lo, hi = parse_years(year) if year else (None, None)
+    return Filters(
+        sections=parse_sections(sections),
+        year_from=lo,
+        year_to=hi,
+        agency=agency.strip() or None if agency else None,
+        template=parse_template(template) if template else None,
+        where=tuple(parse_condition(w) for w in where),
+    )
