@@ -24,6 +24,24 @@ def corpus_file(prefix: str) -> Path:
 
 
 @pytest.fixture(scope="session")
+def built_index(tmp_path_factory):
+    """An index of the bundled corpus and, when present, the development corpus (built once)."""
+    from index.build import build_index
+    from index.store import open_index
+
+    path = tmp_path_factory.mktemp("index")
+    summary = build_index([CORPUS, *DEV_FILES], path)
+    assert not summary.failed
+    return open_index(path)
+
+
+@pytest.fixture(scope="session")
+def indexed_reports():
+    """Every indexed report, parsed, by id."""
+    return {r.id: r for r in map(parse_file, CORPUS_FILES + DEV_FILES)}
+
+
+@pytest.fixture(scope="session")
 def corpus_reports():
     return {p.name: parse_file(p) for p in CORPUS_FILES}
 

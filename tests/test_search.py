@@ -1,0 +1,231 @@
+"""Search over a real index: exact phrase semantics, operators, filters, ranking, snippets."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index.analysis import normalize
+from index.report import SECTIONS
+from search.engine import MAX_LIMIT, Page, search
+from search.errors import QueryError
+from search.filters import make_filters
+
+from .conftest import CORPUS_FILES, DEV_FILES
+
+CJK = r"\u4e00-\u9fff"
+
+
+def all_hits(ix, text, **kwargs):
+    """Every matching (report id, section), read page by page."""
+    found, page = set(), 1
+    while True:
+        result = search(ix, text, page=Page(MAX_LIMIT, page), **kwargs)
+        found |= {(h["report_id"], h["section"]) for h in result["hits"]}
+        if page * MAX_LIMIT >= result["total"]:
+            assert len(found) == result["total"]
+            return found, result
+        page += 1
+
+
+def scan(reports, predicate, sections=SECTIONS):
+    """The ground truth: (report id, section) whose normalised text satisfies the predicate."""
+    return {
+        (rid, name)
+        for rid, report in reports.items()
+        for name in sections
+        if report.section(name).strip() and predicate(normalize(report.section(name)))
+    }
+
+
+def samples(reports, n, seed):
+    """Substrings of 2-8 characters, all Chinese, from the normalised section texts."""
+    rng = random.Random(seed)
+    texts = [normalize(r.section(s)) for r in reports.values() for s in SECTIONS if r.section(s).strip()]
+    out = []
+    while len(out) < n:
+        text = rng.choice(texts)
+        size = rng.randint(2, 8)
+        if len(text) <= size:
+            continue
+        start = rng.randrange(len(text) - size)
+        piece = text[start : start + size]
+        if all("\u4e00" <= c <= "\u9fff" for c in piece):
+            out.append(piece)
+    return out
+
+
+SEEDED = samples({p.name: __import__("index.parse").parse.parse_file(p) for p in CORPUS_FILES + DEV_FILES}, 60, 7)
+
+
+@pytest.mark.parametrize("phrase", SEEDED)
+def test_phrase_matches_exactly_what_a_substring_scan_finds(built_index, indexed_reports, phrase):
+    found, _ = all_hits(built_index, phrase)
+    assert found == scan(indexed_reports, lambda text: phrase in text)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_phrase_exactness_property(built_index, indexed_reports, data):
+    texts = sorted({normalize(r.section(s)) for r in indexed_reports.values() for s in SECTIONS if r.section(s)})
+    text = data.draw(st.sampled_from(texts))
+    size = data.draw(st.integers(2, 8))
+    start = data.draw(st.integers(0, max(0, len(text) - size)))
+    phrase = text[start : start + size]
+    if not phrase.strip() or len(phrase) < 2 or '"' in phrase or phrase.startswith("-") or " " in phrase:
+        return
+    if phrase == "OR":
+        return
+    found, _ = all_hits(built_index, phrase)
+    assert found == scan(indexed_reports, lambda t: phrase in t)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    [
+        "新不及",  # 更新|不|及时: straddles three jieba words
+        "开政府",  # end of one word, start of the next
+        "务新媒",  # inside a dictionary term (政务新媒体)
+        "公开",
+        "人员",
+        "的",  # one character: a prefix query on the grams
+        "情况。",  # with punctuation
+        "2021",
+    ],
+)
+def test_phrases_across_word_boundaries(built_index, indexed_reports, phrase):
+    found, _ = all_hits(built_index, phrase)
+    assert found == scan(indexed_reports, lambda text: normalize(phrase) in text)
+    assert found, "the corpus does contain it"
+
+
+def test_traditional_and_full_width_queries_match_simplified_text(built_index, indexed_reports):
+    assert all_hits(built_index, "政務新媒體")[0] == all_hits(built_index, "政务新媒体")[0]
+    assert all_hits(built_index, "２０２１年")[0] == all_hits(built_index, "2021年")[0]
+
+
+def test_and_or_not(built_index, indexed_reports):
+    found, _ = all_hits(built_index, "人员 培训 -兼职")
+    assert found == scan(indexed_reports, lambda t: "人员" in t and "培训" in t and "兼职" not in t)
+    found, _ = all_hits(built_index, "更新不及时 OR 人员不足 OR 编制")
+    assert found == scan(indexed_reports, lambda t: any(p in t for p in ("更新不及时", "人员不足", "编制")))
+    found, _ = all_hits(built_index, '"政务 新媒体" 关停')
+    assert found == scan(indexed_reports, lambda t: "政务新媒体" in t and "关停" in t)
+
+
+def test_counts_sections_and_reports_exactly(built_index, indexed_reports):
+    expected = scan(indexed_reports, lambda t: "公开" in t)
+    result = search(built_index, "公开", page=Page(5, 1))
+    assert result["total"] == len(expected)
+    assert result["reports"] == len({rid for rid, _ in expected})
+    assert len(result["hits"]) == 5
+
+
+def test_section_filter_and_narrative(built_index, indexed_reports):
+    narrative = make_filters(sections=["narrative"])
+    found, _ = all_hits(built_index, "政务新媒体", filters=narrative)
+    assert found == scan(indexed_reports, lambda t: "政务新媒体" in t, sections=("problems", "improvements"))
+    found, _ = all_hits(built_index, "公开", filters=make_filters(sections=["other", "review"]))
+    assert {s for _, s in found} <= {"other", "review"} and found
+
+
+def test_year_agency_template_and_figure_filters(built_index, indexed_reports):
+    def truth(pred):
+        return {k for k in scan(indexed_reports, lambda t: "公开" in t) if pred(indexed_reports[k[0]])}
+
+    cases = [
+        (make_filters(year="2020-2022"), lambda r: r.year is not None and 2020 <= r.year <= 2022),
+        (make_filters(year="2021"), lambda r: r.year == 2021),
+        (make_filters(agency="郑州"), lambda r: r.agency is not None and "郑州" in r.agency),
+        (make_filters(template="2019"), lambda r: r.template == "2019"),
+        (
+            make_filters(where=["applications.new.total>=10"]),
+            lambda r: r.figures.get("applications.new.total", -1) >= 10,
+        ),
+        (
+            make_filters(where=["review.total>0", "applications.new.total<100"]),
+            lambda r: r.figures.get("review.total", 0) > 0 and r.figures.get("applications.new.total", 1e9) < 100,
+        ),
+        (
+            make_filters(where=["applications.new.total!=0"]),
+            lambda r: "applications.new.total" in r.figures and r.figures["applications.new.total"] != 0,
+        ),
+    ]
+    for filters, pred in cases:
+        found, _ = all_hits(built_index, "公开", filters=filters)
+        assert found == truth(pred), filters
+
+
+def test_ranking_and_ties_newest_first(built_index):
+    result = search(built_index, "政务新媒体", page=Page(MAX_LIMIT, 1))
+    keys = [(h["score"], h["year"] or 0) for h in result["hits"]]
+    assert keys == sorted(keys, key=lambda k: (-k[0], -k[1]))
+    by_year = search(built_index, "公开", sort="year", page=Page(MAX_LIMIT, 1))["hits"]
+    years = [h["year"] or 0 for h in by_year]
+    assert years == sorted(years, reverse=True)
+
+
+def test_by_report_one_hit_per_report(built_index, indexed_reports):
+    result = search(built_index, "公开", by_report=True, page=Page(MAX_LIMIT, 1))
+    ids = [h["report_id"] for h in result["hits"]]
+    assert len(ids) == len(set(ids)) == result["reports"]
+    for hit in result["hits"]:
+        assert hit["section"] in hit["sections"]
+        assert set(hit["sections"]) == {s for rid, s in scan(indexed_reports, lambda t: "公开" in t) if rid == hit["report_id"]}
+
+
+def test_snippet_spans_are_exactly_the_match(built_index):
+    for query in ("更新不及时", "政务新媒体 培训", "信息公开 OR 政务公开"):
+        phrases = [normalize(p) for p in query.replace("OR", " ").split()]
+        for hit in search(built_index, query, page=Page(20, 1))["hits"]:
+            assert hit["spans"], hit
+            for start, end in hit["spans"]:
+                assert normalize(hit["snippet"][start:end]) in phrases
+
+
+def test_pages_partition_the_results(built_index):
+    everything = search(built_index, "公开", page=Page(MAX_LIMIT, 1))["hits"]
+    paged = [h for p in (1, 2, 3) for h in search(built_index, "公开", page=Page(7, p))["hits"]]
+    assert [(h["report_id"], h["section"]) for h in paged] == [(h["report_id"], h["section"]) for h in everything[:21]]
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ('"更新', "unbalanced quote"),
+        ("OR 人员", "OR must stand between"),
+        ("人员 OR", "OR must stand between"),
+        ("-兼职", "nothing to find"),
+        ("   ", "nothing to find"),
+        ("字" * 201, "limit is 200"),
+    ],
+)
+def test_malformed_queries(built_index, query, message):
+    with pytest.raises(QueryError, match=message):
+        search(built_index, query)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        (dict(year="20x1"), "year must be"),
+        (dict(year="2022-2020"), "backwards"),
+        (dict(sections=["nonsense"]), "unknown section"),
+        (dict(where=["applications.new.bogus>1"]), "unknown figure"),
+        (dict(where=["applications.new.total >> 1"]), "condition must look like"),
+        (dict(template="1999"), "unknown template"),
+    ],
+)
+def test_malformed_filters(kwargs, message):
+    with pytest.raises(QueryError, match=message):
+        make_filters(**kwargs)
+
+
+def test_page_bounds():
+    with pytest.raises(QueryError):
+        Page(MAX_LIMIT + 1, 1)
+    with pytest.raises(QueryError):
+        Page(10, 0)
