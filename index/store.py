@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from whoosh.index import LockError
 
@@ -21,6 +22,25 @@ from .report import Report
 INDEX_NAME = "MAIN"
 FIGURE_PREFIX = "f_"
 _REGION = re.compile(r"^(.{2,8}?(?:省|自治区|市|州|盟|县|旗))")
+
+
+def _cached_reader(self, fieldname, column):
+    """W3PerDocReader._cached_reader that also remembers a missing column.
+
+    Whoosh asks for the length column of every posting while writing a segment,
+    and for fields without lengths (the numeric figures, IDs) it looked for the
+    file on disk each time: millions of stat calls on a large build.
+    """
+    try:
+        return self._readers[fieldname]
+    except KeyError:
+        pass
+    reader = self.column_reader(fieldname, column) if self.has_column(fieldname) else None
+    self._readers[fieldname] = reader
+    return reader
+
+
+W3PerDocReader._cached_reader = _cached_reader
 
 
 class IndexBusy(Exception):
@@ -50,7 +70,7 @@ def schema() -> Schema:
     )
     # default=0 is the packed sortable form (the smallest float): a report without
     # the figure sorts last; Whoosh's float default (NaN) cannot be packed.
-    s.add(FIGURE_PREFIX + "*", NUMERIC(float, sortable=True, default=0), glob=True)
+    s.add(FIGURE_PREFIX + "*", NUMERIC(float, sortable=True, default=0, shift_step=0), glob=True)
     return s
 
 

@@ -1,0 +1,285 @@
+"""The benchmark: `make bench` or `python -m bench [--reports N]`.
+
+Every speed is printed as a ratio against a baseline run in the same process:
+- indexing: our build (parse, sections, figures, words + grams, multi-process
+  writer) against the naive recipe from jieba's README (ChineseAnalyzer on the
+  whole text, Whoosh's default writer), on the same files;
+- queries: top-10 with snippets and exact counts against a brute-force
+  substring scan of the same normalised section texts held in memory, with the
+  exactness of every query checked against that scan.
+Also printed: peak memory of each build and the index sizes. Results are
+written to <workdir>/results-<N>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import platform
+import shutil
+import statistics
+import sys
+import threading
+import time
+from pathlib import Path
+
+from index.analysis import jieba_tokenizer, normalize
+from index.build import build_index
+from index.store import open_index
+from search.engine import Page, match_keys, search
+from search.filters import make_filters
+from search.query import parse_query
+
+from .synth import RARE_PHRASE, SyntheticCorpus
+
+# 30 queries: phrases of 2-8 characters from rare to very common, AND/OR/NOT, filtered.
+QUERIES: list[tuple[str, dict]] = [
+    (RARE_PHRASE, {}),
+    ("数字人", {}),
+    ("信息源", {}),
+    ("更新不及时", {}),
+    ("人员编制", {}),
+    ("流动性大", {}),
+    ("政务新媒体", {}),
+    ("保密审查", {}),
+    ("政策解读", {}),
+    ("依申请公开", {}),
+    ("考核", {}),
+    ("培训", {}),
+    ("网站", {}),
+    ("信息公开", {}),
+    ("公开", {}),
+    ("政府", {}),
+    ("进一步加强", {}),
+    ("以公开为常态", {}),
+    ("不公开为例外", {}),
+    ("主动公开意识有待", {}),
+    ("人员 培训", {}),
+    ("政务新媒体 更新", {}),
+    ("更新不及时 OR 人员不足", {}),
+    ("公开 -保密", {}),
+    ("政策解读 信息公开 网站", {}),
+    ("公开", {"sections": ["narrative"]}),
+    ("培训", {"sections": ["narrative"], "year": "2021-2023"}),
+    ("政务新媒体", {"where": ["applications.new.total>=10"]}),
+    ("信息公开", {"template": "2019"}),
+    ("考核", {"agency": "郑州", "year": "2022"}),
+]
+
+
+class PeakMemory:
+    """Samples this process's resident memory (and its children's) while a block runs."""
+
+    def __enter__(self) -> PeakMemory:
+        self.peak, self.running = 0, True
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+        return self
+
+    def _sample(self) -> None:
+        while self.running:
+            self.peak = max(self.peak, _rss_tree(os.getpid()))
+            time.sleep(0.05)
+
+    def __exit__(self, *exc) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def _rss_tree(pid: int) -> int:
+    """Resident bytes of a process and its children, read from /proc."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/statm") as f:
+            total = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            total += sum(_rss_tree(int(child)) for child in f.read().split())
+    except OSError:
+        pass
+    return total
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def naive_build(files: list[Path], folder: Path) -> None:
+    """The recipe from jieba's README: ChineseAnalyzer on the whole text, default writer."""
+    from jieba.analyse import ChineseAnalyzer
+    from whoosh import index
+    from whoosh.fields import ID, TEXT, Schema
+
+    folder.mkdir(parents=True)
+    schema = Schema(path=ID(stored=True), content=TEXT(stored=True, analyzer=ChineseAnalyzer()))
+    writer = index.create_in(folder, schema).writer()
+    for path in files:
+        writer.add_document(path=str(path), content=path.read_text(encoding="utf-8"))
+    writer.commit()
+
+
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
+
+
+def scan_search(texts: list[tuple[str, str, str, dict]], text: str, options: dict) -> tuple[int, list]:
+    """The baseline: substring scan of every normalised section text; returns (count, first ten)."""
+    query, filters = parse_query(text), make_filters(**options)
+    hits = [(rid, name) for rid, name, norm, meta in texts if scan_match(name, norm, meta, query, filters)]
+    return len(hits), hits[:10]
+
+
+def scan_match(name: str, norm: str, meta: dict, query, filters) -> bool:
+    """Whether one normalised section text, with its report's metadata, matches query and filters."""
+    if filters.sections and name not in filters.sections:
+        return False
+    if not _meta_ok(meta, filters):
+        return False
+    return all(any(p in norm for p in clause) for clause in query.clauses) and not any(
+        p in norm for p in query.excluded
+    )
+
+
+def _meta_ok(meta: dict, filters) -> bool:
+    year = meta["year"]
+    if filters.year_from is not None and (year is None or year < filters.year_from):
+        return False
+    if filters.year_to is not None and (year is None or year > filters.year_to):
+        return False
+    if filters.template and meta["template"] != filters.template:
+        return False
+    if filters.agency and normalize(filters.agency) not in normalize(meta["agency"] or ""):
+        return False
+    for cond in filters.where:
+        value = meta["figures"].get(cond.key)
+        if value is None or not _compare(value, cond.op, cond.value):
+            return False
+    return True
+
+
+def _compare(a: float, op: str, b: float) -> bool:
+    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "=": a == b, "!=": a != b}[op]
+
+
+def load_sections(ix) -> list[tuple[str, str, str, dict]]:
+    """Every section text of the index, normalised, with its report's metadata, in memory."""
+    out = []
+    with ix.searcher() as searcher:
+        records = {}
+        for docnum in searcher.document_numbers(kind="report"):
+            stored = searcher.stored_fields(docnum)
+            records[stored["report_id"]] = stored["record"]
+        for docnum in searcher.document_numbers(kind="section"):
+            stored = searcher.stored_fields(docnum)
+            out.append(
+                (stored["report_id"], stored["section"], normalize(stored["text"]), records[stored["report_id"]])
+            )
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--procs", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=Path("var/bench"))
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the median is kept)")
+    parser.add_argument("--skip-naive", action="store_true")
+    args = parser.parse_args(argv)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+
+    corpus = args.workdir / f"corpus-{args.seed}-{args.reports}"
+    if not (corpus / ".complete").exists():
+        shutil.rmtree(corpus, ignore_errors=True)
+        started = time.perf_counter()
+        written = SyntheticCorpus(args.seed).write(args.reports, corpus)
+        (corpus / ".complete").write_text("")
+        print(f"generated {len(written)} reports in {time.perf_counter() - started:.1f}s "
+              f"({sum(r.rare for r in written)} with the rare phrase)")  # fmt: skip
+    files = sorted(corpus.rglob("*.txt"))
+    results: dict = {
+        "reports": len(files),
+        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+    }
+
+    import jieba
+
+    jieba.lcut("预热")  # both builds start with their dictionaries loaded
+    jieba_tokenizer().lcut("预热")
+
+    naive_dir, ours_dir = args.workdir / "naive", args.workdir / "index"
+    for path in (naive_dir, ours_dir):
+        shutil.rmtree(path, ignore_errors=True)
+    if not args.skip_naive:
+        with PeakMemory() as mem:
+            started = time.perf_counter()
+            naive_build(files, naive_dir)
+            results["naive_seconds"] = time.perf_counter() - started
+        results["naive_peak_mb"] = mem.peak / 2**20
+        results["naive_index_mb"] = dir_size(naive_dir) / 2**20
+    with PeakMemory() as mem:
+        started = time.perf_counter()
+        summary = build_index([corpus], ours_dir, procs=args.procs)
+        results["index_seconds"] = time.perf_counter() - started
+    assert not summary.failed, summary.failed[:3]
+    results["index_peak_mb"] = mem.peak / 2**20
+    results["index_mb"] = dir_size(ours_dir) / 2**20
+    print(f"\nindexing {len(files)} reports")
+    if not args.skip_naive:
+        ratio = results["naive_seconds"] / results["index_seconds"]
+        results["index_speedup"] = ratio
+        print(f"  naive recipe  {results['naive_seconds']:8.1f}s  {len(files) / results['naive_seconds']:7.1f} reports/s"
+              f"  peak {results['naive_peak_mb']:6.0f} MB  index {results['naive_index_mb']:6.0f} MB")  # fmt: skip
+    print(f"  xxgk index    {results['index_seconds']:8.1f}s  {len(files) / results['index_seconds']:7.1f} reports/s"
+          f"  peak {results['index_peak_mb']:6.0f} MB  index {results['index_mb']:6.0f} MB")  # fmt: skip
+    if not args.skip_naive:
+        print(f"  throughput ratio (xxgk / naive): {results['index_speedup']:.2f}x")
+
+    ix = open_index(ours_dir)
+    texts = load_sections(ix)
+    ours_t, scan_t, rows = [], [], []
+    exact = True
+    for text, options in QUERIES:
+        filters, query = make_filters(**options), parse_query(text)
+        truth = {(rid, name) for rid, name, norm, meta in texts if scan_match(name, norm, meta, query, filters)}
+        found = match_keys(ix, text, filters)
+        ok = found == truth
+        exact &= ok
+        t_ours, t_scan = [], []
+        for _ in range(args.repeat):
+            started = time.perf_counter()
+            result = search(ix, text, filters, Page(10, 1))
+            t_ours.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            count, _ = scan_search(texts, text, options)
+            t_scan.append(time.perf_counter() - started)
+        assert result["total"] == count == len(truth), (text, result["total"], count, len(truth))
+        ours_t.append(statistics.median(t_ours))
+        scan_t.append(statistics.median(t_scan))
+        rows.append((text, options, len(truth), ours_t[-1], scan_t[-1], ok))
+    print(f"\nqueries ({len(QUERIES)}; top 10 with snippets and exact counts vs substring scan)")
+    for text, options, n, t1, t2, ok in rows:
+        extra = " ".join(f"{k}={v}" for k, v in options.items())
+        print(f"  {text[:18]:<18} {extra[:34]:<34} {n:7d} hits  {t1 * 1000:8.1f} ms  scan {t2 * 1000:8.1f} ms"
+              f"  {'exact' if ok else 'MISMATCH'}")  # fmt: skip
+    for name, values in (("xxgk", ours_t), ("scan", scan_t)):
+        results[f"{name}_p50_ms"] = percentile(values, 0.5) * 1000
+        results[f"{name}_p95_ms"] = percentile(values, 0.95) * 1000
+    results["query_p50_ratio"] = results["scan_p50_ms"] / results["xxgk_p50_ms"]
+    results["query_p95_ratio"] = results["scan_p95_ms"] / results["xxgk_p95_ms"]
+    results["exact"] = exact
+    print(f"  p50 xxgk {results['xxgk_p50_ms']:.1f} ms vs scan {results['scan_p50_ms']:.1f} ms: "
+          f"{results['query_p50_ratio']:.2f}x faster")  # fmt: skip
+    print(f"  p95 xxgk {results['xxgk_p95_ms']:.1f} ms vs scan {results['scan_p95_ms']:.1f} ms: "
+          f"{results['query_p95_ratio']:.2f}x faster")  # fmt: skip
+    print(f"  exact on every query: {exact}")
+    out = args.workdir / f"results-{len(files)}.json"
+    out.write_text(json.dumps(results, indent=2))
+    print(f"\nresults in {out}")
+    return 0 if exact else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

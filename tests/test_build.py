@@ -1,0 +1,162 @@
+"""Building the index: incremental by content, one bad file never stops a batch, crash- and lock-safe."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from whoosh import index as whoosh_index
+
+from bench.synth import SyntheticCorpus
+from index.build import build_index, indexed_reports
+from index.store import IndexBusy, acquire_writer, open_index
+from search.engine import search
+
+from .conftest import CORPUS_FILES, ROOT
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in CORPUS_FILES:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def report_total(ix) -> int:
+    with ix.searcher() as s:
+        return len(list(s.document_numbers(kind="report")))  # doc_frequency would count deleted ones
+
+
+def test_incremental_by_content(corpus, tmp_path):
+    ix_dir = tmp_path / "ix"
+    assert build_index([corpus], ix_dir).counts() == dict(added=5, updated=0, unchanged=0, removed=0, failed=0)
+    assert build_index([corpus], ix_dir).counts()["unchanged"] == 5
+
+    changed = sorted(corpus.glob("*.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：本报告新增一段关于档案数字化的说明。", encoding="utf-8")
+    (sorted(corpus.glob("*.txt"))[1]).unlink()
+    summary = build_index([corpus], ix_dir)
+    assert summary.counts() == dict(added=0, updated=1, unchanged=3, removed=1, failed=0)
+    ix = open_index(ix_dir)
+    assert report_total(ix) == 4
+    assert search(ix, "档案数字化")["total"] == 1
+    with ix.searcher() as s:  # no stale section documents of the replaced or removed versions
+        ids = {s.stored_fields(d)["report_id"] for d in s.document_numbers(kind="section")}
+        assert ids == {rid for _, rid in indexed_reports(ix).values()}
+
+
+def test_one_bad_file_never_stops_the_batch_nor_loses_the_old_version(corpus, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    target = corpus / CORPUS_FILES[0].name
+    target.write_bytes(b"\x00\x01binary now")  # an indexed report turns bad
+    (corpus / "empty.txt").write_bytes(b"")
+    (corpus / "new.txt").write_text(CORPUS_FILES[1].read_text(encoding="utf-8") + "另附新内容。", encoding="utf-8")
+    summary = build_index([corpus], ix_dir)
+    assert {(os.path.basename(f), reason) for f, reason in summary.failed} == {
+        (target.name, "binary file (contains NUL bytes)"),
+        ("empty.txt", "empty file"),
+    }
+    assert summary.added == [str((corpus / "new.txt").resolve())]
+    ix = open_index(ix_dir)
+    assert str(target.resolve()) in indexed_reports(ix)  # the last good version stays
+    assert report_total(ix) == 6
+
+
+def test_identical_files_are_indexed_once(corpus, tmp_path):
+    shutil.copy(CORPUS_FILES[0], corpus / "copy.txt")
+    summary = build_index([corpus], tmp_path / "ix")
+    assert len(summary.duplicates) == 1 and len(summary.added) == 5
+
+
+def test_second_writer_waits_then_says_why(corpus, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    ix = open_index(ix_dir)
+    holder = acquire_writer(ix, wait=0)
+    try:
+        (corpus / "new.txt").write_text(CORPUS_FILES[0].read_text(encoding="utf-8") + "新增。", encoding="utf-8")
+        started = time.monotonic()
+        with pytest.raises(IndexBusy, match="another process is writing the index"):
+            build_index([corpus], ix_dir, wait=0.5)
+        assert time.monotonic() - started >= 0.5
+        cli = subprocess.run(
+            [sys.executable, "-m", "xxgk", "index", "--corpus", str(corpus), "--index", str(ix_dir), "--wait", "0"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+        assert cli.returncode == 3
+        assert "another process is writing the index" in cli.stderr and "Traceback" not in cli.stderr
+    finally:
+        holder.cancel()
+    assert build_index([corpus], ix_dir).counts()["added"] == 1
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("synth")
+    SyntheticCorpus(seed=11).write(160, folder)
+    return folder
+
+
+def _start_build(folder, ix_dir):
+    return subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(folder), "--index", str(ix_dir), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_killed_build_leaves_the_previous_index_searchable(corpus, synthetic, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    before = search(open_index(ix_dir), "公开")["total"]
+    both = tmp_path / "both"
+    shutil.copytree(corpus, both / "corpus")
+    shutil.copytree(synthetic, both / "synth")
+    for delay in (0.5, 1.5, 3.0, 5.0):
+        proc = _start_build(both, ix_dir)
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        ix = open_index(ix_dir)
+        total = search(ix, "公开")["total"]
+        assert report_total(ix) in (5, 165)  # all of the old state or all of the new, never half
+        assert total == before or report_total(ix) == 165
+    summary = build_index([both], ix_dir, wait=5)  # the killed writer's lock died with it
+    assert not summary.failed
+    assert report_total(open_index(ix_dir)) == 165
+
+
+def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    proc = _start_build(synthetic, ix_dir)
+    try:
+        seen = set()
+        while proc.poll() is None:
+            ix = open_index(ix_dir)
+            seen.add(report_total(ix))
+            search(ix, "公开")
+            time.sleep(0.2)
+        assert proc.returncode == 0, proc.stderr.read()
+        assert seen <= {5, 160}
+        assert 5 in seen  # searched while the build ran
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert report_total(open_index(ix_dir)) == 160
+
+
+def test_index_files_are_whoosh(tmp_path, corpus):
+    build_index([corpus], tmp_path / "ix")
+    assert whoosh_index.exists_in(tmp_path / "ix", indexname="MAIN")
