@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 TSTAMP := $(VENV)/.installed-test
 
-.PHONY: serve test lint parse clean
+.PHONY: serve test lint parse index bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,18 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-# Until the web app lands, serving means parsing the corpus and saying so.
+# Until the web app lands, serving means building the index and saying so.
 serve: $(STAMP)
-	$(BIN)/xxgk parse corpus/*
-	@echo "xxgk: the corpus parses; the web app (xxgk serve) is not built yet."
+	$(BIN)/xxgk index
+	@echo "xxgk: index built in var/index; search it with .venv/bin/xxgk search 更新不及时 (the web app is not built yet)."
+
+index: $(STAMP)
+	$(BIN)/xxgk index
+
+# Not part of `make test`: builds a 10,000-report synthetic corpus (override with REPORTS=…).
+REPORTS ?= 10000
+bench: $(STAMP)
+	$(BIN)/python -m bench --reports $(REPORTS)
 
 parse: $(STAMP)
 	$(BIN)/xxgk parse corpus/*

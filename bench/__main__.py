@@ -230,7 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_naive:
         ratio = results["naive_seconds"] / results["index_seconds"]
         results["index_speedup"] = ratio
-        print(f"  naive recipe  {results['naive_seconds']:8.1f}s  {len(files) / results['naive_seconds']:7.1f} reports/s"
+        rate = len(files) / results["naive_seconds"]
+        print(f"  naive recipe  {results['naive_seconds']:8.1f}s  {rate:7.1f} reports/s"
               f"  peak {results['naive_peak_mb']:6.0f} MB  index {results['naive_index_mb']:6.0f} MB")  # fmt: skip
     print(f"  xxgk index    {results['index_seconds']:8.1f}s  {len(files) / results['index_seconds']:7.1f} reports/s"
           f"  peak {results['index_peak_mb']:6.0f} MB  index {results['index_mb']:6.0f} MB")  # fmt: skip

@@ -61,7 +61,7 @@ def schema() -> Schema:
         section=ID(stored=True, sortable=True),
         agency=ID(stored=True, sortable=True),
         region=ID(stored=True),
-        year=NUMERIC(int, stored=True, sortable=True, signed=False),
+        year=NUMERIC(int, stored=True, sortable=True, signed=False, default=0),  # 0: year unknown
         template=ID(stored=True, sortable=True),
         title=STORED(),
         text=TEXT(analyzer=WordAnalyzer(), stored=True, phrase=False),

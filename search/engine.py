@@ -56,6 +56,8 @@ class SearchIndex:
 
 def as_search_index(index) -> SearchIndex:
     return index if isinstance(index, SearchIndex) else SearchIndex(index)
+
+
 MAX_PAGE = 1000
 SORTS = ("relevance", "year")  # the index of each is where ScoreFacet sits in its sort key
 

@@ -40,7 +40,8 @@ def test_incremental_by_content(corpus, tmp_path):
     assert build_index([corpus], ix_dir).counts()["unchanged"] == 5
 
     changed = sorted(corpus.glob("*.txt"))[0]
-    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：本报告新增一段关于档案数字化的说明。", encoding="utf-8")
+    addition = "\n附：本报告新增一段关于档案数字化的说明。"
+    changed.write_text(changed.read_text(encoding="utf-8") + addition, encoding="utf-8")
     (sorted(corpus.glob("*.txt"))[1]).unlink()
     summary = build_index([corpus], ix_dir)
     assert summary.counts() == dict(added=0, updated=1, unchanged=3, removed=1, failed=0)
@@ -107,12 +108,12 @@ def synthetic(tmp_path_factory):
     return folder
 
 
-def _start_build(folder, ix_dir):
+def _start_build(folder, ix_dir, log=subprocess.DEVNULL):
     return subprocess.Popen(
         [sys.executable, "-m", "xxgk", "index", "--corpus", str(folder), "--index", str(ix_dir), "--quiet"],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
 
 
@@ -140,7 +141,9 @@ def test_killed_build_leaves_the_previous_index_searchable(corpus, synthetic, tm
 def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path):
     ix_dir = tmp_path / "ix"
     build_index([corpus], ix_dir)
-    proc = _start_build(synthetic, ix_dir)
+    log = tmp_path / "build.log"
+    with log.open("w") as stream:
+        proc = _start_build(synthetic, ix_dir, stream)
     try:
         seen = set()
         while proc.poll() is None:
@@ -148,7 +151,7 @@ def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path
             seen.add(report_total(ix))
             search(ix, "公开")
             time.sleep(0.2)
-        assert proc.returncode == 0, proc.stderr.read()
+        assert proc.returncode == 0, log.read_text()
         assert seen <= {5, 160}
         assert 5 in seen  # searched while the build ran
     finally:

@@ -42,3 +42,39 @@ def test_summary_and_failure_exit_code(tmp_path, capsys):
     out, err = capsys.readouterr()
     assert "郑州经济技术开发区管委会" in out and "template  2021" in out
     assert f"{bad}: empty file" in err and "Traceback" not in err
+
+
+def test_index_then_search_json(tmp_path, capsys):
+    ix = str(tmp_path / "ix")
+    assert main(["index", "--corpus", str(CORPUS_FILES[0].parent), "--index", ix, "--quiet"]) == 0
+    assert "5 added, 0 updated, 0 unchanged, 0 removed, 0 failed" in capsys.readouterr().out
+    assert main(["index", "--index", ix, "--corpus", str(CORPUS_FILES[0].parent)]) == 0
+    assert "5 unchanged" in capsys.readouterr().out
+    assert main(["search", "政务新媒体", "--index", ix, "--json", "--section", "narrative", "--limit", "2"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert set(result) == {"query", "total", "reports", "page", "limit", "hits"}
+    assert result["total"] >= result["reports"] >= 1 and len(result["hits"]) <= 2
+    hit = result["hits"][0]
+    assert set(hit) == {"report_id", "agency", "year", "section", "score", "snippet", "spans"}
+    assert hit["section"] in ("problems", "improvements")
+    assert all(hit["snippet"][a:b] == "政务新媒体" for a, b in hit["spans"])
+
+
+def test_search_plain_output_marks_matches(tmp_path, capsys):
+    ix = str(tmp_path / "ix")
+    main(["index", "--corpus", str(CORPUS_FILES[0].parent), "--index", ix, "--quiet"])
+    capsys.readouterr()
+    assert main(["search", "更新不及时", "--index", ix, "--by-report"]) == 0
+    out = capsys.readouterr().out
+    assert "【更新不及时】" in out and "sections in" in out
+
+
+def test_search_errors_are_messages_not_tracebacks(tmp_path, capsys):
+    assert main(["search", "人员", "--index", str(tmp_path / "none")]) == 2
+    assert "no index at" in capsys.readouterr().err
+    ix = str(tmp_path / "ix")
+    main(["index", "--corpus", str(CORPUS_FILES[0].parent), "--index", ix, "--quiet"])
+    for args in (['"人员'], ["人员", "--year", "abc"], ["人员", "--where", "nope>1"], ["人员", "--limit", "1000"]):
+        assert main(["search", *args, "--index", ix]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("xxgk search: ") and "Traceback" not in err

@@ -171,7 +171,8 @@ def test_by_report_one_hit_per_report(built_index, indexed_reports):
     assert len(ids) == len(set(ids)) == result["reports"]
     for hit in result["hits"]:
         assert hit["section"] in hit["sections"]
-        assert set(hit["sections"]) == {s for rid, s in scan(indexed_reports, lambda t: "公开" in t) if rid == hit["report_id"]}
+        matched = scan(indexed_reports, lambda t: "公开" in t)
+        assert set(hit["sections"]) == {s for rid, s in matched if rid == hit["report_id"]}
 
 
 def test_snippet_spans_are_exactly_the_match(built_index):

@@ -11,10 +11,14 @@ from index.build import build_index
 from index.errors import ParseError
 from index.parse import parse_file
 from index.report import SECTIONS, Report
-from index.store import IndexBusy, IndexMissing, open_index
-from search.engine import MAX_LIMIT, Page, search
+from index.store import IndexBusy, IndexMissing
+from search.compare import compare
+from search.copies import copies_summary, find_copies
+from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
 from search.filters import make_filters
+from search.mentions import load_topics, mentions, topic_counts, topic_query
+from search.reports import all_records, record_to_report, resolve
 
 from .progress import ProgressBar
 
@@ -92,14 +96,9 @@ def cmd_index(args: argparse.Namespace) -> int:
 def _print_hits(result: dict) -> None:
     print(f"{result['total']} sections in {result['reports']} reports match {result['query']!r}")
     for hit in result["hits"]:
-        text, marked, pos = hit["snippet"], [], 0
-        for start, end in hit["spans"]:
-            marked += [text[pos:start], "【", text[start:end], "】"]
-            pos = end
-        marked.append(text[pos:])
         extra = f" (also {', '.join(s for s in hit['sections'] if s != hit['section'])})" if hit.get("sections") else ""
         print(f"\n{hit['agency'] or '(agency unknown)'} {hit['year'] or ''} · {hit['section']}{extra} · {hit['score']}")
-        print(f"  {''.join(marked)}")
+        print(f"  {_mark(hit['snippet'], hit['spans'])}")
         print(f"  report {hit['report_id']}")
 
 
@@ -111,7 +110,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     try:
         filters = make_filters(args.section or (), args.year, args.agency, args.template, args.where or ())
         result = search(
-            open_index(args.index),
+            SearchIndex.open(args.index),
             args.query,
             filters,
             Page(args.limit, args.page),
@@ -119,12 +118,142 @@ def cmd_search(args: argparse.Namespace) -> int:
             sort=args.sort,
         )
     except (QueryError, IndexMissing) as exc:
-        print(f"xxgk search: {exc}", file=sys.stderr)
-        return EXIT_FAILED
+        return _fail("search", exc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
     else:
         _print_hits(result)
+    return EXIT_OK
+
+
+def _fail(command: str, exc: Exception) -> int:
+    print(f"xxgk {command}: {exc}", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _mark(text: str, spans: list[list[int]]) -> str:
+    out, pos = [], 0
+    for start, end in spans:
+        out += [text[pos:start], "【", text[start:end], "】"]
+        pos = end
+    return "".join([*out, text[pos:]])
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    """Compare two reports section by section and figure by figure (A and B: report id or agency@year).
+
+    Example: xxgk compare 平潭综合实验区@2020 平潭综合实验区@2021
+    """
+    try:
+        index = SearchIndex.open(args.index)
+        result = compare(resolve(index, args.a), resolve(index, args.b))
+    except (QueryError, IndexMissing) as exc:
+        return _fail("compare", exc)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    a, b = result["a"], result["b"]
+    print(f"A  {a['agency'] or '(agency unknown)'} {a['year']}  ({a['id']}, {a['template']})")
+    print(f"B  {b['agency'] or '(agency unknown)'} {b['year']}  ({b['id']}, {b['template']})")
+    for name, sec in result["sections"].items():
+        counts = f"same {len(sec['same'])}, changed {len(sec['changed'])}"
+        only = f"only A {len(sec['only_a'])}, only B {len(sec['only_b'])}"
+        print(f"\n== {name}: similarity {sec['similarity']:.2f} ({counts}, {only})")
+        for change in sec["changed"]:
+            diff = "".join(t if op == "equal" else f"[-{t}-]{{+{u}+}}" for op, t, u in change["diff"])
+            print(f"  ~ {diff}")
+        for s in sec["only_a"]:
+            print(f"  - {s}")
+        for s in sec["only_b"]:
+            print(f"  + {s}")
+    changed = [f for f in result["figures"] if f["delta"]]
+    print(f"\n== figures: {len(changed)} changed of {sum(f['comparable'] for f in result['figures'])} comparable")
+    for f in changed:
+        pct = f" ({f['pct']:+.1f}%)" if f["pct"] is not None else ""
+        print(f"  {f['key']}: {f['a']:g} → {f['b']:g}  Δ {f['delta']:+g}{pct}")
+    for f in result["findings"]:
+        print(f"  [{f['severity']} {f['rule']}] {f['message']}")
+    return EXIT_OK
+
+
+def cmd_mentions(args: argparse.Namespace) -> int:
+    """List every report that mentions a phrase or a topic, with counts by year and agency.
+
+    Example: xxgk mentions 人员不足 --section narrative ; xxgk mentions --topic 政务新媒体
+    """
+    try:
+        if (args.query is None) == (args.topic is None):
+            raise QueryError("give a QUERY or --topic NAME (one of them)")
+        text = topic_query(load_topics(args.topics), args.topic) if args.topic else args.query
+        sections = args.section or (("narrative",) if args.topic else ())
+        result = mentions(SearchIndex.open(args.index), text, tuple(sections), limit=args.limit)
+    except (QueryError, IndexMissing) as exc:
+        return _fail("mentions", exc)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False))
+        return EXIT_OK
+    print(f"{result['reports']} reports ({result['sections']} sections) mention {args.topic or result['query']}")
+    print("by year: " + ", ".join(f"{y} {n}" for y, n in result["by_year"].items()))
+    for row in result["rows"]:
+        who = f"{row['agency'] or '(agency unknown)'} {row['year'] or ''}"
+        print(f"\n{row['mentions']:4d}  {who} · {', '.join(row['sections'])}")
+        print(f"      {_mark(row['snippet'], row['spans'])}")
+    return EXIT_OK
+
+
+def cmd_topics(args: argparse.Namespace) -> int:
+    """List the topics of part 五 with the number of reports mentioning each, per year.
+
+    Example: xxgk topics --json
+    """
+    try:
+        topics = load_topics(args.topics)
+        rows = topic_counts(SearchIndex.open(args.index), topics)
+    except (QueryError, IndexMissing) as exc:
+        return _fail("topics", exc)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        years = ", ".join(f"{y} {n}" for y, n in row["by_year"].items())
+        print(f"{row['topic']:<16} {row['reports']:5d} reports   {years}")
+    return EXIT_OK
+
+
+def cmd_copies(args: argparse.Namespace) -> int:
+    """Find copied text: sentences shared with other agencies' reports or the same agency's earlier ones.
+
+    Example: xxgk copies ; xxgk copies 平潭综合实验区@2013 --json
+    """
+    try:
+        index = SearchIndex.open(args.index)
+        reports = [record_to_report(r) for r in all_records(index)]
+        target = resolve(index, args.report) if args.report else None
+    except (QueryError, IndexMissing) as exc:
+        return _fail("copies", exc)
+    found = find_copies(reports)
+    if target is not None:
+        result = {"report_id": target.id, "agency": target.agency, "year": target.year, **found[target.id]}
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+            return EXIT_OK
+        share = result["share"]
+        print(f"{target.agency or '(agency unknown)'} {target.year}: copied {share['overall']:.0%} overall, "
+              f"{share['problems']:.0%} of problems, {share['improvements']:.0%} of improvements")  # fmt: skip
+        for c in result["sentences"]:
+            src = c["sources"][0]
+            print(f"\n  [{c['section']}, {c['kind']} {c['similarity']:.2f}] {c['sentence']}")
+            who = f"{src['agency'] or '(agency unknown)'} {src['year']} ({src['report_id']})"
+            print(f"    ← {who}" + (f" and {c['source_count'] - 1} more" if c["source_count"] > 1 else ""))
+        return EXIT_OK
+    rows = copies_summary(reports, found)[: args.limit]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        share = row["share"]
+        shares = " ".join(f"{share[g]:6.0%} {g}" for g in ("overall", "problems", "improvements"))
+        print(f"{shares}  {row['agency'] or '(agency unknown)'} {row['year'] or ''} ({row['report_id']})")
     return EXIT_OK
 
 
@@ -162,6 +291,36 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("compare", help="compare two reports", description=cmd_compare.__doc__)
+    p.add_argument("a", metavar="A", help="report id or agency@year")
+    p.add_argument("b", metavar="B", help="report id or agency@year")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("mentions", help="reports that mention a phrase or topic", description=cmd_mentions.__doc__)
+    p.add_argument("query", nargs="?", help="a query, as in search")
+    p.add_argument("--topic", metavar="NAME", help="a topic of the taxonomy (see xxgk topics)")
+    p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
+    p.add_argument("--section", action="append", metavar="S", help="section(s); topics default to narrative")
+    p.add_argument("--limit", type=int, default=None, help="rows to show (default all)")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_mentions)
+
+    p = sub.add_parser("topics", help="the topic taxonomy with report counts per year", description=cmd_topics.__doc__)
+    p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("copies", help="copied text across reports", description=cmd_copies.__doc__)
+    p.add_argument("report", nargs="?", metavar="REPORT", help="report id or agency@year (default: all, ranked)")
+    p.add_argument("--limit", type=int, default=50, help="reports to list (default 50)")
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_copies)
     return parser
 
 

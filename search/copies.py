@@ -1,0 +1,181 @@
+"""Copied text (内容雷同): sentences a report shares with another agency's report or its own earlier ones.
+
+The rules, documented in docs/copies.md:
+- Sentences come from the narrative sections (overview, problems, improvements,
+  other), split as in comparison; those under MIN_CHARS normalised characters are
+  too generic to call copied.
+- Identical: the same after normalisation. Near-identical: Jaccard similarity of
+  the sets of SHINGLE-character shingles at least NEAR_COPY.
+- A sentence counts as copied from another report when that report is another
+  agency's (any year; reports with no known agency count as their own agency)
+  or the same agency's from an earlier year.
+- Template wording is excluded by frequency, not by a list: a sentence found in
+  reports of at least max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE × agencies)
+  distinct agencies is the format's or a circular's wording, not copying.
+- Candidates are found with MinHash (HASHES hash functions, one band each) over
+  the distinct sentences, never by comparing all pairs, so the work grows with
+  the number of sentences, not its square.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from index.report import Report
+
+from .compare import sentence_key, sentences
+
+NARRATIVE = ("overview", "problems", "improvements", "other")
+SHARE_GROUPS = {"problems": ("problems",), "improvements": ("improvements",), "overall": NARRATIVE}
+MIN_CHARS = 12
+SHINGLE = 4
+NEAR_COPY = 0.8
+TEMPLATE_SHARE = 0.2
+TEMPLATE_MIN_AGENCIES = 5
+HASHES = 6
+BUCKET_CAP = 500  # a MinHash bucket this full is boilerplate the template rule also drops
+_PRIME = (1 << 61) - 1
+_SALTS = [
+    ((i * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % _PRIME | 1, (i * 0xBF58476D1CE4E5B9) % _PRIME)
+    for i in range(HASHES)
+]
+
+
+@dataclass
+class _Sentence:
+    report: int  # index into the report list
+    section: str
+    text: str
+    key: str
+
+
+def shingles(key: str) -> set[int]:
+    """Given a normalised sentence, return the hashes of its SHINGLE-character shingles."""
+    if len(key) <= SHINGLE:
+        return {zlib.crc32(key.encode())}
+    return {zlib.crc32(key[i : i + SHINGLE].encode()) for i in range(len(key) - SHINGLE + 1)}
+
+
+def _minhash(hashes: set[int]) -> list[int]:
+    return [min((h * a + b) % _PRIME for h in hashes) for a, b in _SALTS]
+
+
+def _agency(report: Report, i: int) -> str:
+    return report.agency or f"#{i}"  # an unknown agency is its own
+
+
+def find_copies(reports: list[Report]) -> dict[str, dict]:
+    """Given reports, return for each report id its copied sentences and the share of its text copied."""
+    items: list[_Sentence] = []
+    for i, report in enumerate(reports):
+        for name in NARRATIVE:
+            for s in sentences(report.section(name)):
+                key = sentence_key(s)
+                if len(key) >= MIN_CHARS:
+                    items.append(_Sentence(i, name, s, key))
+    by_key: dict[str, list[int]] = defaultdict(list)
+    for n, item in enumerate(items):
+        by_key[item.key].append(n)
+    agencies = {_agency(r, i) for i, r in enumerate(reports)}
+    threshold = max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE * len(agencies))
+    template = {
+        key
+        for key, members in by_key.items()
+        if len({_agency(reports[items[m].report], items[m].report) for m in members}) >= threshold
+    }
+    keys = [k for k in by_key if k not in template]
+    shingle_sets = {k: shingles(k) for k in keys}
+    buckets: dict[tuple[int, int], list[str]] = defaultdict(list)
+    for key in keys:
+        for band, value in enumerate(_minhash(shingle_sets[key])):
+            buckets[(band, value)].append(key)
+    similar: dict[str, dict[str, float]] = defaultdict(dict)  # key → {other key: similarity}
+    for members in buckets.values():
+        if len(members) < 2 or len(members) > BUCKET_CAP:
+            continue
+        for x in range(len(members)):
+            for y in range(x + 1, len(members)):
+                a, b = members[x], members[y]
+                if b in similar[a]:
+                    continue
+                sa, sb = shingle_sets[a], shingle_sets[b]
+                score = len(sa & sb) / len(sa | sb)
+                if score >= NEAR_COPY:
+                    similar[a][b] = similar[b][a] = round(score, 4)
+    own: dict[int, list[_Sentence]] = defaultdict(list)
+    for item in items:
+        own[item.report].append(item)
+    return {
+        report.id: _report_copies(i, own[i], reports, items, by_key, similar, template)
+        for i, report in enumerate(reports)
+    }
+
+
+def _is_source(reports: list[Report], mine: int, other: int) -> bool:
+    """Whether report `other` can be where report `mine` copied from."""
+    if mine == other:
+        return False
+    a, b = reports[mine], reports[other]
+    if _agency(a, mine) != _agency(b, other):
+        return True
+    return a.year is not None and b.year is not None and b.year < a.year
+
+
+def _report_copies(i, mine, reports, items, by_key, similar, template) -> dict:
+    copied: list[dict] = []
+    chars: dict[str, list[int]] = {g: [0, 0] for g in SHARE_GROUPS}  # [copied, all]
+    for item in mine:
+        sources = []
+        if item.key not in template:
+            for m in by_key[item.key]:
+                if _is_source(reports, i, items[m].report):
+                    sources.append((items[m], "identical", 1.0))
+            for other_key, score in similar.get(item.key, {}).items():
+                for m in by_key[other_key]:
+                    if _is_source(reports, i, items[m].report):
+                        sources.append((items[m], "near", score))
+        for group, names in SHARE_GROUPS.items():
+            if item.section in names:
+                chars[group][1] += len(item.key)
+                chars[group][0] += len(item.key) if sources else 0
+        if sources:
+            sources.sort(key=lambda s: (-s[2], -(reports[s[0].report].year or 0)))
+            copied.append(
+                {
+                    "section": item.section,
+                    "sentence": item.text,
+                    "kind": "identical" if sources[0][1] == "identical" else "near",
+                    "similarity": sources[0][2],
+                    "sources": [
+                        {
+                            "report_id": reports[s.report].id,
+                            "agency": reports[s.report].agency,
+                            "year": reports[s.report].year,
+                            "section": s.section,
+                            "sentence": s.text,
+                            "similarity": score,
+                        }
+                        for s, _, score in sources[:5]
+                    ],
+                    "source_count": len({s.report for s, _, _ in sources}),
+                }
+            )
+    shares = {g: round(c / total, 4) if total else 0.0 for g, (c, total) in chars.items()}
+    return {"share": shares, "sentences": copied}
+
+
+def copies_summary(reports: list[Report], found: dict[str, dict]) -> list[dict]:
+    """Given reports and find_copies' result, return one row per report, most copied first."""
+    rows = [
+        {
+            "report_id": r.id,
+            "agency": r.agency,
+            "year": r.year,
+            "share": found[r.id]["share"],
+            "copied_sentences": len(found[r.id]["sentences"]),
+        }
+        for r in reports
+    ]
+    return sorted(rows, key=lambda row: (-row["share"]["overall"], -(row["year"] or 0), row["report_id"]))

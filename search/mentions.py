@@ -1,0 +1,153 @@
+"""Which reports mention an issue: one row per report, and the topic taxonomy of part 五.
+
+A query matches exactly as in search (the same phrases, the same index); the
+mentions of a report are the occurrences of the query's phrases in its matched
+sections. Topics are read from search/data/topics.toml, extended by a user file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from index.analysis import normalize
+from index.report import Report
+
+from .engine import as_search_index, full_query
+from .errors import QueryError
+from .filters import Filters, parse_sections
+from .query import parse_query
+from .snippets import make_snippet
+
+TOPIC_SECTIONS = ("problems", "improvements")
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    phrases: tuple[str, ...]
+
+    @property
+    def query(self) -> str:
+        """The topic as a query: any of its phrases."""
+        return " OR ".join(f'"{p}"' for p in self.phrases)
+
+
+def load_topics(extra: Path | str | None = None) -> dict[str, Topic]:
+    """Return the bundled topics, with those of `extra` (a TOML file of the same form) added or replacing."""
+    text = resources.files("search").joinpath("data/topics.toml").read_text(encoding="utf-8")
+    tables = tomllib.loads(text)
+    if extra is not None:
+        try:
+            tables |= tomllib.loads(Path(extra).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise QueryError(f"cannot read topics file {extra}: {exc}") from None
+    topics = {}
+    for name, table in tables.items():
+        phrases = table.get("phrases") if isinstance(table, dict) else None
+        if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
+            raise QueryError(f"topic {name!r} needs a non-empty list of phrases")
+        topics[name] = Topic(name, tuple(dict.fromkeys(phrases)))
+    return topics
+
+
+def count_mentions(text: str, phrases: list[str]) -> int:
+    """Given a text and normalised phrases, return how often they occur (overlaps of one phrase not counted twice)."""
+    norm = normalize(text)
+    total = 0
+    for phrase in phrases:
+        i = norm.find(phrase)
+        while i >= 0:
+            total += 1
+            i = norm.find(phrase, i + len(phrase))
+    return total
+
+
+def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None = None) -> dict:
+    """Given an index and a query, return one row per report whose sections match, and counts by year and agency.
+
+    Rows are sorted by number of mentions, then year (newest first).
+    """
+    query = parse_query(text)
+    index = as_search_index(index)
+    searcher = index.searcher()
+    q = full_query(searcher, query, Filters(sections=parse_sections(sections)))
+    results = searcher.search(q, limit=None, scored=False)
+    phrases = query.phrases
+    rows: dict[str, dict] = {}
+    for docnum in results.docs():
+        stored = searcher.stored_fields(docnum)
+        n = count_mentions(stored["text"], phrases)
+        row = rows.setdefault(
+            stored["report_id"],
+            {
+                "report_id": stored["report_id"],
+                "agency": stored.get("agency") or None,
+                "year": stored.get("year"),
+                "mentions": 0,
+                "sections": [],
+                "_best": (-1, ""),
+            },
+        )
+        row["mentions"] += n
+        row["sections"].append(stored["section"])
+        if n > row["_best"][0]:
+            row["_best"] = (n, stored["section"], stored["text"])
+    ordered = sorted(
+        rows.values(), key=lambda r: (-r["mentions"], -(r["year"] or 0), r["agency"] or "", r["report_id"])
+    )
+    for row in ordered[:limit]:
+        _, section, body = row["_best"]
+        snippet = make_snippet(body, phrases)
+        row.update(best_section=section, snippet=snippet.text, spans=snippet.spans)
+    out = []
+    for row in ordered[:limit]:
+        row.pop("_best")
+        row["sections"].sort()
+        out.append(row)
+    return {
+        "query": text,
+        "reports": len(ordered),
+        "sections": len(results),
+        "by_year": dict(sorted(Counter(r["year"] for r in ordered if r["year"]).items())),
+        "by_agency": dict(Counter(r["agency"] for r in ordered if r["agency"]).most_common()),
+        "rows": out,
+    }
+
+
+def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[str]:
+    """Given a report, return the names of the topics its sections mention."""
+    texts = [normalize(report.section(s)) for s in sections]
+    return [name for name, topic in topics.items() if any(normalize(p) in t for p in topic.phrases for t in texts)]
+
+
+def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
+    """Given an index, return for each topic its phrases and the number of reports mentioning it, per year."""
+    index = as_search_index(index)
+    searcher = index.searcher()
+    years = index.column("year")
+    report_ids = index.column("report_id")
+    out = []
+    for topic in topics.values():
+        q = full_query(searcher, parse_query(topic.query), Filters(sections=sections))
+        docs = searcher.search(q, limit=None, scored=False).docs()
+        per_report = {report_ids[d]: years[d] for d in docs}
+        by_year = Counter(y for y in per_report.values() if y)
+        out.append(
+            {
+                "topic": topic.name,
+                "phrases": list(topic.phrases),
+                "reports": len(per_report),
+                "by_year": dict(sorted(by_year.items())),
+            }
+        )
+    return out
+
+
+def topic_query(topics: dict[str, Topic], name: str) -> str:
+    if name not in topics:
+        raise QueryError(f"unknown topic {name!r}; topics: {', '.join(topics)}")
+    return topics[name].query
