@@ -2,39 +2,43 @@
 
 The rules, documented in docs/copies.md:
 - Sentences come from the narrative sections (overview, problems, improvements,
-  other), split as in comparison; those under MIN_CHARS normalised characters are
-  too generic to call copied.
+  other), split as in comparison; part headings and title lines are the format,
+  and sentences under MIN_CHARS normalised characters too generic to call copied.
 - Identical: the same after normalisation. Near-identical: Jaccard similarity of
-  the sets of SHINGLE-character shingles at least NEAR_COPY.
+  their character bigrams at least NEAR_COPY (as in comparison: a few characters
+  changed in a sentence of forty leaves about 0.8).
 - A sentence counts as copied from another report when that report is another
   agency's (any year; reports with no known agency count as their own agency)
   or the same agency's from an earlier year.
 - Template wording is excluded by frequency, not by a list: a sentence found in
   reports of at least max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE × agencies)
   distinct agencies is the format's or a circular's wording, not copying.
-- Candidates are found with MinHash (HASHES hash functions, one band each) over
-  the distinct sentences, never by comparing all pairs, so the work grows with
-  the number of sentences, not its square.
+- Candidates are found with MinHash over SHINGLE-character shingles (HASHES
+  hash functions, one band each) of the distinct sentences, never by comparing
+  all pairs, so the work grows with the number of sentences, not its square.
 """
 
 from __future__ import annotations
 
+import re
 import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
+from index.meta import find_title
 from index.report import Report
+from index.sections import classify_heading
 
-from .compare import sentence_key, sentences
+from .compare import sentence_key, sentences, similarity
 
 NARRATIVE = ("overview", "problems", "improvements", "other")
 SHARE_GROUPS = {"problems": ("problems",), "improvements": ("improvements",), "overall": NARRATIVE}
 MIN_CHARS = 12
 SHINGLE = 4
-NEAR_COPY = 0.8
+NEAR_COPY = 0.7
 TEMPLATE_SHARE = 0.2
 TEMPLATE_MIN_AGENCIES = 5
-HASHES = 6
+HASHES = 8
 BUCKET_CAP = 500  # a MinHash bucket this full is boilerplate the template rule also drops
 _PRIME = (1 << 61) - 1
 _SALTS = [
@@ -62,6 +66,15 @@ def _minhash(hashes: set[int]) -> list[int]:
     return [min((h * a + b) % _PRIME for h in hashes) for a, b in _SALTS]
 
 
+_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+
+
+def _is_heading(key: str) -> bool:
+    """A part heading or a title line: the format's words, not the report's."""
+    m = _HEADING.match(key)
+    return bool(m and classify_heading(key[m.end() :])) or find_title(key) is not None
+
+
 def _agency(report: Report, i: int) -> str:
     return report.agency or f"#{i}"  # an unknown agency is its own
 
@@ -73,7 +86,7 @@ def find_copies(reports: list[Report]) -> dict[str, dict]:
         for name in NARRATIVE:
             for s in sentences(report.section(name)):
                 key = sentence_key(s)
-                if len(key) >= MIN_CHARS:
+                if len(key) >= MIN_CHARS and not _is_heading(key):
                     items.append(_Sentence(i, name, s, key))
     by_key: dict[str, list[int]] = defaultdict(list)
     for n, item in enumerate(items):
@@ -100,8 +113,7 @@ def find_copies(reports: list[Report]) -> dict[str, dict]:
                 a, b = members[x], members[y]
                 if b in similar[a]:
                     continue
-                sa, sb = shingle_sets[a], shingle_sets[b]
-                score = len(sa & sb) / len(sa | sb)
+                score = similarity(a, b)
                 if score >= NEAR_COPY:
                     similar[a][b] = similar[b][a] = round(score, 4)
     own: dict[int, list[_Sentence]] = defaultdict(list)

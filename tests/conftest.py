@@ -27,12 +27,12 @@ def corpus_file(prefix: str) -> Path:
 def built_index(tmp_path_factory):
     """An index of the bundled corpus and, when present, the development corpus (built once)."""
     from index.build import build_index
-    from index.store import open_index
+    from search.engine import SearchIndex
 
     path = tmp_path_factory.mktemp("index")
     summary = build_index([CORPUS, *DEV_FILES], path)
     assert not summary.failed
-    return open_index(path)
+    return SearchIndex.open(path)
 
 
 @pytest.fixture(scope="session")

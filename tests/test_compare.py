@@ -1,0 +1,133 @@
+"""Comparing reports: identity, symmetry, cross-format figures, X1/X2 across years, selectors."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from index.parse import parse_text
+from search.compare import align, compare, sentence_key, word_diff, year_checks
+from search.reports import UnknownReport, get_report, resolve
+
+from .conftest import CORPUS_FILES
+
+
+def test_a_report_compared_with_itself_is_all_same(built_index, indexed_reports):
+    for report in indexed_reports.values():
+        result = compare(report, report)
+        for sec in result["sections"].values():
+            assert sec["changed"] == sec["only_a"] == sec["only_b"] == []
+            assert sec["similarity"] == 1.0
+        assert all(f["delta"] in (0, None) for f in result["figures"])
+        assert all(f["comparable"] for f in result["figures"])
+        assert result["findings"] == []
+
+
+def _mirror(sec):
+    return {
+        "same": sorted(map(sentence_key, sec["same"])),  # each side's own spelling of it
+        "changed": sorted((c["b"], c["a"], c["similarity"]) for c in sec["changed"]),
+        "only_a": sorted(sec["only_b"]),
+        "only_b": sorted(sec["only_a"]),
+        "similarity": sec["similarity"],
+    }
+
+
+def _plain(sec):
+    return {
+        "same": sorted(map(sentence_key, sec["same"])),  # each side's own spelling of it
+        "changed": sorted((c["a"], c["b"], c["similarity"]) for c in sec["changed"]),
+        "only_a": sorted(sec["only_a"]),
+        "only_b": sorted(sec["only_b"]),
+        "similarity": sec["similarity"],
+    }
+
+
+def test_swapping_a_and_b_mirrors_the_result(indexed_reports):
+    reports = sorted(indexed_reports.values(), key=lambda r: r.id)
+    for a, b in itertools.pairwise(reports):
+        ab, ba = compare(a, b), compare(b, a)
+        for name in ab["sections"]:
+            assert _plain(ab["sections"][name]) == _mirror(ba["sections"][name])
+        back = {f["key"]: f for f in ba["figures"]}
+        for f in ab["figures"]:
+            g = back[f["key"]]
+            assert (f["a"], f["b"], f["comparable"]) == (g["b"], g["a"], g["comparable"])
+            assert f["delta"] == (None if g["delta"] is None else -g["delta"])
+
+
+def test_changed_sentence_and_word_diff():
+    a = "我们进一步加强了本单位政务新媒体的日常管理和内容审核工作。"
+    b = "我们进一步加强了本单位政府网站的日常管理和内容审核工作。"
+    sec = align(a + "人员不足。", b + "经费不足的问题突出。")
+    assert [(c["a"], c["b"]) for c in sec["changed"]] == [(a, b)]
+    assert ["replace", "政务新媒体", "政府网站"] in sec["changed"][0]["diff"]
+    assert sec["only_a"] == ["人员不足。"] and sec["only_b"] == ["经费不足的问题突出。"]
+    assert word_diff("完全相同", "完全相同") == [["equal", "完全相同", "完全相同"]]
+
+
+def test_figures_across_formats(indexed_reports):
+    old = next(r for r in indexed_reports.values() if r.template == "2019" and r.figures)
+    new = next(r for r in indexed_reports.values() if r.template == "2021" and r.figures)
+    figures = {f["key"]: f for f in compare(old, new)["figures"]}
+    assert figures["applications.new.total"]["comparable"]
+    assert figures["review.total"]["comparable"]
+    assert figures["art20.licensing.decisions"]["comparable"]
+    assert figures["applications.other.total"]["comparable"]  # 2021's （六） summed as in 2019
+    assert not figures["applications.other.other.total"]["comparable"]
+    assert not figures["art20.fees.amount"]["comparable"]  # shown, not hidden
+
+
+def _with_table(path, replace: dict[str, str], year: int):
+    text = path.read_text(encoding="utf-8").replace("2021", str(year))
+    for old, new in replace.items():
+        assert old in text
+        text = text.replace(old, new)
+    return parse_text(text, source=f"{year}")
+
+
+def test_x1_and_x2_for_consecutive_years():
+    path = next(p for p in CORPUS_FILES if p.name.startswith("2021-郑州"))
+    # the same agency a year later, carrying over one application less than it forwarded… and more documents
+    forward, new = "四、结转下年度继续办理\t\t", "一、本年新收政府信息公开申请数量\t\t"
+    y1 = _with_table(
+        path,
+        {forward + "0\t0\t0\t0\t0\t0\t0": forward + "2\t0\t0\t0\t0\t0\t2", new + "13": new + "15",
+         "\t20\t\n二、上年结转": "\t22\t\n二、上年结转"},
+        2021,
+    )  # fmt: skip
+    y2 = _with_table(path, {"二、上年结转政府信息公开申请数量\t\t0": "二、上年结转政府信息公开申请数量\t\t1"}, 2022)
+    findings = year_checks(y1, y2)
+    assert [(f.rule, f.location, f.expected, f.found) for f in findings if f.rule == "X1"] == [
+        ("X1", "applications.carried_over.natural_person", 2, 1),
+        ("X1", "applications.carried_over.total", 2, 0),
+    ]
+    # 83 in force + 13 issued − 83 repealed = 13, but 83 are reported in force
+    assert [(f.rule, f.expected, f.found) for f in findings if f.rule == "X2"] == [("X2", 13, 83)]
+    assert year_checks(y2, y1) == findings  # either order
+    assert compare(y1, y2)["findings"] and not compare(y1, y1)["findings"]
+
+
+def test_selectors(built_index, indexed_reports):
+    some = next(iter(indexed_reports.values()))
+    assert resolve(built_index, some.id).id == some.id
+    zz = resolve(built_index, "郑州经济技术开发区@2021")
+    assert zz.agency == "郑州经济技术开发区管委会" and zz.year == 2021
+    assert get_report(built_index, zz.id).figures == zz.figures
+    with pytest.raises(UnknownReport, match="no report matches"):
+        resolve(built_index, "郑州经济技术开发区@1999")
+    with pytest.raises(UnknownReport, match="neither a report id nor agency@year"):
+        resolve(built_index, "whatever")
+
+
+def test_ambiguous_selector_lists_candidates(built_index, dev_reports):
+    with pytest.raises(
+        UnknownReport, match=r"ambiguous; candidates: .*平潭综合实验区@2013.*平潭综合实验区地方税务局@2013"
+    ):
+        resolve(built_index, "平潭@2013")
+
+
+def test_x1_on_the_dev_corpus_years(dev_reports):
+    by_year = {r.year: r for r in dev_reports.values() if r.agency == "平潭综合实验区"}
+    assert year_checks(by_year[2020], by_year[2021]) == []  # carried forward 0 = carried over 0

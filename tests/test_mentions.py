@@ -1,0 +1,74 @@
+"""Which reports mention an issue: exactly the reports a substring scan finds; the topic taxonomy."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.analysis import normalize
+from index.report import SECTIONS
+from search.errors import QueryError
+from search.mentions import count_mentions, load_topics, mentions, report_topics, topic_counts
+
+
+def scan_reports(reports, phrases, sections=SECTIONS):
+    return {
+        rid
+        for rid, r in reports.items()
+        if any(any(normalize(p) in normalize(r.section(s)) for p in phrases) for s in sections)
+    }
+
+
+@pytest.mark.parametrize("phrase", ["人员", "更新不及时", "政务新媒体", "培训", "兼职", "信息公开", "的"])
+def test_mentions_equal_the_substring_scan(built_index, indexed_reports, phrase):
+    result = mentions(built_index, phrase)
+    assert {r["report_id"] for r in result["rows"]} == scan_reports(indexed_reports, [phrase])
+    assert result["reports"] == len(result["rows"])
+    for row in result["rows"]:
+        report = indexed_reports[row["report_id"]]
+        assert row["mentions"] == sum(count_mentions(report.section(s), [normalize(phrase)]) for s in row["sections"])
+        assert all(normalize(row["snippet"][a:b]) == phrase for a, b in row["spans"])
+    keys = [(-r["mentions"], -(r["year"] or 0)) for r in result["rows"]]
+    assert keys == sorted(keys)
+    assert sum(result["by_year"].values()) == len([r for r in result["rows"] if r["year"]])
+
+
+def test_mentions_in_narrative_sections(built_index, indexed_reports):
+    result = mentions(built_index, "培训", ("narrative",))
+    assert {r["report_id"] for r in result["rows"]} == scan_reports(
+        indexed_reports, ["培训"], ("problems", "improvements")
+    )
+    assert all(set(r["sections"]) <= {"problems", "improvements"} for r in result["rows"])
+
+
+def test_taxonomy_has_at_least_15_topics_and_users_can_extend_it(tmp_path):
+    topics = load_topics()
+    assert len(topics) >= 15
+    assert "人员力量不足" in topics and "兼职" in topics["人员力量不足"].phrases
+    extra = tmp_path / "mine.toml"
+    extra.write_text(
+        '["经费不足"]\nphrases = ["经费不足", "经费紧张"]\n["政务新媒体"]\nphrases = ["公众号"]\n', "utf-8"
+    )
+    mine = load_topics(extra)
+    assert mine["经费不足"].phrases == ("经费不足", "经费紧张")
+    assert mine["政务新媒体"].phrases == ("公众号",)  # replaced
+    bad = tmp_path / "bad.toml"
+    bad.write_text('["空"]\nphrases = []\n', "utf-8")
+    with pytest.raises(QueryError, match="needs a non-empty list"):
+        load_topics(bad)
+
+
+def test_topic_counts_per_year_equal_each_reports_topics(built_index, indexed_reports):
+    topics = load_topics()
+    rows = {row["topic"]: row for row in topic_counts(built_index, topics)}
+    assert set(rows) == set(topics)
+    for name, topic in topics.items():
+        having = [r for r in indexed_reports.values() if name in report_topics(r, topics)]
+        assert rows[name]["reports"] == len(having)
+        expected = {}
+        for r in having:
+            if r.year:
+                expected[r.year] = expected.get(r.year, 0) + 1
+        assert rows[name]["by_year"] == expected
+        assert having == [
+            r for r in indexed_reports.values() if scan_reports({r.id: r}, topic.phrases, ("problems", "improvements"))
+        ]
