@@ -10,9 +10,10 @@ The rules, documented in docs/copies.md:
 - A sentence counts as copied from another report when that report is another
   agency's (any year; reports with no known agency count as their own agency)
   or the same agency's from an earlier year.
-- Template wording is excluded by frequency, not by a list: a sentence found in
-  reports of at least max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE × agencies)
-  distinct agencies is the format's or a circular's wording, not copying.
+- Template wording is excluded by frequency, not by a list: a sentence found,
+  identically or near-identically, in reports of at least
+  max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE × agencies) distinct agencies is the
+  format's or a circular's wording, not copying.
 - Candidates are found with MinHash over SHINGLE-character shingles (HASHES
   hash functions, one band each) of the distinct sentences, never by comparing
   all pairs, so the work grows with the number of sentences, not its square.
@@ -29,7 +30,7 @@ from index.meta import find_title
 from index.report import Report
 from index.sections import classify_heading
 
-from .compare import sentence_key, sentences, similarity
+from .compare import bigrams, sentence_key, sentences
 
 NARRATIVE = ("overview", "problems", "improvements", "other")
 SHARE_GROUPS = {"problems": ("problems",), "improvements": ("improvements",), "overall": NARRATIVE}
@@ -39,7 +40,8 @@ NEAR_COPY = 0.7
 TEMPLATE_SHARE = 0.2
 TEMPLATE_MIN_AGENCIES = 5
 HASHES = 8
-BUCKET_CAP = 500  # a MinHash bucket this full is boilerplate the template rule also drops
+BUCKET_CAP = 2000  # a MinHash bucket this full is boilerplate the template rule also drops
+ALL_PAIRS = 40  # buckets up to this size are verified pair by pair
 _PRIME = (1 << 61) - 1
 _SALTS = [
     ((i * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % _PRIME | 1, (i * 0xBF58476D1CE4E5B9) % _PRIME)
@@ -104,18 +106,34 @@ def find_copies(reports: list[Report]) -> dict[str, dict]:
     for key in keys:
         for band, value in enumerate(_minhash(shingle_sets[key])):
             buckets[(band, value)].append(key)
+    grams = {k: bigrams(k) for k in keys}
+
+    def near(a: str, b: str) -> float:
+        x, y = grams[a], grams[b]
+        return len(x & y) / len(x | y)
+
     similar: dict[str, dict[str, float]] = defaultdict(dict)  # key → {other key: similarity}
     for members in buckets.values():
         if len(members) < 2 or len(members) > BUCKET_CAP:
             continue
-        for x in range(len(members)):
-            for y in range(x + 1, len(members)):
-                a, b = members[x], members[y]
-                if b in similar[a]:
-                    continue
-                score = similarity(a, b)
-                if score >= NEAR_COPY:
-                    similar[a][b] = similar[b][a] = round(score, 4)
+        # small buckets: every pair; large ones (a family of variants): each member against the first
+        pairs = (
+            ((members[x], members[y]) for x in range(len(members)) for y in range(x + 1, len(members)))
+            if len(members) <= ALL_PAIRS
+            else ((members[0], m) for m in members[1:])
+        )
+        for a, b in pairs:
+            if b in similar[a]:
+                continue
+            score = near(a, b)
+            if score >= NEAR_COPY:
+                similar[a][b] = similar[b][a] = round(score, 4)
+    # template wording also comes in variants (…2020年… / …2021年…): count their agencies together
+    for key in keys:
+        family = [key, *similar.get(key, ())]
+        owners = {_agency(reports[items[m].report], items[m].report) for k in family for m in by_key[k]}
+        if len(owners) >= threshold:
+            template.add(key)
     own: dict[int, list[_Sentence]] = defaultdict(list)
     for item in items:
         own[item.report].append(item)
