@@ -59,7 +59,7 @@ def as_search_index(index) -> SearchIndex:
 
 
 MAX_PAGE = 1000
-SORTS = ("relevance", "year")  # the index of each is where ScoreFacet sits in its sort key
+SORTS = ("relevance", "year")
 
 
 @dataclass(frozen=True)
@@ -216,13 +216,13 @@ def _ranked(index: SearchIndex, q: Q.Query, needed: int, by_report: bool, sort: 
             for item in items:
                 best.setdefault(report_ids[item[0]], item)
             items = list(best.values())
-        edge_tied = sort != "year" and len(items) > needed and _tie_at_edge(results, needed)
+        edge_tied = sort != "year" and len(items) > needed and _tie_at_edge(results)
         if complete or (len(items) >= needed and not edge_tied):
             return items, results
         limit *= 4
 
 
-def _tie_at_edge(results, needed: int) -> bool:
+def _tie_at_edge(results) -> bool:
     """Whether the last fetched scores tie, so a wider window could reorder the page's edge."""
     scores = [hit.score for hit in results]
     return len(scores) >= 2 and scores[-1] == scores[-2]
