@@ -101,10 +101,9 @@ def find_copies(reports: list[Report]) -> dict[str, dict]:
         if len({_agency(reports[items[m].report], items[m].report) for m in members}) >= threshold
     }
     keys = [k for k in by_key if k not in template]
-    shingle_sets = {k: shingles(k) for k in keys}
     buckets: dict[tuple[int, int], list[str]] = defaultdict(list)
     for key in keys:
-        for band, value in enumerate(_minhash(shingle_sets[key])):
+        for band, value in enumerate(_minhash(shingles(key))):
             buckets[(band, value)].append(key)
     grams = {k: bigrams(k) for k in keys}
 
