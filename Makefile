@@ -19,10 +19,10 @@ $(TSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(STAMP)
 
-# Until the web app lands, serving means building the index and saying so.
+# Index corpus/ (incrementally), then serve on http://127.0.0.1:8000/
 serve: $(STAMP)
-	$(BIN)/xxgk index
-	@echo "xxgk: index built in var/index; search it with .venv/bin/xxgk search 更新不及时 (the web app is not built yet)."
+	$(BIN)/xxgk index --corpus corpus
+	$(BIN)/xxgk serve
 
 index: $(STAMP)
 	$(BIN)/xxgk index

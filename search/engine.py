@@ -235,3 +235,20 @@ def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[st
     results = searcher.search(full_query(searcher, parse_query(text), filters or Filters()), limit=None, scored=False)
     ids, sections = index.column("report_id"), index.column("section")
     return {(ids[d], sections[d]) for d in results.docs()}
+
+
+FACETS = ("year", "agency", "template", "section")
+
+
+def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
+    """Given a query and filters, return for each facet the number of matching sections per value."""
+    index = as_search_index(index)
+    searcher = index.searcher()
+    q = full_query(searcher, parse_query(text), filters or Filters())
+    groupedby = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+    results = searcher.search(q, limit=None, scored=False, groupedby=groupedby)
+    out = {}
+    for name in FACETS:
+        counts = {k: v for k, v in results.groups(name).items() if k not in (None, "", 0)}
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    return out

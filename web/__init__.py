@@ -1,0 +1,99 @@
+"""The Flask front end: HTTP only, over the search library. `create_app()` is the only entry point."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request, url_for
+
+from index.store import IndexMissing
+from search.errors import QueryError
+
+from .highlight import mark
+from .respond import wants_json
+
+SECTION_NAMES = {
+    "overview": "总体情况",
+    "active": "主动公开",
+    "applications": "依申请公开",
+    "review": "复议诉讼",
+    "problems": "存在问题",
+    "improvements": "改进情况",
+    "other": "其他事项",
+}
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some parameters replaced (None removes one); page resets to 1."""
+    args = request.args.to_dict(flat=False)
+    args.pop("page", None)
+    for key, value in changes.items():
+        if value is None:
+            args.pop(key, None)
+        else:
+            args[key] = value if isinstance(value, list) else [str(value)]
+    return url_for(request.endpoint, **request.view_args, **args)
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app; `test_config` overrides the defaults (INDEX_DIR, TOPICS_FILE, …)."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        INDEX_DIR="var/index",  # a path from configuration only, never from a request
+        TOPICS_FILE=None,
+        MAX_QUERY_CHARS=200,
+        PAGE_SIZE=10,
+        MAX_PAGE_SIZE=100,
+        CSV_MAX_ROWS=5000,
+        JSON_AS_ASCII=False,
+    )
+    if test_config:
+        app.config.update(test_config)
+    app.json.ensure_ascii = False
+
+    from . import views
+
+    for blueprint in views.BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    app.jinja_env.filters["mark"] = mark
+    app.add_template_global(url_with)
+    app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    @app.errorhandler(QueryError)
+    def bad_query(exc):
+        if wants_json():
+            return {"error": str(exc)}, 400
+        return render_template("errors/error.html", title="请求有误", message=str(exc)), 400
+
+    @app.errorhandler(IndexMissing)
+    def no_index(exc):
+        message = "尚未建立索引：请先运行 xxgk index（make serve 会自动建立）。"
+        if wants_json():
+            return {"error": message}, 503
+        return render_template("errors/error.html", title="索引不存在", message=message), 503
+
+    @app.errorhandler(404)
+    def not_found(exc):
+        if wants_json():
+            return {"error": "not found"}, 404
+        return render_template("errors/error.html", title="未找到", message="没有这个页面或报告。"), 404
+
+    @app.errorhandler(500)
+    def server_error(exc):  # never a stack trace to the user
+        app.logger.exception("error serving %s", request.path)
+        if wants_json():
+            return {"error": "internal error"}, 500
+        return render_template("errors/error.html", title="出错了", message="服务器内部错误，请稍后再试。"), 500
+
+    return app

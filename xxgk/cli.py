@@ -257,6 +257,21 @@ def cmd_copies(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Serve the web app with waitress (a production WSGI server).
+
+    Example: xxgk serve --port 8000, then open http://127.0.0.1:8000/
+    """
+    from waitress import serve
+
+    from web import create_app
+
+    app = create_app({"INDEX_DIR": args.index, "TOPICS_FILE": args.topics})
+    print(f"xxgk: serving {args.index} on http://{args.host}:{args.port}/", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -321,6 +336,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_copies)
+
+    p = sub.add_parser("serve", help="serve the web app", description=cmd_serve.__doc__)
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

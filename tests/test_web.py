@@ -1,0 +1,159 @@
+"""The web app through Flask's test client: every page and API route, bad input, untrusted text."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from index.build import build_index
+from web import create_app
+
+from .conftest import CORPUS_FILES
+
+XSS = (
+    "某局2021年政府信息公开工作年度报告\n一、总体情况\n<script>window.xssFired = 1</script>"
+    '<img src=x onerror="window.xssFired = 1">{{ 7*7 }}{% raw %}x{% endraw %}\n'
+    "五、存在的主要问题及改进情况\n<script>window.xssFired = 1</script>人员不足<b>加粗</b>。\n下一步，加强培训。\n"
+)
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    root = tmp_path_factory.mktemp("web")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in CORPUS_FILES:
+        shutil.copy(path, corpus / path.name)
+    (corpus / "xss.txt").write_text(XSS, encoding="utf-8")
+    assert not build_index([corpus], root / "ix").failed
+    return create_app({"INDEX_DIR": str(root / "ix"), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def xss_id(client):
+    rows = client.get("/api/search", query_string={"q": "人员不足", "section": "all"}).get_json()["hits"]
+    return next(h["report_id"] for h in rows if h["agency"] == "某局")
+
+
+def test_home_without_query(client):
+    page = client.get("/")
+    assert page.status_code == 200 and "输入词语即按原文精确匹配" in page.text
+    assert "unsafe-inline" not in page.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+
+
+def test_search_page_defaults_to_narrative_with_facets(client):
+    page = client.get("/", query_string={"q": "培训"})
+    assert page.status_code == 200
+    assert "<mark>培训</mark>" in page.text
+    assert "在全部章节中检索" in page.text and "年份" in page.text
+    data = client.get("/api/search", query_string={"q": "培训"}).get_json()
+    assert data["total"] >= 1 and {h["section"] for h in data["hits"]} <= {"problems", "improvements"}
+    assert set(data["facets"]) == {"year", "agency", "template", "section"}
+    everywhere = client.get("/api/search", query_string={"q": "培训", "section": "all"}).get_json()
+    assert everywhere["total"] > data["total"]
+
+
+def test_facet_links_filter(client):
+    data = client.get("/api/search", query_string={"q": "公开", "section": "all", "year": "2021"}).get_json()
+    assert data["hits"] and all(h["year"] == 2021 for h in data["hits"])
+    assert list(data["facets"]["year"]) == ["2021"]  # JSON object keys are strings
+
+
+def test_pagination_sort_and_group(client):
+    a = client.get("/api/search", query_string={"q": "公开", "section": "all", "limit": 3, "page": 2}).get_json()
+    assert a["page"] == 2 and len(a["hits"]) == 3
+    grouped = client.get("/api/search", query_string={"q": "公开", "section": "all", "by_report": "1"}).get_json()
+    ids = [h["report_id"] for h in grouped["hits"]]
+    assert len(ids) == len(set(ids))
+    by_year = client.get("/api/search", query_string={"q": "公开", "section": "all", "sort": "year"}).get_json()
+    years = [h["year"] or 0 for h in by_year["hits"]]
+    assert years == sorted(years, reverse=True)
+
+
+def test_csv_export(client):
+    resp = client.get("/search.csv", query_string={"q": "公开", "section": "all"})
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
+    lines = resp.data.decode("utf-8-sig").strip().split("\n")
+    total = client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["total"]
+    assert lines[0].startswith("report_id,agency,year,section") and len(lines) == total + 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": '"人员'}, {"q": "人员", "year": "abc"}, {"q": "人员", "where": "bogus>1"}, {"q": "字" * 201},
+     {"q": "人员", "limit": "1000"}, {"q": "人员", "page": "x"}, {"q": "人员", "section": "nowhere"}],
+)  # fmt: skip
+def test_bad_parameters(client, query):
+    api = client.get("/api/search", query_string=query)
+    assert api.status_code == 400 and "error" in api.get_json()
+    page = client.get("/", query_string=query)
+    assert page.status_code == 400 and "请求有误" in page.text and "Traceback" not in page.text
+
+
+def test_report_page_and_api(client):
+    rid = client.get("/api/search", query_string={"q": "行政许可", "section": "all"}).get_json()["hits"][0]["report_id"]
+    page = client.get(f"/reports/{rid}")
+    assert page.status_code == 200 and "依申请公开" in page.text and "<table" in page.text
+    data = client.get(f"/api/reports/{rid}").get_json()
+    assert data["id"] == rid and set(data["sections"]) >= {"overview", "problems"}
+
+
+@pytest.mark.parametrize(
+    "path", ["/reports/0000000000000000", "/reports/../../etc/passwd", "/api/reports/nope", "/nowhere"]
+)
+def test_unknown_is_404(client, path):
+    resp = client.get(path)
+    assert resp.status_code == 404 and "Traceback" not in resp.text
+
+
+def test_untrusted_text_is_inert_everywhere(client):
+    rid = xss_id(client)
+    pages = [
+        client.get(f"/reports/{rid}"),
+        client.get("/", query_string={"q": "人员不足"}),
+        client.get("/mentions", query_string={"q": "人员不足"}),
+        client.get("/compare", query_string={"a": rid, "b": rid}),
+    ]
+    for page in pages:
+        assert page.status_code == 200
+        assert "<script>window.xssFired" not in page.text and "<img src=x" not in page.text
+        assert "&lt;script&gt;" in page.text
+    assert "{{ 7*7 }}{% raw %}" in pages[0].text  # template syntax in a report is text, never evaluated
+
+
+def test_compare_page(client):
+    data = client.get(
+        "/api/compare", query_string={"a": "郑州经济技术开发区@2021", "b": "郑东新区科技人才局@2022"}
+    ).get_json()
+    assert data["a"]["agency"] == "郑州经济技术开发区管委会" and "figures" in data
+    page = client.get("/compare", query_string={"a": "郑州经济技术开发区@2021", "b": "郑东新区科技人才局@2022"})
+    assert page.status_code == 200 and "数字对照" in page.text and "<datalist" in page.text
+    bad = client.get("/api/compare", query_string={"a": "nobody@2000", "b": "x@2001"})
+    assert bad.status_code == 400 and "no report matches" in bad.get_json()["error"]
+
+
+def test_topics_and_mentions(client):
+    page = client.get("/topics")
+    assert page.status_code == 200 and "<svg" in page.text and "人员力量不足" in page.text
+    data = client.get("/api/mentions", query_string={"topic": "人员力量不足"}).get_json()
+    assert data["reports"] >= 1 and data["rows"][0]["mentions"] >= 1
+    assert client.get("/api/mentions", query_string={"topic": "没有这个"}).status_code == 400
+
+
+def test_audit_page(client):
+    page = client.get("/audit")
+    assert page.status_code == 200 and "内容雷同" in page.text
+    data = client.get("/api/audit", query_string={"severity": "warning"}).get_json()
+    assert all(f["severity"] == "warning" for r in data["reports"] for f in r["findings"])
+
+
+def test_missing_index_is_a_clear_page(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
+    resp = client.get("/", query_string={"q": "人员"})
+    assert resp.status_code == 503 and "尚未建立索引" in resp.text

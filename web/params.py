@@ -1,0 +1,48 @@
+"""Request parameters, read and bounded in one place."""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from search.errors import QueryError
+from search.filters import Filters, make_filters
+
+
+def text(name: str, default: str = "") -> str:
+    value = request.args.get(name, default).strip()
+    limit = current_app.config["MAX_QUERY_CHARS"]
+    if len(value) > limit:
+        raise QueryError(f"{name} 过长（{len(value)} 字符，上限 {limit}）")
+    return value
+
+
+def number(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name, "")
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise QueryError(f"{name} 应为整数") from None
+    if not low <= value <= high:
+        raise QueryError(f"{name} 应在 {low} 到 {high} 之间")
+    return value
+
+
+def filters(default_sections: tuple[str, ...] = ("narrative",)) -> Filters:
+    """The filters of a search request; sections default to the narrative (part 五)."""
+    sections = [s for s in request.args.getlist("section") if s] or list(default_sections)
+    return make_filters(
+        sections=[] if "all" in sections else sections,
+        year=text("year") or None,
+        agency=text("agency") or None,
+        template=text("template") or None,
+        where=[w for w in (text_value(w) for w in request.args.getlist("where")) if w],
+    )
+
+
+def text_value(value: str) -> str:
+    limit = current_app.config["MAX_QUERY_CHARS"]
+    if len(value) > limit:
+        raise QueryError(f"条件过长（上限 {limit} 字符）")
+    return value.strip()

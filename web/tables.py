@@ -1,0 +1,59 @@
+"""A report's figures laid out as the format's tables, each cell marked with its audit findings."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from index.audit import table3_template
+from index.layout import (
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    ART20_ROWS,
+    COLUMN_NAMES,
+    GROUP_NAMES,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+    ROW_NAMES,
+)
+from index.report import Report
+
+
+def _cell(report: Report, key: str) -> dict:
+    flags = [f for f in report.findings if f.location and fnmatchcase(key, f.location)]
+    return {
+        "key": key,
+        "value": report.figures.get(key),
+        "blank": key in report.blank,
+        "inferred": key in report.inferred,
+        "findings": [f"{f.rule}: {f.message}" for f in flags],
+        "severity": "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else ""),
+    }
+
+
+def report_tables(report: Report) -> dict:
+    """Given a report, return tables 二, 三 and 四 as rows of cells (empty lists when not read)."""
+    out: dict = {
+        "art20": [],
+        "applications": [],
+        "review": [],
+        "columns": [COLUMN_NAMES[c] for c in APPLICATION_COLUMNS],
+    }
+    template = table3_template(report.figures)
+    if template:
+        for row in APPLICATION_ROWS[template]:
+            out["applications"].append(
+                {
+                    "name": ROW_NAMES[row.key],
+                    "cells": [_cell(report, f"applications.{row.key}.{c}") for c in APPLICATION_COLUMNS],
+                }
+            )
+    if any(k.startswith(("review.", "litigation_")) for k in report.figures):
+        for g in REVIEW_GROUPS:
+            out["review"].append({"name": GROUP_NAMES[g], "cells": [_cell(report, f"{g}.{c}") for c in REVIEW_COLUMNS]})
+        out["review_columns"] = [COLUMN_NAMES[c] for c in REVIEW_COLUMNS]
+    if report.template in ART20_ROWS:
+        for row in ART20_ROWS[report.template]:
+            cells = [_cell(report, k) for k in row.keys]
+            if any(c["value"] is not None for c in cells):
+                out["art20"].append({"name": row.name, "cells": cells, "keys": list(row.keys)})
+    return out

@@ -1,0 +1,46 @@
+"""Audit: every report with findings, filterable by rule and severity, and copied-text shares."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from flask import Blueprint
+
+from search.copies import copies_summary, find_copies
+from search.reports import all_records, record_to_report
+
+from .. import params
+from ..respond import respond
+from ..state import cached, get_index
+
+bp = Blueprint("audit", __name__)
+
+
+def _reports():
+    return cached("reports", lambda: [record_to_report(r) for r in all_records(get_index())])
+
+
+def _copies():
+    def compute():
+        reports = _reports()
+        return copies_summary(reports, find_copies(reports))
+
+    return cached("copies", compute)
+
+
+@bp.get("/audit")
+@bp.get("/api/audit")
+def audit():
+    rule, severity = params.text("rule"), params.text("severity")
+    rows = []
+    for rep in _reports():
+        findings = [
+            asdict(f) for f in rep.findings if (not rule or f.rule == rule) and (not severity or f.severity == severity)
+        ]
+        if findings:
+            rows.append({"report_id": rep.id, "agency": rep.agency, "year": rep.year, "findings": findings})
+    rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
+    rules = sorted({f.rule for rep in _reports() for f in rep.findings})
+    copies = [c for c in _copies() if c["copied_sentences"]]
+    data = {"rule": rule or None, "severity": severity or None, "reports": rows, "copies": copies}
+    return respond("audit/audit.html", data, rules=rules)

@@ -1,0 +1,55 @@
+"""A whole report: sections, its tables with audit findings on the cells, links to compare."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+from flask import Blueprint, abort
+
+from index.analysis import normalize
+from index.report import SECTIONS
+from search.compare import meta
+from search.mentions import load_topics, report_topics
+from search.reports import UnknownReport, get_report, report_metas
+
+from ..respond import respond
+from ..state import cached, get_index
+from ..tables import report_tables
+
+bp = Blueprint("reports", __name__)
+_ID = re.compile(r"^[0-9a-f]{16}$")
+
+
+def all_metas() -> list[dict]:
+    return cached("metas", lambda: report_metas(get_index()))
+
+
+@bp.get("/reports/<report_id>")
+@bp.get("/api/reports/<report_id>")
+def report(report_id: str):
+    if not _ID.match(report_id):
+        abort(404)
+    try:
+        rep = get_report(get_index(), report_id)
+    except UnknownReport:
+        abort(404)
+    same = [
+        m
+        for m in all_metas()
+        if m["id"] != rep.id and rep.agency and m["agency"] and normalize(m["agency"]) == normalize(rep.agency)
+    ]
+    previous = next((m for m in same if rep.year and m["year"] == rep.year - 1), None)
+    data = {
+        **meta(rep),
+        "split": rep.split,
+        "sections": {name: rep.section(name) for name in SECTIONS},
+        "figures": rep.figures,
+        "inferred": rep.inferred,
+        "blank": rep.blank,
+        "findings": [asdict(f) for f in rep.findings],
+        "topics": report_topics(rep, load_topics()),
+        "previous_year": previous,
+        "same_agency": same,
+    }
+    return respond("reports/report.html", data, tables=report_tables(rep), metas=all_metas())
