@@ -59,6 +59,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for blueprint in views.BLUEPRINTS:
         app.register_blueprint(blueprint)
+    # Each view answers an HTML route and an /api/ route; the HTML one is the bottom
+    # decorator, registered first, so that url_for() builds page links, not API links.
     app.jinja_env.filters["mark"] = mark
     app.add_template_global(url_with)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")

@@ -28,8 +28,8 @@ def _copies():
     return cached("copies", compute)
 
 
-@bp.get("/audit")
 @bp.get("/api/audit")
+@bp.get("/audit")
 def audit():
     rule, severity = params.text("rule"), params.text("severity")
     rows = []

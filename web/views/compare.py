@@ -15,8 +15,8 @@ from .reports import all_metas
 bp = Blueprint("compare", __name__)
 
 
-@bp.get("/compare")
 @bp.get("/api/compare")
+@bp.get("/compare")
 def compare():
     a, b = params.text("a"), params.text("b")
     data: dict = {"a": None, "b": None}

@@ -25,8 +25,8 @@ def all_metas() -> list[dict]:
     return cached("metas", lambda: report_metas(get_index()))
 
 
-@bp.get("/reports/<report_id>")
 @bp.get("/api/reports/<report_id>")
+@bp.get("/reports/<report_id>")
 def report(report_id: str):
     if not _ID.match(report_id):
         abort(404)

@@ -29,8 +29,8 @@ def _run(page: Page) -> dict:
     return result
 
 
-@bp.get("/")
 @bp.get("/api/search")
+@bp.get("/")
 def home():
     size = params.number("limit", current_app.config["PAGE_SIZE"], 1, current_app.config["MAX_PAGE_SIZE"])
     page = Page(size, params.number("page", 1, 1, 1000))

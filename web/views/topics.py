@@ -19,8 +19,8 @@ def _topics():
     return load_topics(current_app.config["TOPICS_FILE"])
 
 
-@bp.get("/topics")
 @bp.get("/api/topics")
+@bp.get("/topics")
 def topics():
     rows = cached("topics", lambda: topic_counts(get_index(), _topics()))
     years = sorted({y for row in rows for y in row["by_year"]})
@@ -28,8 +28,8 @@ def topics():
     return respond("mentions/topics.html", {"topics": rows, "years": years}, charts=charts)
 
 
-@bp.get("/mentions")
 @bp.get("/api/mentions")
+@bp.get("/mentions")
 def mentions():
     topic, query = params.text("topic"), params.text("q")
     data: dict = {"query": "", "rows": [], "reports": 0}
