@@ -6,7 +6,6 @@ not installed; .ci/run installs it.
 
 from __future__ import annotations
 
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,10 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from index.build import build_index
-
-from .conftest import CORPUS_FILES, ROOT
-from .test_web import XSS
+from .conftest import ROOT
+from .test_web import index_with_hostile_report
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -34,16 +31,10 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("browser")
-    corpus = root / "corpus"
-    corpus.mkdir()
-    for path in CORPUS_FILES:
-        shutil.copy(path, corpus / path.name)
-    (corpus / "xss.txt").write_text(XSS, encoding="utf-8")
-    assert not build_index([corpus], root / "ix").failed
+    ix = index_with_hostile_report(tmp_path_factory.mktemp("browser"))
     port = free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "serve", "--index", str(root / "ix"), "--port", str(port)],
+        [sys.executable, "-m", "xxgk", "serve", "--index", str(ix), "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

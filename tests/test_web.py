@@ -18,16 +18,21 @@ XSS = (
 )
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    root = tmp_path_factory.mktemp("web")
+def index_with_hostile_report(root):
+    """Given a folder, index the bundled corpus plus the XSS report there and return the index folder."""
     corpus = root / "corpus"
     corpus.mkdir()
     for path in CORPUS_FILES:
         shutil.copy(path, corpus / path.name)
     (corpus / "xss.txt").write_text(XSS, encoding="utf-8")
     assert not build_index([corpus], root / "ix").failed
-    return create_app({"INDEX_DIR": str(root / "ix"), "TESTING": True})
+    return root / "ix"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    ix = index_with_hostile_report(tmp_path_factory.mktemp("web"))
+    return create_app({"INDEX_DIR": str(ix), "TESTING": True})
 
 
 @pytest.fixture
