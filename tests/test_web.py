@@ -98,7 +98,8 @@ def test_bad_parameters(client, query):
     api = client.get("/api/search", query_string=query)
     assert api.status_code == 400 and "error" in api.get_json()
     page = client.get("/", query_string=query)
-    assert page.status_code == 400 and "请求有误" in page.text and "Traceback" not in page.text
+    assert page.status_code == 400 and "检索条件有误" in page.text and "Traceback" not in page.text
+    assert '<form class="search"' in page.text  # the search page again, ready to correct
 
 
 def test_report_page_and_api(client):

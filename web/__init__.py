@@ -76,6 +76,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     def bad_query(exc):
         if wants_json():
             return {"error": str(exc)}, 400
+        if request.endpoint == "search.home":  # the search page again, with the message
+            query = request.args.get("q", "")[: app.config["MAX_QUERY_CHARS"]]
+            data = {"query": query, "total": 0, "reports": 0, "hits": [], "facets": {}, "page": 1}
+            page = render_template("search/index.html", data=data, pages=1, sections=[], error=str(exc))
+            return page, 400
         return render_template("errors/error.html", title="请求有误", message=str(exc)), 400
 
     @app.errorhandler(IndexMissing)
