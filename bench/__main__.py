@@ -186,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workdir", type=Path, default=Path("var/bench"))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the median is kept)")
     parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--skip-copies", action="store_true", help="do not time copied-text detection")
     parser.add_argument(
         "--reuse-index", action="store_true", help="query the index a previous run built (no indexing timings)"
     )
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
         time_builds(args, corpus, files, naive_dir, ours_dir, results)
     ix = SearchIndex.open(ours_dir)
     time_queries(args, ix, results)
-    time_copies(ix, results)
+    if not args.skip_copies:
+        time_copies(ix, results)
     out = args.workdir / f"results-{len(files)}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nresults in {out}")
