@@ -163,3 +163,16 @@ def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path
 def test_index_files_are_whoosh(tmp_path, corpus):
     build_index([corpus], tmp_path / "ix")
     assert whoosh_index.exists_in(tmp_path / "ix", indexname="MAIN")
+
+
+def test_large_builds_commit_in_batches(corpus, tmp_path, monkeypatch):
+    import index.build
+
+    monkeypatch.setattr(index.build, "BATCH", 2)
+    ix_dir = tmp_path / "ix"
+    summary = build_index([corpus], ix_dir)
+    assert summary.counts()["added"] == 5
+    ix = open_index(ix_dir)
+    assert report_total(ix) == 5
+    assert ix.latest_generation() >= 3  # 2 + 2 + 1 files: three commits
+    assert search(ix, "公开")["total"] == search(open_index(ix_dir), "公开")["total"]
