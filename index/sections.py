@@ -106,7 +106,6 @@ def find_headings(folded: str, legacy: bool) -> list[Heading]:
             continue
         section, length = hit
         out.append(Heading(start, _heading_end(folded, m.end(), length), section))
-    current = None
     for m in _SUB_PROBLEMS.finditer(folded):
         # only where part 五's own heading is missing: right after the tables
         before = [h for h in out if h.start < m.start()]
