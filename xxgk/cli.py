@@ -272,6 +272,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _reading_options(p: argparse.ArgumentParser) -> None:
+    """The options every command that reads the index shares."""
+    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help=f"index folder (default {DEFAULT_INDEX})")
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -303,15 +309,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--page", type=int, default=1)
     p.add_argument("--sort", choices=("relevance", "year"), default="relevance")
     p.add_argument("--by-report", action="store_true", help="one hit per report, its best section first")
-    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
-    p.add_argument("--json", action="store_true")
+    _reading_options(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("compare", help="compare two reports", description=cmd_compare.__doc__)
     p.add_argument("a", metavar="A", help="report id or agency@year")
     p.add_argument("b", metavar="B", help="report id or agency@year")
-    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
-    p.add_argument("--json", action="store_true")
+    _reading_options(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("mentions", help="reports that mention a phrase or topic", description=cmd_mentions.__doc__)
@@ -320,21 +324,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
     p.add_argument("--section", action="append", metavar="S", help="section(s); topics default to narrative")
     p.add_argument("--limit", type=int, default=None, help="rows to show (default all)")
-    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
-    p.add_argument("--json", action="store_true")
+    _reading_options(p)
     p.set_defaults(func=cmd_mentions)
 
     p = sub.add_parser("topics", help="the topic taxonomy with report counts per year", description=cmd_topics.__doc__)
     p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
-    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
-    p.add_argument("--json", action="store_true")
+    _reading_options(p)
     p.set_defaults(func=cmd_topics)
 
     p = sub.add_parser("copies", help="copied text across reports", description=cmd_copies.__doc__)
     p.add_argument("report", nargs="?", metavar="REPORT", help="report id or agency@year (default: all, ranked)")
     p.add_argument("--limit", type=int, default=50, help="reports to list (default 50)")
-    p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
-    p.add_argument("--json", action="store_true")
+    _reading_options(p)
     p.set_defaults(func=cmd_copies)
 
     p = sub.add_parser("serve", help="serve the web app", description=cmd_serve.__doc__)
