@@ -8,29 +8,41 @@ until a commit, which Whoosh makes atomic (a new table of contents renamed
 into place), so a build killed at any moment leaves the last committed index
 intact. Builds of up to BATCH changed files are one commit; larger ones commit
 every BATCH files.
+
+A batch of MP_THRESHOLD files or more is split between worker processes (forked,
+so they share the loaded jieba dictionary): each parses its share and writes its
+own segment, and this process commits them all with one table of contents. It
+keeps the write lock throughout and applies the deletions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
+import os
+import queue as queues
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from whoosh import index as whoosh_index
+
+from .analysis import jieba_tokenizer
 from .errors import ParseError
 from .load import SUFFIXES, read_report_file
-from .parse import parse_bytes
-from .store import acquire_writer, open_or_create, report_documents
+from .parse import parse_bytes, report_id
+from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
+from .writer import FastSegmentWriter
 
-# Whoosh's multi-process writer starts one jieba per process (about a second
-# each): worth it only for a batch this large.
-MP_THRESHOLD = 400
-# Large builds commit every BATCH files: Whoosh spills postings to temporary files
-# (about 0.6 MB per report), which would otherwise grow to tens of GB. A build
-# killed mid-way keeps its committed batches; the next run adds the rest.
-BATCH = 5000
+# Below this, starting worker processes costs more than it saves.
+MP_THRESHOLD = 200
+# Large builds commit every BATCH files. A segment's postings are held in memory
+# until it is written (about 60 MB per 1,000 reports), and a build killed mid-way
+# keeps its committed batches; the next run adds the rest.
+BATCH = 10_000
 
 Progress = Callable[[int, int, str], None]
+Job = tuple[Path, str]  # a changed file and the hash of its bytes
 
 
 @dataclass
@@ -83,12 +95,54 @@ def build_index(
     """
     summary = BuildSummary()
     files, summary.failed = list_corpus(corpus)
-    ix = open_or_create(index_dir)
+    ix = open_or_create(index_dir, wait)
     before = indexed_reports(ix)
+    todo = _changed_files(files, before, summary)
+    removed = [src for src in before if src not in {str(p) for p in files}]
+    if not todo and not removed:
+        return summary
+
+    done = 0
+
+    def finished(source: str, reason: str | None) -> None:
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, len(todo), source)
+        if reason is not None:
+            summary.failed.append((source, reason))
+        elif source in before:  # the new version is in; the old one goes (only now: a failure keeps it)
+            writer.delete_by_term("source", source)
+            summary.updated.append(source)
+        else:
+            summary.added.append(source)
+
+    for first in range(0, max(len(todo), 1), BATCH):
+        batch = todo[first : first + BATCH]
+        writer = acquire_writer(ix, wait)
+        try:
+            if first == 0:
+                for src in removed:
+                    writer.delete_by_term("source", src)
+                    summary.removed.append(src)
+            workers = min(procs, len(batch)) if len(batch) >= MP_THRESHOLD else 1
+            if workers > 1:
+                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished))
+            else:
+                for path, digest in batch:
+                    finished(str(path), _add_file(writer, path, digest))
+                writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+    return summary
+
+
+def _changed_files(files: list[Path], before: dict, summary: BuildSummary) -> list[Job]:
+    """Hash every file; record the unchanged, unreadable and duplicate ones; return the rest to index."""
     wanted = {str(p) for p in files}
     seen_ids = {rid: src for src, (_, rid) in before.items() if src in wanted}
-
-    todo: list[tuple[Path, str]] = []
+    todo: list[Job] = []
     for path in files:
         source = str(path)
         try:
@@ -99,37 +153,17 @@ def build_index(
         digest = hashlib.sha256(data).hexdigest()
         if source in before and before[source][0] == digest:
             summary.unchanged.append(source)
-        else:
-            todo.append((path, digest))  # bytes are read again when parsed: memory stays flat
-
-    removed = [src for src in before if src not in wanted]
-    if not todo and not removed:
-        return summary
-
-    done = 0
-    for first in range(0, max(len(todo), 1), BATCH):
-        batch = todo[first : first + BATCH]
-        mp = procs > 1 and len(batch) >= MP_THRESHOLD
-        writer = acquire_writer(ix, wait, **({"procs": procs, "multisegment": True} if mp else {}))
-        try:
-            if first == 0:
-                for src in removed:
-                    writer.delete_by_term("source", src)
-                    summary.removed.append(src)
-            for path, digest in batch:
-                done += 1
-                if progress:
-                    progress(done, len(todo), str(path))
-                _add_file(writer, path, digest, before, seen_ids, summary)
-            writer.commit()
-        except BaseException:
-            writer.cancel()
-            raise
-    return summary
+            continue
+        twin = seen_ids.setdefault(report_id(data), source)  # a report's id is the hash of its bytes
+        if twin != source:
+            summary.duplicates.append((source, twin))
+            continue
+        todo.append((path, digest))  # bytes are read again when parsed: memory stays flat
+    return todo
 
 
-def _add_file(writer, path: Path, digest: str, before: dict, seen_ids: dict, summary: BuildSummary) -> None:
-    """Parse one changed file and add its documents (replacing its earlier version), or record why not."""
+def _add_file(writer, path: Path, digest: str) -> str | None:
+    """Parse one changed file and add its documents; return why it could not be, or None."""
     source = str(path)
     try:
         data = read_report_file(path)
@@ -137,17 +171,62 @@ def _add_file(writer, path: Path, digest: str, before: dict, seen_ids: dict, sum
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
         report = parse_bytes(data, source, path.suffix)
     except ParseError as exc:
-        summary.failed.append((source, exc.reason))
-        return
-    twin = seen_ids.get(report.id)
-    if twin is not None and twin != source:
-        summary.duplicates.append((source, twin))
-        return
-    seen_ids[report.id] = source
-    if source in before:
-        writer.delete_by_term("source", source)
-        summary.updated.append(source)
-    else:
-        summary.added.append(source)
+        return exc.reason
     for doc in report_documents(report, source, digest):
         writer.add_document(**doc)
+    return None
+
+
+def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finished) -> list:
+    """Split a batch between forked worker processes; return the segments they wrote.
+
+    Each file's outcome is passed to `finished` as it arrives. A worker that fails
+    makes the whole batch fail (nothing of it is committed).
+    """
+    jieba_tokenizer()  # loaded once here, shared by the forked workers
+    ctx = multiprocessing.get_context("fork")
+    messages = ctx.Queue()
+    size = -(-len(batch) // workers)
+    chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
+    processes = [ctx.Process(target=_worker, args=(index_dir, chunk, messages), daemon=True) for chunk in chunks]
+    for process in processes:
+        process.start()
+    segments, running = [], len(processes)
+    try:
+        while running:
+            try:
+                kind, *rest = messages.get(timeout=1.0)
+            except queues.Empty:
+                dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
+                if dead:
+                    raise RuntimeError(f"an indexing process died (exit code {dead[0]})") from None
+                continue
+            if kind == "file":
+                finished(*rest)
+            elif kind == "segment":
+                running -= 1
+                if rest[0] is not None:
+                    segments.append(rest[0])
+            else:
+                raise RuntimeError(f"an indexing process failed: {rest[0]}")
+    finally:
+        for process in processes:
+            if process.is_alive() and running:
+                process.terminate()
+            process.join()
+    return segments
+
+
+def _worker(index_dir: Path, jobs: list[Job], messages) -> None:
+    """In a worker process: write the jobs' reports into a new segment and send it back."""
+    parent = os.getppid()
+    try:
+        ix = whoosh_index.open_dir(index_dir, indexname=INDEX_NAME)
+        writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the lock
+        for path, digest in jobs:
+            if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
+                os._exit(1)
+            messages.put(("file", str(path), _add_file(writer, path, digest)))
+        messages.put(("segment", writer._finalize_segment() if writer._added else None))
+    except BaseException as exc:  # reported to the parent, which cancels the batch
+        messages.put(("error", f"{type(exc).__name__}: {exc}"))

@@ -1,8 +1,10 @@
 """The Whoosh index on disk: its schema, opening it, and the one-writer-at-a-time lock.
 
-Each report is stored as one "report" document (its whole parsed record) and one
-"section" document per non-empty section, carrying the report's metadata and its
-figures as numeric fields so that a search can filter and sort on them.
+Each report is stored as one "report" document (its whole parsed record and its
+figures as numeric fields, so that a search can filter and sort on them) and one
+"section" document per non-empty section, carrying the report's metadata. A
+section is joined to its report's figures by report id (search/figures.py):
+figures on all seven section documents would be two thirds of every posting.
 """
 
 from __future__ import annotations
@@ -13,11 +15,12 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3PerDocReader
-from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import LockError
 
-from .analysis import BigramAnalyzer, WordAnalyzer
+from .fields import GramsField, PositionArray, WordsField
 from .report import Report
+from .writer import FastSegmentWriter
 
 INDEX_NAME = "MAIN"
 FIGURE_PREFIX = "f_"
@@ -64,13 +67,13 @@ def schema() -> Schema:
         year=NUMERIC(int, stored=True, sortable=True, signed=False, default=0),  # 0: year unknown
         template=ID(stored=True, sortable=True),
         title=STORED(),
-        text=TEXT(analyzer=WordAnalyzer(), stored=True, phrase=False),
-        grams=TEXT(analyzer=BigramAnalyzer(), stored=False, phrase=True),
+        text=WordsField(stored=True),
+        grams=GramsField(),
         record=STORED(),
     )
-    # default=0 is the packed sortable form (the smallest float): a report without
-    # the figure sorts last; Whoosh's float default (NaN) cannot be packed.
-    s.add(FIGURE_PREFIX + "*", NUMERIC(float, sortable=True, default=0, shift_step=0), glob=True)
+    # One term per value (shift_step=0: range queries walk the few distinct values);
+    # no column, which would hold a value for every document of the index.
+    s.add(FIGURE_PREFIX + "*", NUMERIC(float, shift_step=0), glob=True)
     return s
 
 
@@ -105,26 +108,43 @@ def report_documents(report: Report, source: str, digest: str) -> list[dict]:
         del common["year"]
     record = report.to_json() | {"body": report.body, "spans": report.spans}
     del record["sections"]
-    docs = [{**common, "kind": "report", "hash": digest, "record": record, "title": report.title}]
     figures = {figure_field(k): float(v) for k, v in report.figures.items()}
+    docs = [{**common, **figures, "kind": "report", "hash": digest, "record": record, "title": report.title}]
     for name, text in report.sections.items():
         if text.strip():
-            docs.append({**common, **figures, "kind": "section", "section": name, "text": text, "grams": text})
+            docs.append({**common, "kind": "section", "section": name, "text": text, "grams": text})
     return docs
 
 
+def is_current(ix) -> bool:
+    """Whether an index was written with this version's schema (the grams field's position format)."""
+    try:
+        grams, figures = ix.schema["grams"], ix.schema["f_*"]
+    except KeyError:
+        return False
+    return isinstance(grams.format, PositionArray) and not figures.column_type
+
+
 def open_index(path: Path | str):
-    """Given an index directory, return the open index; IndexMissing if there is none."""
+    """Given an index directory, return the open index; IndexMissing if there is none (or an outdated one)."""
     path = Path(path)
     if not whoosh_index.exists_in(path, indexname=INDEX_NAME):
         raise IndexMissing(f"no index at {path}: build one with `xxgk index`")
-    return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+    if not is_current(ix):
+        raise IndexMissing(f"the index at {path} was built by an older version: rebuild it with `xxgk index`")
+    return ix
 
 
-def open_or_create(path: Path | str):
+def open_or_create(path: Path | str, wait: float = 10.0):
+    """Given an index directory, return its index, creating it (or replacing an outdated one) if needed."""
     path = Path(path)
     if whoosh_index.exists_in(path, indexname=INDEX_NAME):
-        return whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        if is_current(ix):
+            return ix
+        # An outdated index is replaced under the write lock, so no build is running on it.
+        acquire_writer(ix, wait).cancel()
     path.mkdir(parents=True, exist_ok=True)
     return whoosh_index.create_in(path, schema(), indexname=INDEX_NAME)
 
@@ -134,7 +154,7 @@ def acquire_writer(ix, wait: float, **kwargs):
     deadline = time.monotonic() + wait
     while True:
         try:
-            return ix.writer(**kwargs)
+            return FastSegmentWriter(ix, **kwargs)
         except LockError:
             if time.monotonic() >= deadline:
                 raise IndexBusy(

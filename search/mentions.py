@@ -16,9 +16,10 @@ from pathlib import Path
 from index.analysis import normalize
 from index.report import Report
 
-from .engine import as_search_index, full_query
+from .engine import as_search_index
 from .errors import QueryError
 from .filters import Filters, parse_sections
+from .matching import matching_docs
 from .query import parse_query
 from .snippets import make_snippet
 
@@ -74,11 +75,10 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     query = parse_query(text)
     index = as_search_index(index)
     searcher = index.searcher()
-    q = full_query(searcher, query, Filters(sections=parse_sections(sections)))
-    results = searcher.search(q, limit=None, scored=False)
+    docs = matching_docs(index.table(), query, Filters(sections=parse_sections(sections)))
     phrases = query.phrases
     rows: dict[str, dict] = {}
-    for docnum in results.docs():
+    for docnum in sorted(docs):
         stored = searcher.stored_fields(docnum)
         n = count_mentions(stored["text"], phrases)
         row = rows.setdefault(
@@ -111,7 +111,7 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     return {
         "query": text,
         "reports": len(ordered),
-        "sections": len(results),
+        "sections": len(docs),
         "by_year": dict(sorted(Counter(r["year"] for r in ordered if r["year"]).items())),
         "by_agency": dict(Counter(r["agency"] for r in ordered if r["agency"]).most_common()),
         "rows": out,
@@ -127,13 +127,11 @@ def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str,
 def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
     """Given an index, return for each topic its phrases and the number of reports mentioning it, per year."""
     index = as_search_index(index)
-    searcher = index.searcher()
-    years = index.column("year")
-    report_ids = index.column("report_id")
+    table = index.table()
+    years, report_ids = table.year, table.report_ids
     out = []
     for topic in topics.values():
-        q = full_query(searcher, parse_query(topic.query), Filters(sections=sections))
-        docs = searcher.search(q, limit=None, scored=False).docs()
+        docs = matching_docs(table, parse_query(topic.query), Filters(sections=sections))
         per_report = {report_ids[d]: years[d] for d in docs}
         by_year = Counter(y for y in per_report.values() if y)
         out.append(

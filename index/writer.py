@@ -1,0 +1,190 @@
+"""A Whoosh segment writer that keeps a segment's postings in memory, grouped by term.
+
+Whoosh's SegmentWriter sends every posting through an external sort: a tuple
+per posting, pickled to temporary run files, unpickled and merged at commit
+(over 0.5 MB of temporary files per report here). Documents are added in
+document-number order, so grouping postings by term as they arrive leaves each
+term's postings already sorted: the commit only sorts the terms and writes
+whole blocks. Memory is bounded by the builder, which gives each writer a
+bounded number of reports.
+
+The block writing fills the codec's postings blocks directly; it relies on the
+pinned whoosh-reloaded 2.7.5 W3 codec, and tests/test_writer.py checks that an
+index written this way has exactly the postings the stock writer writes.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import UnknownFieldError
+from whoosh.reading import SegmentReader
+from whoosh.writing import SegmentWriter
+
+# Segments below this many documents are merged into the next commit's segment;
+# larger ones are never rewritten (merging is pure Python and slow at scale).
+SMALL_SEGMENT = 4000
+
+
+class MemoryPool:
+    """Postings of one segment: {(field name, term bytes): (doc numbers, weights, values)}."""
+
+    def __init__(self) -> None:
+        self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+
+    @property
+    def fieldnames(self) -> set[str]:
+        return {name for name, _ in self.terms}
+
+    def add(self, item: tuple) -> None:
+        """Add one (field name, term bytes, doc number, weight, value bytes) posting, in doc order."""
+        fieldname, tbytes, docnum, weight, vbytes = item
+        postings = self.terms.get((fieldname, tbytes))
+        if postings is None:
+            postings = self.terms[fieldname, tbytes] = (array("I"), array("f"), [])
+        postings[0].append(docnum)
+        postings[1].append(weight)
+        postings[2].append(vbytes)
+
+    def iter_postings(self):
+        for (fieldname, tbytes), (ids, weights, values) in sorted(self.terms.items()):
+            for i, docnum in enumerate(ids):
+                yield fieldname, tbytes, docnum, weights[i], values[i]
+
+    def save(self) -> None:
+        pass
+
+    def cleanup(self) -> None:
+        self.terms.clear()
+
+
+def merge_small(writer, segments):
+    """Merge policy: fold small segments, and ones mostly deleted, into the new segment; keep the rest."""
+    merged, kept = [], []
+    for seg in segments:
+        docs = seg.doc_count_all()
+        small = docs < SMALL_SEGMENT or seg.deleted_count() * 2 > docs
+        (merged if small else kept).append(seg)
+    if len(merged) < 2 and not any(seg.deleted_count() * 2 > seg.doc_count_all() for seg in merged):
+        return segments
+    for seg in merged:
+        reader = SegmentReader(writer.storage, writer.schema, seg)
+        writer.add_reader(reader)
+        reader.close()
+    return kept
+
+
+class FastSegmentWriter(SegmentWriter):
+    """SegmentWriter with postings grouped in memory and a merge policy that never rewrites large segments."""
+
+    def __init__(self, ix, **kwargs) -> None:
+
+        # Large blocks, light compression: a search reads whole posting lists
+        # (search/postings.py), so skipping within a list buys nothing, and every
+        # block costs a pickle and a zlib call to write and to read.
+        kwargs.setdefault("codec", W3Codec(blocklimit=1024, compression=1))
+        super().__init__(ix, **kwargs)
+        self.pool = MemoryPool()
+        self.mergetype = merge_small
+
+    def add_document(self, **fields) -> None:
+        """Add a document (same as SegmentWriter.add_document, without boosts, vectors or spelling)."""
+        self._check_state()
+        schema, pdw, docnum, terms = self.schema, self.perdocwriter, self.docnum, self.pool.terms
+        pdw.start_doc(docnum)
+        try:
+            for name in sorted(fields):
+                value = fields[name]
+                if value is None or name.startswith("_"):
+                    continue
+                if name not in schema:
+                    raise UnknownFieldError(f"No field named {name!r} in {schema}")
+                field = schema[name]
+                length = 0
+                if field.indexed:
+                    scorable = field.scorable
+                    for tbytes, freq, weight, vbytes in field.index(value):
+                        if scorable:
+                            length += freq
+                        postings = terms.get((name, tbytes))
+                        if postings is None:
+                            postings = terms[name, tbytes] = (array("I"), array("f"), [])
+                        postings[0].append(docnum)
+                        postings[1].append(weight)
+                        postings[2].append(vbytes)
+                pdw.add_field(name, field, value if field.stored else None, length)
+                if field.column_type:
+                    pdw.add_column_value(name, field.column_type, field.to_column_value(value))
+        except Exception:
+            pdw.cancel_doc()
+            raise
+        pdw.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+    def commit_with(self, segments: list) -> None:
+        """Commit this writer's changes together with segments other writers (processes) finished."""
+        self._check_state()
+        final = self._merge_segments(None, None, None)
+        if self._added:
+            final.append(self._finalize_segment())
+        else:
+            self._close_segment()
+        self._commit_toc(final + list(segments))
+        self._finish()
+
+    def _flush_segment(self) -> None:
+        self.perdocwriter.close()
+        pdr = self.per_document_reader()
+        try:
+            lengths = _field_lengths(pdr, self.schema, self.pool.fieldnames, self.docnum)
+        finally:
+            pdr.close()
+        fw = self.fieldwriter
+        current = None
+        for (fieldname, tbytes), (ids, weights, values) in sorted(self.pool.terms.items()):
+            if fieldname != current:
+                if current is not None:
+                    fw.finish_field()
+                fw.start_field(fieldname, self.schema[fieldname])
+                current = fieldname
+            fw.start_term(tbytes)
+            _add_postings(fw._postwriter, ids, weights, values, lengths.get(fieldname))
+            fw.finish_term()
+        if current is not None:
+            fw.finish_field()
+        fw.close()
+
+
+def _field_lengths(pdr, schema, fieldnames, doccount: int) -> dict[str, list[int]]:
+    """Each scorable field's length per document, read once (Whoosh looks it up per posting)."""
+    out = {}
+    for name in fieldnames:
+        if schema[name].scorable:
+            out[name] = [pdr.doc_field_length(d, name) for d in range(doccount)]
+    return out
+
+
+def _add_postings(pw, ids: array, weights: array, values: list, lengths: list[int] | None) -> None:
+    """Fill a W3 postings writer with one term's postings, a whole block at a time.
+
+    Equivalent to pw.add_posting(id, weight, value, length) per posting.
+    """
+    limit = pw._blocklimit
+    for start in range(0, len(ids), limit):
+        if len(pw._ids) >= limit:
+            pw._write_block()
+        chunk = ids[start : start + limit]
+        pw._ids.extend(chunk)
+        chunk_weights = weights[start : start + limit]
+        pw._weights.extend(chunk_weights)
+        pw._maxweight = max(pw._maxweight, max(chunk_weights))
+        pw._values.extend(v for v in values[start : start + limit] if v)
+        if lengths is not None:
+            present = [n for n in map(lengths.__getitem__, chunk) if n]
+            if present:
+                low, high = min(present), max(present)
+                if pw._minlength is None or low < pw._minlength:
+                    pw._minlength = low
+                pw._maxlength = max(pw._maxlength, high)

@@ -1,0 +1,148 @@
+"""Which section documents match a query and filters: exact sets, from whole posting lists.
+
+A phrase of n characters is n-1 bigrams at consecutive positions of the grams
+field. Bigrams that cover every character of the phrase are enough (text[s:s+n]
+equals the phrase when each chosen bigram sits at s + its offset), so every
+other bigram is skipped, plus the last. Candidates are the intersection of the
+chosen bigrams' documents; a candidate matches when some start s is found in
+all of their position arrays.
+"""
+
+from __future__ import annotations
+
+from array import array
+
+from whoosh import query as Q
+
+from index.analysis import normalize
+from index.store import figure_field
+
+from .doctable import DocTable
+from .filters import Filters
+from .postings import read_postings
+from .query import Query
+
+
+def covering_grams(phrase: str) -> list[tuple[int, str]]:
+    """Given a phrase of two or more characters, return (offset, bigram) pairs covering all its characters.
+
+    >>> covering_grams("更新不及时")
+    [(0, '更新'), (2, '不及'), (3, '及时')]
+    """
+    offsets = list(range(0, len(phrase) - 1, 2))
+    if offsets[-1] != len(phrase) - 2:
+        offsets.append(len(phrase) - 2)
+    return [(i, phrase[i : i + 2]) for i in offsets]
+
+
+def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]:
+    """Given a normalised phrase, return the live documents whose text contains it (only those `within`)."""
+    if len(phrase) == 1:  # every character starts one gram: the union over grams beginning with it
+        docs: set[int] = set()
+        for tbytes in reader.expand_prefix("grams", phrase):
+            docs.update(read_postings(reader, "grams", tbytes.decode("utf-8")).ids)
+        return docs if within is None else docs & within
+    terms = []
+    for offset, gram in covering_grams(phrase):
+        if ("grams", gram) not in reader:
+            return set()
+        terms.append((reader.doc_frequency("grams", gram), offset, gram))
+    terms.sort()  # rarest first: the candidate set only shrinks
+    if len(terms) == 1:
+        docs = set(read_postings(reader, "grams", terms[0][2]).ids)
+        return docs if within is None else docs & within
+    candidates = within
+    positions: list[tuple[int, dict[int, bytes]]] = []
+    for _, offset, gram in terms:
+        postings = read_postings(reader, "grams", gram, values=True)
+        by_doc = dict(zip(postings.ids, postings.values, strict=True))
+        candidates = set(by_doc) if candidates is None else candidates.intersection(by_doc)
+        if not candidates:
+            return set()
+        positions.append((offset, by_doc))
+    return {d for d in candidates if _contains(d, positions)}
+
+
+def _contains(docnum: int, positions: list[tuple[int, dict[int, bytes]]]) -> bool:
+    """Whether some start s has every chosen bigram at s + its offset in this document."""
+    offset, by_doc = positions[0]
+    starts = {p - offset for p in array("I", by_doc[docnum])}
+    for offset, by_doc in positions[1:]:
+        starts.intersection_update([p - offset for p in array("I", by_doc[docnum])])
+        if not starts:
+            return False
+    return True
+
+
+def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
+    """Given a parsed query and filters, return the exact set of matching section document numbers."""
+    reader = table.reader
+    within = allowed_docs(table, filters)
+    if within is not None and not within:
+        return set()
+    # clauses (AND) from the one whose rarest phrase is rarest: later ones only verify fewer candidates
+    clauses = sorted(query.clauses, key=lambda clause: max(_estimate(reader, p) for p in clause))
+    for clause in clauses:
+        found: set[int] = set()
+        for phrase in clause:
+            found |= phrase_docs(reader, phrase, within)
+        within = found
+        if not within:
+            return set()
+    for phrase in query.excluded:
+        within = within - phrase_docs(reader, phrase, within)
+    return within
+
+
+def _estimate(reader, phrase: str) -> int:
+    """An upper bound of a phrase's documents: its rarest bigram's document frequency."""
+    if len(phrase) == 1:
+        return reader.doc_count_all()
+    return min(reader.doc_frequency("grams", gram) for _, gram in covering_grams(phrase))
+
+
+def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
+    """Given filters, return the section documents they allow, or None when they allow all."""
+    reader = table.reader
+    docs: set[int] | None = None
+    if filters.sections:
+        docs = set()
+        for name in filters.sections:
+            docs.update(read_postings(reader, "section", name).ids)
+    if filters.template:
+        found = read_postings(reader, "template", filters.template).ids
+        docs = set(found) if docs is None else docs.intersection(found)
+    checks = []
+    if filters.year_from is not None or filters.year_to is not None:
+        lo = filters.year_from if filters.year_from is not None else 1
+        hi = filters.year_to if filters.year_to is not None else 9999
+        year = table.year
+        checks.append(lambda d: lo <= (year[d] or 0) <= hi)
+    if filters.agency:
+        needle = normalize(filters.agency)
+        agencies = {a for a in set(table.agency) if a and needle in normalize(a)}
+        agency = table.agency
+        checks.append(lambda d: agency[d] in agencies)
+    if filters.where:
+        reports, report_of = figure_reports(table, filters), table.report_of
+        checks.append(lambda d: report_of[d] in reports)
+    if checks and docs is None:
+        docs = set(read_postings(reader, "kind", "section").ids)
+    for check in checks:
+        docs = {d for d in docs if check(d)}
+    return docs
+
+
+def figure_reports(table: DocTable, filters: Filters) -> set[int]:
+    """The report documents whose figures satisfy every condition."""
+    parts: list[Q.Query] = [Q.Term("kind", "report")]
+    for cond in filters.where:
+        name = figure_field(cond.key)
+        if cond.op == "!=":  # the report has the figure, and it is not this value
+            parts.append(Q.NumericRange(name, None, None))
+            parts.append(Q.Not(Q.NumericRange(name, cond.value, cond.value)))
+        else:
+            lo = cond.value if cond.op in (">", ">=", "=") else None
+            hi = cond.value if cond.op in ("<", "<=", "=") else None
+            parts.append(Q.NumericRange(name, lo, hi, startexcl=cond.op == ">", endexcl=cond.op == "<"))
+    return set(table.searcher.docs_for_query(Q.And(parts)))
