@@ -66,7 +66,7 @@ def merge_small(writer, segments):
         docs = seg.doc_count_all()
         small = docs < SMALL_SEGMENT or seg.deleted_count() * 2 > docs
         (merged if small else kept).append(seg)
-    if len(merged) < 2 and not any(seg.deleted_count() * 2 > seg.doc_count_all() for seg in merged):
+    if not merged:
         return segments
     for seg in merged:
         reader = SegmentReader(writer.storage, writer.schema, seg)

@@ -12,8 +12,6 @@ import heapq
 import threading
 from dataclasses import dataclass
 
-from whoosh.scoring import bm25
-
 from index.analysis import segment
 from index.store import figure_field, open_index
 
@@ -177,11 +175,12 @@ def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
     for word in words:
         if ("text", word) not in table.reader:
             continue
-        idf = searcher.idf("text", word)
+        # Whoosh's bm25(idf, tf, length, avg, B, K1), its constants taken out of the loop
+        idf, base, per_length = searcher.idf("text", word), K1 * (1 - B), K1 * B / avg
         postings = read_postings(table.reader, "text", word, weights=True)
         for d, tf in zip(postings.ids, postings.weights, strict=True):
             if d in docs:
-                out[d] = out.get(d, 0.0) + bm25(idf, tf, lengths[d], avg, B, K1)
+                out[d] = out.get(d, 0.0) + idf * tf * (K1 + 1) / (tf + base + per_length * lengths[d])
     return out
 
 

@@ -5,7 +5,9 @@ field. Bigrams that cover every character of the phrase are enough (text[s:s+n]
 equals the phrase when each chosen bigram sits at s + its offset), so every
 other bigram is skipped, plus the last. Candidates are the intersection of the
 chosen bigrams' documents; a candidate matches when some start s is found in
-all of their position arrays.
+all of their position arrays. When few candidates are left and the remaining
+bigrams are common, reading their long posting lists costs more than reading
+the candidates' stored texts: those are then checked by substring instead.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from .doctable import DocTable
 from .filters import Filters
 from .postings import read_postings
 from .query import Query
+
+# Reading and normalising one stored section text costs about as much as reading
+# this many postings with their positions (measured on the benchmark corpus).
+TEXT_CHECK_COST = 400
 
 
 def covering_grams(phrase: str) -> list[tuple[int, str]]:
@@ -48,12 +54,14 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]
             return set()
         terms.append((reader.doc_frequency("grams", gram), offset, gram))
     terms.sort()  # rarest first: the candidate set only shrinks
-    if len(terms) == 1:
+    if len(terms) == 1 and (within is None or len(within) * TEXT_CHECK_COST >= terms[0][0]):
         docs = set(read_postings(reader, "grams", terms[0][2]).ids)
         return docs if within is None else docs & within
     candidates = within
     positions: list[tuple[int, dict[int, bytes]]] = []
-    for _, offset, gram in terms:
+    for i, (_, offset, gram) in enumerate(terms):
+        if candidates is not None and len(candidates) * TEXT_CHECK_COST < sum(t[0] for t in terms[i:]):
+            return {d for d in candidates if phrase in normalize(reader.stored_fields(d)["text"])}
         postings = read_postings(reader, "grams", gram, values=True)
         by_doc = dict(zip(postings.ids, postings.values, strict=True))
         candidates = set(by_doc) if candidates is None else candidates.intersection(by_doc)
@@ -65,10 +73,11 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]
 
 def _contains(docnum: int, positions: list[tuple[int, dict[int, bytes]]]) -> bool:
     """Whether some start s has every chosen bigram at s + its offset in this document."""
+    # map() with an int's bound __add__ shifts the positions at C speed
     offset, by_doc = positions[0]
-    starts = {p - offset for p in array("I", by_doc[docnum])}
+    starts = set(map((-offset).__add__, array("I", by_doc[docnum])))
     for offset, by_doc in positions[1:]:
-        starts.intersection_update([p - offset for p in array("I", by_doc[docnum])])
+        starts.intersection_update(map((-offset).__add__, array("I", by_doc[docnum])))
         if not starts:
             return False
     return True

@@ -8,11 +8,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.analysis import normalize
+from index.analysis import normalize, segment
 from index.report import SECTIONS
 from search.engine import MAX_LIMIT, Page, search
 from search.errors import QueryError
 from search.filters import make_filters
+from search.query import parse_query
 
 from .conftest import CORPUS_FILES, DEV_FILES
 
@@ -163,6 +164,33 @@ def test_ranking_and_ties_newest_first(built_index):
     by_year = search(built_index, "公开", sort="year", page=Page(MAX_LIMIT, 1))["hits"]
     years = [h["year"] or 0 for h in by_year]
     assert years == sorted(years, reverse=True)
+
+
+def test_sort_by_a_figure_largest_first_reports_without_it_last(built_index, indexed_reports):
+    key = "applications.new.total"
+    hits = search(built_index, "公开", sort=key, by_report=True, page=Page(MAX_LIMIT, 1))["hits"]
+    values = [indexed_reports[h["report_id"]].figures.get(key) for h in hits]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True) and len(set(present)) > 3
+    assert values == present + [None] * (len(values) - len(present))
+    with pytest.raises(QueryError, match="unknown sort"):
+        search(built_index, "公开", sort="applications.nothing")
+
+
+def test_scores_are_whooshs_bm25f_over_the_words(built_index):
+    """The score of a hit equals what Whoosh's BM25F scorer gives the query's words in that section."""
+    from whoosh import query as Q
+    from whoosh.scoring import BM25F
+
+    ix = built_index
+    for text in ("政务新媒体", "更新不及时 人员"):
+        words = [w for p in parse_query(text).phrases for w in segment(p)]
+        whoosh_scores = {}
+        with ix.ix.searcher(weighting=BM25F()) as s:
+            for hit in s.search(Q.Or([Q.Term("text", w) for w in words]), limit=None):
+                whoosh_scores[(hit["report_id"], hit["section"])] = hit.score
+        for hit in search(ix, text, page=Page(MAX_LIMIT, 1))["hits"]:
+            assert hit["score"] == pytest.approx(whoosh_scores.get((hit["report_id"], hit["section"]), 0), abs=1e-3)
 
 
 def test_by_report_one_hit_per_report(built_index, indexed_reports):

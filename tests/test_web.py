@@ -81,6 +81,14 @@ def test_pagination_sort_and_group(client):
     assert years == sorted(years, reverse=True)
 
 
+def test_sort_by_a_figure_filtered_on(client):
+    query = {"q": "公开", "section": "all", "where": "applications.new.total>=0", "sort": "applications.new.total"}
+    page = client.get("/", query_string=query).get_data(as_text=True)
+    assert "<strong>applications.new.total</strong>（从大到小）" in page
+    by_year = client.get("/", query_string={**query, "sort": "year"}).get_data(as_text=True)
+    assert "sort=applications.new.total" in by_year  # offered as a link
+
+
 def test_csv_export(client):
     resp = client.get("/search.csv", query_string={"q": "公开", "section": "all"})
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
@@ -92,7 +100,8 @@ def test_csv_export(client):
 @pytest.mark.parametrize(
     "query",
     [{"q": '"人员'}, {"q": "人员", "year": "abc"}, {"q": "人员", "where": "bogus>1"}, {"q": "字" * 201},
-     {"q": "人员", "limit": "1000"}, {"q": "人员", "page": "x"}, {"q": "人员", "section": "nowhere"}],
+     {"q": "人员", "limit": "1000"}, {"q": "人员", "page": "x"}, {"q": "人员", "section": "nowhere"},
+     {"q": "人员", "sort": "nonsense"}],
 )  # fmt: skip
 def test_bad_parameters(client, query):
     api = client.get("/api/search", query_string=query)

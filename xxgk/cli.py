@@ -307,7 +307,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--where", action="append", metavar="EXPR", help="figure condition, e.g. applications.new.total>=10")
     p.add_argument("--limit", type=int, default=10, help=f"hits per page (1-{MAX_LIMIT}, default 10)")
     p.add_argument("--page", type=int, default=1)
-    p.add_argument("--sort", choices=("relevance", "year"), default="relevance")
+    p.add_argument(
+        "--sort",
+        default="relevance",
+        metavar="ORDER",
+        help="relevance (default), year, or a figure such as applications.new.total (largest first)",
+    )
     p.add_argument("--by-report", action="store_true", help="one hit per report, its best section first")
     _reading_options(p)
     p.set_defaults(func=cmd_search)

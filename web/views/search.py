@@ -36,7 +36,10 @@ def home():
     page = Page(size, params.number("page", 1, 1, 1000))
     result = _run(page)
     pages = max(1, -(-(result["reports"] if request.args.get("by_report") == "1" else result["total"]) // size))
-    return respond("search/index.html", result, pages=pages, sections=request.args.getlist("section"))
+    figure_sorts = list(dict.fromkeys(c.key for c in params.filters().where))  # sortable: the figures filtered on
+    return respond(
+        "search/index.html", result, pages=pages, sections=request.args.getlist("section"), figure_sorts=figure_sorts
+    )
 
 
 @bp.get("/search.csv")
