@@ -12,6 +12,7 @@ exact-phrase check reads back with one C call instead of unpickling deltas.
 
 from __future__ import annotations
 
+import struct
 from array import array
 from collections import Counter
 
@@ -20,6 +21,9 @@ from whoosh.formats import Positions
 from whoosh.system import pack_uint
 
 from .analysis import BigramAnalyzer, WordAnalyzer, normalize, segment
+
+_pack_one = struct.Struct("=I").pack  # the bytes of array("I", [p]): native order, 4 bytes
+assert array("I").itemsize == 4
 
 
 class PositionArray(Positions):
@@ -62,10 +66,12 @@ class GramsField(TEXT):
         super().__init__(analyzer=BigramAnalyzer(), stored=False, phrase=True)
         self.format = PositionArray(field_boost=1.0)
 
-    def index(self, value: str, **kwargs):
-        for gram, positions in gram_positions(normalize(value)).items():
-            freq = len(positions)
-            yield gram.encode("utf-8"), freq, float(freq), array("I", positions).tobytes()
+    def index(self, value: str, **kwargs) -> list[tuple[bytes, int, int, bytes]]:
+        # (term, frequency, weight, positions); a one-position array packed directly, the common case
+        return [
+            (gram.encode("utf-8"), len(p), len(p), _pack_one(p[0]) if len(p) == 1 else array("I", p).tobytes())
+            for gram, p in gram_positions(normalize(value)).items()
+        ]
 
 
 class WordsField(TEXT):
@@ -74,6 +80,5 @@ class WordsField(TEXT):
     def __init__(self, stored: bool = True) -> None:
         super().__init__(analyzer=WordAnalyzer(), stored=stored, phrase=False)
 
-    def index(self, value: str, **kwargs):
-        for word, freq in Counter(segment(normalize(value))).items():
-            yield word.encode("utf-8"), freq, float(freq), pack_uint(freq)
+    def index(self, value: str, **kwargs) -> list[tuple[bytes, int, int, bytes]]:
+        return [(w.encode("utf-8"), n, n, pack_uint(n)) for w, n in Counter(segment(normalize(value))).items()]

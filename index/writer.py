@@ -15,8 +15,6 @@ index written this way has exactly the postings the stock writer writes.
 
 from __future__ import annotations
 
-from array import array
-
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import UnknownFieldError
 from whoosh.reading import SegmentReader
@@ -28,27 +26,36 @@ SMALL_SEGMENT = 4000
 
 
 class MemoryPool:
-    """Postings of one segment: {(field name, term bytes): (doc numbers, weights, values)}."""
+    """Postings of one segment: {field name: {term bytes: ([doc numbers], [weights], [values])}}."""
 
     def __init__(self) -> None:
-        self.terms: dict[tuple[str, bytes], tuple[array, array, list]] = {}
+        self.fields: dict[str, dict[bytes, tuple[list, list, list]]] = {}
 
     @property
     def fieldnames(self) -> set[str]:
-        return {name for name, _ in self.terms}
+        return set(self.fields)
 
     def add(self, item: tuple) -> None:
         """Add one (field name, term bytes, doc number, weight, value bytes) posting, in doc order."""
         fieldname, tbytes, docnum, weight, vbytes = item
-        postings = self.terms.get((fieldname, tbytes))
+        terms = self.fields.setdefault(fieldname, {})
+        postings = terms.get(tbytes)
         if postings is None:
-            postings = self.terms[fieldname, tbytes] = (array("I"), array("f"), [])
-        postings[0].append(docnum)
-        postings[1].append(weight)
-        postings[2].append(vbytes)
+            terms[tbytes] = ([docnum], [weight], [vbytes])
+        else:
+            postings[0].append(docnum)
+            postings[1].append(weight)
+            postings[2].append(vbytes)
+
+    def sorted_terms(self):
+        """Yield (field name, term bytes, postings) in the order a segment stores them."""
+        for fieldname in sorted(self.fields):
+            terms = self.fields[fieldname]
+            for tbytes in sorted(terms):
+                yield fieldname, tbytes, terms[tbytes]
 
     def iter_postings(self):
-        for (fieldname, tbytes), (ids, weights, values) in sorted(self.terms.items()):
+        for fieldname, tbytes, (ids, weights, values) in self.sorted_terms():
             for i, docnum in enumerate(ids):
                 yield fieldname, tbytes, docnum, weights[i], values[i]
 
@@ -56,7 +63,7 @@ class MemoryPool:
         pass
 
     def cleanup(self) -> None:
-        self.terms.clear()
+        self.fields.clear()
 
 
 def merge_small(writer, segments):
@@ -91,7 +98,7 @@ class FastSegmentWriter(SegmentWriter):
     def add_document(self, **fields) -> None:
         """Add a document (same as SegmentWriter.add_document, without boosts, vectors or spelling)."""
         self._check_state()
-        schema, pdw, docnum, terms = self.schema, self.perdocwriter, self.docnum, self.pool.terms
+        schema, pdw, docnum, pool = self.schema, self.perdocwriter, self.docnum, self.pool.fields
         pdw.start_doc(docnum)
         try:
             for name in sorted(fields):
@@ -103,16 +110,20 @@ class FastSegmentWriter(SegmentWriter):
                 field = schema[name]
                 length = 0
                 if field.indexed:
-                    scorable = field.scorable
+                    terms = pool.get(name)
+                    if terms is None:
+                        terms = pool[name] = {}
                     for tbytes, freq, weight, vbytes in field.index(value):
-                        if scorable:
-                            length += freq
-                        postings = terms.get((name, tbytes))
+                        length += freq
+                        postings = terms.get(tbytes)
                         if postings is None:
-                            postings = terms[name, tbytes] = (array("I"), array("f"), [])
-                        postings[0].append(docnum)
-                        postings[1].append(weight)
-                        postings[2].append(vbytes)
+                            terms[tbytes] = ([docnum], [weight], [vbytes])
+                        else:
+                            postings[0].append(docnum)
+                            postings[1].append(weight)
+                            postings[2].append(vbytes)
+                    if not field.scorable:
+                        length = 0
                 pdw.add_field(name, field, value if field.stored else None, length)
                 if field.column_type:
                     pdw.add_column_value(name, field.column_type, field.to_column_value(value))
@@ -143,7 +154,7 @@ class FastSegmentWriter(SegmentWriter):
             pdr.close()
         fw = self.fieldwriter
         current = None
-        for (fieldname, tbytes), (ids, weights, values) in sorted(self.pool.terms.items()):
+        for fieldname, tbytes, (ids, weights, values) in self.pool.sorted_terms():
             if fieldname != current:
                 if current is not None:
                     fw.finish_field()
@@ -166,7 +177,7 @@ def _field_lengths(pdr, schema, fieldnames, doccount: int) -> dict[str, list[int
     return out
 
 
-def _add_postings(pw, ids: array, weights: array, values: list, lengths: list[int] | None) -> None:
+def _add_postings(pw, ids: list, weights: list, values: list, lengths: list[int] | None) -> None:
     """Fill a W3 postings writer with one term's postings, a whole block at a time.
 
     Equivalent to pw.add_posting(id, weight, value, length) per posting.
