@@ -104,7 +104,7 @@ def test_second_writer_waits_then_says_why(corpus, tmp_path):
 @pytest.fixture(scope="module")
 def synthetic(tmp_path_factory):
     folder = tmp_path_factory.mktemp("synth")
-    SyntheticCorpus(seed=11).write(160, folder)
+    SyntheticCorpus(seed=11).write(240, folder)  # above MP_THRESHOLD: built by worker processes
     return folder
 
 
@@ -131,11 +131,11 @@ def test_killed_build_leaves_the_previous_index_searchable(corpus, synthetic, tm
         proc.wait()
         ix = open_index(ix_dir)
         total = search(ix, "公开")["total"]
-        assert report_total(ix) in (5, 165)  # all of the old state or all of the new, never half
-        assert total == before or report_total(ix) == 165
+        assert report_total(ix) in (5, 245)  # all of the old state or all of the new, never half
+        assert total == before or report_total(ix) == 245
     summary = build_index([both], ix_dir, wait=5)  # the killed writer's lock died with it
     assert not summary.failed
-    assert report_total(open_index(ix_dir)) == 165
+    assert report_total(open_index(ix_dir)) == 245
 
 
 def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path):
@@ -152,12 +152,62 @@ def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path
             search(ix, "公开")
             time.sleep(0.2)
         assert proc.returncode == 0, log.read_text()
-        assert seen <= {5, 160}
+        assert seen <= {5, 240}
         assert 5 in seen  # searched while the build ran
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert report_total(open_index(ix_dir)) == 160
+    assert report_total(open_index(ix_dir)) == 240
+
+
+def test_worker_processes_build_what_one_process_builds(synthetic, tmp_path):
+    import index.build
+
+    assert len(list(synthetic.rglob("*.txt"))) >= index.build.MP_THRESHOLD
+    workers = build_index([synthetic], tmp_path / "two", procs=2)
+    alone = build_index([synthetic], tmp_path / "one", procs=1)
+    assert workers.counts() == alone.counts() and workers.counts()["added"] == 240
+    two, one = open_index(tmp_path / "two"), open_index(tmp_path / "one")
+    assert len(two._segments()) == 2 and len(one._segments()) == 1
+    for query in ("公开", "政务新媒体 培训", "更新不及时"):
+        assert match_keys(two, query) == match_keys(one, query)
+
+
+def test_a_failing_worker_commits_nothing(synthetic, corpus, tmp_path, monkeypatch):
+    import index.build
+
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    victim = sorted(synthetic.rglob("*.txt"))[-1]
+    real = index.build.report_documents
+
+    def documents(report, source, digest):  # the forked workers inherit this
+        if source == str(victim):
+            raise OSError("disk full")
+        return real(report, source, digest)
+
+    monkeypatch.setattr(index.build, "report_documents", documents)
+    with pytest.raises(RuntimeError, match="an indexing process failed: OSError: disk full"):
+        build_index([corpus, synthetic], ix_dir)
+    assert report_total(open_index(ix_dir)) == 5
+    monkeypatch.setattr(index.build, "report_documents", real)
+    assert build_index([corpus, synthetic], ix_dir, wait=5).counts()["added"] == 240
+
+
+def test_an_index_of_an_older_version_is_rebuilt_not_misread(tmp_path, corpus):
+    from whoosh.fields import ID, TEXT, Schema
+
+    from index.store import IndexMissing
+
+    ix_dir = tmp_path / "ix"
+    ix_dir.mkdir()
+    old = whoosh_index.create_in(ix_dir, Schema(kind=ID(stored=True), grams=TEXT(phrase=True)), indexname="MAIN")
+    with old.writer() as writer:
+        writer.add_document(kind="section", grams="公开")
+    with pytest.raises(IndexMissing, match="built by an older version"):
+        open_index(ix_dir)
+    assert build_index([corpus], ix_dir).counts()["added"] == 5
+    assert report_total(open_index(ix_dir)) == 5
 
 
 def test_index_files_are_whoosh(tmp_path, corpus):
