@@ -9,13 +9,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.analysis import normalize, segment
+from index.parse import parse_file
 from index.report import SECTIONS
 from search.engine import MAX_LIMIT, Page, search
 from search.errors import QueryError
 from search.filters import make_filters
 from search.query import parse_query
 
-from .conftest import CORPUS_FILES, DEV_FILES
+from .conftest import CORPUS, CORPUS_FILES, DEV_FILES
 
 CJK = r"\u4e00-\u9fff"
 
@@ -59,7 +60,7 @@ def samples(reports, n, seed):
     return out
 
 
-SEEDED = samples({p.name: __import__("index.parse").parse.parse_file(p) for p in CORPUS_FILES + DEV_FILES}, 60, 7)
+SEEDED = samples({p.name: parse_file(p) for p in CORPUS_FILES + DEV_FILES}, 60, 7)
 
 
 @pytest.mark.parametrize("phrase", SEEDED)
@@ -166,15 +167,25 @@ def test_ranking_and_ties_newest_first(built_index):
     assert years == sorted(years, reverse=True)
 
 
-def test_sort_by_a_figure_largest_first_reports_without_it_last(built_index, indexed_reports):
+def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
+    """Bundled reports (one of them without table 三) beside synthetic ones with varied figures."""
+    from bench.synth import SyntheticCorpus
+    from index.build import build_index
+    from search.engine import SearchIndex
+
+    SyntheticCorpus(seed=5).write(30, tmp_path / "synth")
+    summary = build_index([CORPUS, tmp_path / "synth"], tmp_path / "ix")
+    assert not summary.failed
+    ix = SearchIndex.open(tmp_path / "ix")
+    reports = {r.id: r for r in map(parse_file, [*CORPUS_FILES, *(tmp_path / "synth").rglob("*.txt")])}
     key = "applications.new.total"
-    hits = search(built_index, "公开", sort=key, by_report=True, page=Page(MAX_LIMIT, 1))["hits"]
-    values = [indexed_reports[h["report_id"]].figures.get(key) for h in hits]
+    hits = search(ix, "公开", sort=key, by_report=True, page=Page(MAX_LIMIT, 1))["hits"]
+    values = [reports[h["report_id"]].figures.get(key) for h in hits]
     present = [v for v in values if v is not None]
-    assert present == sorted(present, reverse=True) and len(set(present)) > 3
-    assert values == present + [None] * (len(values) - len(present))
+    assert present == sorted(present, reverse=True) and len(set(present)) > 10
+    assert None in values and values == present + [None] * (len(values) - len(present))
     with pytest.raises(QueryError, match="unknown sort"):
-        search(built_index, "公开", sort="applications.nothing")
+        search(ix, "公开", sort="applications.nothing")
 
 
 def test_scores_are_whooshs_bm25f_over_the_words(built_index):
