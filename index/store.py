@@ -3,7 +3,7 @@
 Each report is stored as one "report" document (its whole parsed record and its
 figures as numeric fields, so that a search can filter and sort on them) and one
 "section" document per non-empty section, carrying the report's metadata. A
-section is joined to its report's figures by report id (search/figures.py):
+section is joined to its report's figures by report id (search/doctable.py):
 figures on all seven section documents would be two thirds of every posting.
 """
 
@@ -18,6 +18,7 @@ from whoosh.codec.whoosh3 import W3PerDocReader
 from whoosh.fields import ID, NUMERIC, STORED, Schema
 from whoosh.index import LockError
 
+from . import mapped
 from .fields import GramsField, PositionArray, WordsField
 from .report import Report
 from .writer import FastSegmentWriter
@@ -44,6 +45,7 @@ def _cached_reader(self, fieldname, column):
 
 
 W3PerDocReader._cached_reader = _cached_reader
+mapped.install()
 
 
 class IndexBusy(Exception):

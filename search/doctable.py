@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from functools import cached_property
 
-from whoosh import query as Q
-
 from .postings import read_postings
 
 
@@ -50,7 +48,7 @@ class DocTable:
     def report_docs(self) -> dict[str, int]:
         """{report id: document number of its report document}, live reports only."""
         ids = self.report_ids
-        return {ids[d]: d for d in self.searcher.docs_for_query(Q.Term("kind", "report"))}
+        return {ids[d]: d for d in read_postings(self.reader, "kind", "report").ids}
 
     @cached_property
     def report_of(self) -> list[int]:

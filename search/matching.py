@@ -12,9 +12,8 @@ the candidates' stored texts: those are then checked by substring instead.
 
 from __future__ import annotations
 
+import operator
 from array import array
-
-from whoosh import query as Q
 
 from index.analysis import normalize
 from index.store import figure_field
@@ -27,6 +26,15 @@ from .query import Query
 # Reading and normalising one stored section text costs about as much as reading
 # this many postings with their positions (measured on the benchmark corpus).
 TEXT_CHECK_COST = 400
+
+COMPARE = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
 
 
 def covering_grams(phrase: str) -> list[tuple[int, str]]:
@@ -143,15 +151,9 @@ def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
 
 
 def figure_reports(table: DocTable, filters: Filters) -> set[int]:
-    """The report documents whose figures satisfy every condition."""
-    parts: list[Q.Query] = [Q.Term("kind", "report")]
+    """The live report documents whose figures satisfy every condition (a missing figure satisfies none)."""
+    reports = set(table.report_docs.values())
     for cond in filters.where:
-        name = figure_field(cond.key)
-        if cond.op == "!=":  # the report has the figure, and it is not this value
-            parts.append(Q.NumericRange(name, None, None))
-            parts.append(Q.Not(Q.NumericRange(name, cond.value, cond.value)))
-        else:
-            lo = cond.value if cond.op in (">", ">=", "=") else None
-            hi = cond.value if cond.op in ("<", "<=", "=") else None
-            parts.append(Q.NumericRange(name, lo, hi, startexcl=cond.op == ">", endexcl=cond.op == "<"))
-    return set(table.searcher.docs_for_query(Q.And(parts)))
+        values, test, bound = table.figure(figure_field(cond.key)), COMPARE[cond.op], cond.value
+        reports = {d for d in reports if values[d] is not None and test(values[d], bound)}
+    return reports
