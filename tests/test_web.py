@@ -168,6 +168,18 @@ def test_audit_page(client):
     assert all(f["severity"] == "warning" for r in data["reports"] for f in r["findings"])
 
 
+def test_audit_is_paged(client):
+    everything = client.get("/api/audit", query_string={"limit": 100}).get_json()
+    total = everything["total"]
+    assert total == len(everything["reports"]) >= 2
+    pages = [client.get("/api/audit", query_string={"limit": 1, "page": p}).get_json() for p in range(1, total + 2)]
+    assert [r for page in pages for r in page["reports"]] == everything["reports"] and not pages[-1]["reports"]
+    html = client.get("/audit", query_string={"limit": 1, "page": 2}).text
+    assert "上一页" in html and f"第 2 / {total} 页" in html
+    assert client.get("/api/audit", query_string={"limit": 1000}).status_code == 400
+    assert client.get("/audit", query_string={"page": "x"}).status_code == 400
+
+
 def test_missing_index_is_a_clear_page(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     resp = client.get("/", query_string={"q": "人员"})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 
 from search.copies import copies_summary, find_copies
 from search.reports import all_records, record_to_report
@@ -14,6 +14,8 @@ from ..respond import respond
 from ..state import cached, get_index
 
 bp = Blueprint("audit", __name__)
+AUDIT_PAGE = 50  # reports with findings per page
+COPIES_SHOWN = 100  # the most copied reports; `xxgk copies` lists them all
 
 
 def _reports():
@@ -31,7 +33,10 @@ def _copies():
 @bp.get("/api/audit")
 @bp.get("/audit")
 def audit():
+    """Reports with findings (most errors first, a page at a time) and the most copied reports."""
     rule, severity = params.text("rule"), params.text("severity")
+    size = params.number("limit", AUDIT_PAGE, 1, current_app.config["MAX_PAGE_SIZE"])
+    page = params.number("page", 1, 1, 100_000)
     rows = []
     for rep in _reports():
         findings = [
@@ -42,5 +47,14 @@ def audit():
     rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
     rules = sorted({f.rule for rep in _reports() for f in rep.findings})
     copies = [c for c in _copies() if c["copied_sentences"]]
-    data = {"rule": rule or None, "severity": severity or None, "reports": rows, "copies": copies}
-    return respond("audit/audit.html", data, rules=rules)
+    data = {
+        "rule": rule or None,
+        "severity": severity or None,
+        "total": len(rows),
+        "page": page,
+        "limit": size,
+        "reports": rows[(page - 1) * size : page * size],
+        "copies_total": len(copies),
+        "copies": copies[:COPIES_SHOWN],
+    }
+    return respond("audit/audit.html", data, rules=rules, pages=max(1, -(-len(rows) // size)))
