@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import shutil
+import time
 
 import pytest
 
@@ -166,6 +168,35 @@ def test_audit_page(client):
     assert page.status_code == 200 and "内容雷同" in page.text
     data = client.get("/api/audit", query_string={"severity": "warning"}).get_json()
     assert all(f["severity"] == "warning" for r in data["reports"] for f in r["findings"])
+    # the bundled corpus is small: copied text is ready within the request's wait
+    assert data["copies_status"] == "ready" and data["copies_total"] == len(data["copies"])
+    assert all(c["copied_sentences"] > 0 for c in data["copies"])
+
+
+def test_copied_text_is_computed_in_the_background(app):
+    ready = app.test_client().get("/api/audit").get_json()["copies"]
+    slow = create_app({**app.config, "COPIES_WAIT": 0}).test_client()
+    first = slow.get("/api/audit").get_json()
+    assert first["copies_status"] == "computing" and first["copies"] is None
+    assert "正在比对各报告的句子" in slow.get("/audit").text
+    deadline = time.monotonic() + 120
+    while (data := slow.get("/api/audit").get_json())["copies_status"] == "computing":
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert data["copies_status"] == "ready" and data["copies"] == ready
+
+
+def test_a_failed_background_computation_is_said_not_shown(app, monkeypatch):
+    audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint
+
+    def broken(reports):
+        raise ValueError("/secret/path went wrong")
+
+    monkeypatch.setattr(audit_module, "find_copies", broken)
+    client = create_app({**app.config, "COPIES_WAIT": 30}).test_client()
+    assert client.get("/api/audit").get_json()["copies_status"] == "failed"
+    page = client.get("/audit")
+    assert page.status_code == 200 and "内容雷同未能计算" in page.text and "secret" not in page.text
 
 
 def test_audit_is_paged(client):

@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PAGE_SIZE=10,
         MAX_PAGE_SIZE=100,
         CSV_MAX_ROWS=5000,
+        COPIES_WAIT=5.0,  # seconds a request waits for copied-text detection before showing "computing"
         JSON_AS_ASCII=False,
     )
     if test_config:

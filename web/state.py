@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -10,6 +12,8 @@ from flask import current_app
 from search.engine import SearchIndex
 
 T = TypeVar("T")
+_LOCK = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def get_index() -> SearchIndex:
@@ -30,3 +34,44 @@ def cached(name: str, compute: Callable[[], T]) -> T:
         hit = (generation, compute())
         store[name] = hit
     return hit[1]
+
+
+class Pending(Exception):
+    """A value is still being computed in the background (or its computation failed)."""
+
+    def __init__(self, failed: bool = False) -> None:
+        super().__init__("failed" if failed else "computing")
+        self.status = "failed" if failed else "computing"
+
+
+def cached_in_background(name: str, compute: Callable[[], T], wait: float) -> T:
+    """Like `cached`, but computed in a thread of its own, so that a slow computation
+    (copied text over a large index takes minutes) never holds a request: wait up to
+    `wait` seconds for it, then raise Pending; a later request gets the value.
+    """
+    index = get_index()
+    generation = index.searcher().reader().generation()
+    store = current_app.extensions["xxgk"].setdefault("background", {})
+    with _LOCK:
+        job = store.get(name)
+        if job is None or job["generation"] != generation:
+            job = {"generation": generation, "done": threading.Event(), "value": None, "failed": False}
+            store[name] = job
+            app = current_app._get_current_object()
+            threading.Thread(target=_run, args=(app, job, compute), name=f"xxgk-{name}", daemon=True).start()
+    if not job["done"].wait(wait):
+        raise Pending()
+    if job["failed"]:
+        raise Pending(failed=True)
+    return job["value"]
+
+
+def _run(app, job: dict, compute: Callable) -> None:
+    with app.app_context():
+        try:
+            job["value"] = compute()
+        except Exception:  # the page says it failed; the traceback goes to the log only
+            log.exception("background computation %s failed", threading.current_thread().name)
+            job["failed"] = True
+        finally:
+            job["done"].set()

@@ -11,7 +11,7 @@ from search.reports import all_records, record_to_report
 
 from .. import params
 from ..respond import respond
-from ..state import cached, get_index
+from ..state import Pending, cached, cached_in_background, get_index
 
 bp = Blueprint("audit", __name__)
 AUDIT_PAGE = 50  # reports with findings per page
@@ -22,12 +22,17 @@ def _reports():
     return cached("reports", lambda: [record_to_report(r) for r in all_records(get_index())])
 
 
-def _copies():
+def _copies() -> tuple[list[dict] | None, str | None]:
+    """The reports with copied sentences, most copied first; None and a status while not ready."""
+
     def compute():
         reports = _reports()
-        return copies_summary(reports, find_copies(reports))
+        return [c for c in copies_summary(reports, find_copies(reports)) if c["copied_sentences"]]
 
-    return cached("copies", compute)
+    try:
+        return cached_in_background("copies", compute, current_app.config["COPIES_WAIT"]), None
+    except Pending as pending:
+        return None, pending.status
 
 
 @bp.get("/api/audit")
@@ -46,7 +51,7 @@ def audit():
             rows.append({"report_id": rep.id, "agency": rep.agency, "year": rep.year, "findings": findings})
     rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
     rules = sorted({f.rule for rep in _reports() for f in rep.findings})
-    copies = [c for c in _copies() if c["copied_sentences"]]
+    copies, status = _copies()
     data = {
         "rule": rule or None,
         "severity": severity or None,
@@ -54,7 +59,8 @@ def audit():
         "page": page,
         "limit": size,
         "reports": rows[(page - 1) * size : page * size],
-        "copies_total": len(copies),
-        "copies": copies[:COPIES_SHOWN],
+        "copies_status": status or "ready",
+        "copies_total": None if copies is None else len(copies),
+        "copies": None if copies is None else copies[:COPIES_SHOWN],
     }
     return respond("audit/audit.html", data, rules=rules, pages=max(1, -(-len(rows) // size)))
