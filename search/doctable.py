@@ -3,66 +3,120 @@
 Filters, facets, tie-breaks and the per-report grouping look these up for every
 matching section; reading Whoosh's column readers one document at a time costs
 about a microsecond each, so each column is read whole, once per generation
-(the first time a query needs it), and kept while the searcher is current.
+(the first time a query needs it), and kept while the generation is current.
+
+Each thread searches with a searcher of its own (Whoosh's readers keep file
+positions), but document numbers are the same in every searcher of a
+generation, so the lists are computed once and shared by all threads' tables:
+at 100,000 reports they take seconds to read and hundreds of MB to hold.
 """
 
 from __future__ import annotations
 
-from functools import cached_property
+import threading
+from collections.abc import Callable, Hashable
+from typing import Any
 
 from .postings import read_postings
 
 
+def generation_key(reader) -> tuple:
+    """What identifies a reader's generation: its TOC generation and its segments (an index
+    recreated from scratch starts counting generations again, with new segment ids)."""
+    segments = tuple(leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment())
+    return (reader.generation(), segments)
+
+
+class Generation:
+    """The facts of one index generation, computed once whichever thread asks first."""
+
+    def __init__(self, key: tuple) -> None:
+        self.key = key
+        self._values: dict[Hashable, Any] = {}
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
+        """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""
+        try:
+            return self._values[name]
+        except KeyError:
+            pass
+        with self._guard:
+            lock = self._locks.setdefault(name, threading.Lock())
+        with lock:  # values depend on others only in one direction, so these locks never cycle
+            if name not in self._values:
+                self._values[name] = compute()
+        return self._values[name]
+
+
+class shared_property:  # named like functools.cached_property, used the same way
+    """A DocTable attribute computed with the asking thread's reader and kept in its generation."""
+
+    def __init__(self, func: Callable[[DocTable], Any]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __get__(self, table: DocTable | None, owner: type | None = None) -> Any:
+        if table is None:
+            return self
+        return table.generation.get(self.name, lambda: self.func(table))
+
+
 class DocTable:
-    def __init__(self, searcher) -> None:
+    """One thread's view of a generation's facts: its own searcher and reader, shared lists."""
+
+    def __init__(self, searcher, generation: Generation | None = None) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.count = self.reader.doc_count_all()
+        self.generation = generation or Generation(generation_key(self.reader))
 
     def _column(self, name: str) -> list:
         if not self.reader.has_column(name):
             return [None] * self.count
         return list(self.reader.column_reader(name))
 
-    @cached_property
+    @shared_property
     def section(self) -> list[str]:
         return self._column("section")
 
-    @cached_property
+    @shared_property
     def year(self) -> list[int]:
         return self._column("year")
 
-    @cached_property
+    @shared_property
     def agency(self) -> list[str]:
         return self._column("agency")
 
-    @cached_property
+    @shared_property
     def template(self) -> list[str]:
         return self._column("template")
 
-    @cached_property
+    @shared_property
     def report_ids(self) -> list[str]:
         return self._column("report_id")
 
-    @cached_property
+    @shared_property
     def report_docs(self) -> dict[str, int]:
         """{report id: document number of its report document}, live reports only."""
         ids = self.report_ids
         return {ids[d]: d for d in read_postings(self.reader, "kind", "report").ids}
 
-    @cached_property
+    @shared_property
     def report_of(self) -> list[int]:
         """For each document, the document number of its report's record document (-1 if none)."""
         docs = self.report_docs
         return [docs.get(rid, -1) for rid in self.report_ids]
 
-    @cached_property
+    @shared_property
     def text_length(self) -> list[int]:
         """Each document's length in words (BM25's document length)."""
         length = self.reader.doc_field_length
         return [length(d, "text") for d in range(self.count)]
 
-    @cached_property
+    @shared_property
     def average_text_length(self) -> float:
         return self.searcher.avg_field_length("text") or 1.0
 
@@ -72,14 +126,14 @@ class DocTable:
         Figures have no column (one per figure would be written for every document):
         each distinct value is a term, so its postings say which reports have it.
         """
-        cache = self.__dict__.setdefault("_figures", {})
-        if field not in cache:
-            values: list[float | None] = [None] * self.count
-            if field in self.reader.schema:
-                fieldobj = self.reader.schema[field]
-                for tbytes in self.reader.lexicon(field):
-                    value = fieldobj.from_bytes(tbytes)
-                    for d in read_postings(self.reader, field, tbytes).ids:
-                        values[d] = value
-            cache[field] = values
-        return cache[field]
+        return self.generation.get(("figure", field), lambda: self._figure(field))
+
+    def _figure(self, field: str) -> list[float | None]:
+        values: list[float | None] = [None] * self.count
+        if field in self.reader.schema:
+            fieldobj = self.reader.schema[field]
+            for tbytes in self.reader.lexicon(field):
+                value = fieldobj.from_bytes(tbytes)
+                for d in read_postings(self.reader, field, tbytes).ids:
+                    values[d] = value
+        return values

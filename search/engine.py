@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from index.analysis import segment
 from index.store import figure_field, open_index
 
-from .doctable import DocTable
+from .doctable import DocTable, Generation, generation_key
 from .errors import QueryError
 from .filters import FIGURE_KEYS, Filters
 from .matching import matching_docs
@@ -31,12 +31,15 @@ class SearchIndex:
     """An open index with one long-lived searcher per thread, refreshed when a build commits.
 
     Opening a Whoosh searcher opens every segment file (milliseconds); keeping it,
-    and the generation's DocTable beside it, makes a query's cost its own.
+    and a DocTable beside it, makes a query's cost its own. The tables of one
+    generation share their lists across threads (search/doctable.py).
     """
 
     def __init__(self, ix):
         self.ix = ix
         self._local = threading.local()
+        self._generations: dict[tuple, Generation] = {}
+        self._generations_lock = threading.Lock()
 
     @classmethod
     def open(cls, path) -> SearchIndex:
@@ -50,8 +53,19 @@ class SearchIndex:
             searcher = searcher.refresh()
         if searcher is not getattr(self._local, "searcher", None):
             self._local.searcher, self._local.columns = searcher, {}
-            self._local.table = DocTable(searcher)
+            self._local.table = DocTable(searcher, self._generation(searcher.reader()))
         return searcher
+
+    def _generation(self, reader) -> Generation:
+        key = generation_key(reader)
+        with self._generations_lock:
+            if key not in self._generations:
+                # a thread still on the previous generation refreshes at its next query:
+                # keep that one and the new one, drop older ones (and their lists)
+                for old in list(self._generations)[:-1]:
+                    del self._generations[old]
+                self._generations[key] = Generation(key)
+            return self._generations[key]
 
     def table(self) -> DocTable:
         """The current generation's per-document facts."""

@@ -7,6 +7,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -14,8 +15,10 @@ from whoosh import index as whoosh_index
 
 from bench.synth import SyntheticCorpus
 from index.build import build_index, indexed_reports
+from index.parse import parse_file
 from index.store import IndexBusy, acquire_writer, open_index
-from search.engine import match_keys, search
+from search.engine import SearchIndex, match_keys, search
+from search.filters import Filters
 
 from .conftest import CORPUS_FILES, ROOT
 
@@ -158,6 +161,40 @@ def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path
         if proc.poll() is None:
             proc.kill()
     assert report_total(open_index(ix_dir)) == 240
+
+
+def test_threads_share_a_generations_facts_and_see_the_next_commit(corpus, tmp_path):
+    """Each thread searches with its own searcher over the lists of the generation, read
+    once; after a commit, the same open index answers from the new generation's lists."""
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    index = SearchIndex.open(ix_dir)
+    tables = []
+
+    def look() -> None:  # each thread reads the lists while the others do
+        table = index.table()
+        tables.append((table.searcher, table.report_of, table.agency))
+
+    threads = [threading.Thread(target=look) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    searchers, report_ofs, agencies = zip(*tables, strict=True)
+    assert len(set(map(id, searchers))) == 4
+    assert len(set(map(id, report_ofs))) == 1 and len(set(map(id, agencies))) == 1
+
+    changed = next(corpus.glob("2022-*.txt"))  # one with an agency in its title
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n附：档案数字化的说明。", encoding="utf-8")
+    assert build_index([corpus], ix_dir).counts()["updated"] == 1
+    table = index.table()
+    assert table.report_of is not report_ofs[0]
+    (hit,) = search(index, "档案数字化", by_report=True)["hits"]
+    report = parse_file(changed)
+    assert hit["report_id"] == report.id and hit["agency"] == report.agency
+    filtered = search(index, "公开", Filters(agency=report.agency, year_from=2022, year_to=2022), by_report=True)
+    assert [h["report_id"] for h in filtered["hits"]] == [report.id]
+    assert filtered["hits"][0]["sections"] == sorted(s for s, text in report.sections.items() if "公开" in text)
 
 
 def test_worker_processes_build_what_one_process_builds(synthetic, tmp_path):
