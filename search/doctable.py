@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable, Hashable
 from typing import Any
 
+from .columns import column_values, field_lengths
 from .postings import read_postings
 
 
@@ -76,7 +77,7 @@ class DocTable:
     def _column(self, name: str) -> list:
         if not self.reader.has_column(name):
             return [None] * self.count
-        return list(self.reader.column_reader(name))
+        return column_values(self.reader, name)
 
     @shared_property
     def section(self) -> list[str]:
@@ -113,8 +114,7 @@ class DocTable:
     @shared_property
     def text_length(self) -> list[int]:
         """Each document's length in words (BM25's document length)."""
-        length = self.reader.doc_field_length
-        return [length(d, "text") for d in range(self.count)]
+        return field_lengths(self.reader, "text")
 
     @shared_property
     def average_text_length(self) -> float:

@@ -15,6 +15,7 @@ from index.fields import GramsField, PositionArray, WordsField
 from index.parse import parse_file
 from index.store import INDEX_NAME, report_documents, schema
 from index.writer import FastSegmentWriter
+from search.columns import column_values, field_lengths
 from search.postings import read_postings
 
 from .conftest import CORPUS_FILES, DEV_FILES
@@ -64,9 +65,9 @@ def test_fast_writer_writes_what_whooshs_writer_writes(tmp_path):
         assert fast[key] == stock[key], key
 
 
-def test_whole_posting_lists_equal_whooshs_matchers_across_segments_and_deletions(tmp_path, monkeypatch):
+def _segment_per_report(folder, monkeypatch):
+    """An index of the bundled reports, one segment each, with a deleted document in each."""
     monkeypatch.setattr(index.writer, "SMALL_SEGMENT", 0)  # keep every commit's segment
-    folder = tmp_path / "ix"
     folder.mkdir()
     ix = whoosh_index.create_in(folder, schema(), indexname=INDEX_NAME)
     for path in CORPUS_FILES:
@@ -75,8 +76,13 @@ def test_whole_posting_lists_equal_whooshs_matchers_across_segments_and_deletion
             writer.add_document(**doc)
         writer.commit()
     writer = FastSegmentWriter(ix)
-    writer.delete_by_term("section", "problems")  # one document of each segment
+    writer.delete_by_term("section", "problems")
     writer.commit()
+    return ix
+
+
+def test_whole_posting_lists_equal_whooshs_matchers_across_segments_and_deletions(tmp_path, monkeypatch):
+    ix = _segment_per_report(tmp_path / "ix", monkeypatch)
     with ix.reader() as reader:
         assert len(list(reader.leaf_readers())) == len(CORPUS_FILES)
         assert reader.has_deletions()
@@ -88,6 +94,22 @@ def test_whole_posting_lists_equal_whooshs_matchers_across_segments_and_deletion
                 m.next()
             got = read_postings(reader, "grams", term, values=True, weights=True)
             assert list(zip(got.ids, got.weights, got.values, strict=True)) == expected
+
+
+def test_whole_columns_equal_whooshs_values_one_by_one(tmp_path, monkeypatch):
+    ix = _segment_per_report(tmp_path / "ix", monkeypatch)
+    writer = FastSegmentWriter(ix)  # and a segment without some columns, ending in default values
+    writer.add_document(kind="section", report_id="x", section="other", text="附：说明。", year=2021)
+    writer.add_document(kind="section", report_id="x", section="review", text="无。")
+    writer.commit()
+    with ix.reader() as reader:
+        assert not all(leaf.has_column("agency") for leaf, _ in reader.leaf_readers())
+        for name in ("section", "year", "agency", "template", "report_id"):
+            # each segment's own reader: the multi-segment one leaves out segments without the column
+            expected = [value for leaf, _ in reader.leaf_readers() for value in leaf.column_reader(name)]
+            assert column_values(reader, name) == expected, name
+        lengths = [reader.doc_field_length(d, "text") or 0 for d in range(reader.doc_count_all())]
+        assert field_lengths(reader, "text") == lengths and len(set(lengths)) > 10
 
 
 def test_small_segments_are_merged_and_large_ones_kept(tmp_path, monkeypatch):
