@@ -84,11 +84,13 @@ def _contains(docnum: int, positions: list[tuple[int, dict[int, bytes]]]) -> boo
     # map() with an int's bound __add__ shifts the positions at C speed
     offset, by_doc = positions[0]
     starts = set(map((-offset).__add__, array("I", by_doc[docnum])))
-    for offset, by_doc in positions[1:]:
+    for offset, by_doc in positions[1:-1]:
         starts.intersection_update(map((-offset).__add__, array("I", by_doc[docnum])))
         if not starts:
             return False
-    return True
+    # the last bigram only needs one start in common: isdisjoint stops at the first
+    offset, by_doc = positions[-1]
+    return not starts.isdisjoint(map((-offset).__add__, array("I", by_doc[docnum])))
 
 
 def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
