@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import threading
+from collections import Counter
 from dataclasses import dataclass
 
 from index.analysis import segment
@@ -126,6 +127,7 @@ def search(
     page: Page | None = None,
     by_report: bool = False,
     sort: str = "relevance",
+    facets: bool = False,
 ) -> dict:
     """Given an open index and what the user typed, return the result as a plain dict.
 
@@ -135,26 +137,53 @@ def search(
     broken by year, newest first; `sort` may also be "year" or a figure key
     (largest first, reports without the figure last). With `by_report`, hits are
     one per report (its best section) and list every section of it that matched.
+    With `facets`, the matching sections are also counted per year, agency,
+    template and section (from the same match).
     """
     check_sort(sort)
     query = parse_query(text)
-    filters = filters or Filters()
     page = page or Page()
     index = as_search_index(index)
-    searcher = index.searcher()
     table = index.table()
-    matched = matching_docs(table, query, filters)
-    report_of = table.report_of
+    matched = matching_docs(table, query, filters or Filters())
     first = (page.page - 1) * page.limit
+    result = {
+        "query": text,
+        "total": len(matched),
+        "reports": len(set(map(table.report_of.__getitem__, matched))),
+        "page": page.page,
+        "limit": page.limit,
+        "hits": _hits(index, query, matched, first, page.limit, by_report, sort),
+    }
+    if facets:
+        result["facets"] = _facets(table, matched)
+    return result
+
+
+def export(index, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
+    """Given a query, return its first `rows` hits in order (one per section), ranked once."""
+    check_sort(sort)
+    query = parse_query(text)
+    index = as_search_index(index)
+    matched = matching_docs(index.table(), query, filters or Filters())
+    return _hits(index, query, matched, 0, rows, False, sort)
+
+
+def _hits(
+    index: SearchIndex, query: Query, matched: set[int], first: int, count: int, by_report: bool, sort: str
+) -> list[dict]:
+    """Hits first..first+count of the matching documents in the order asked for, with snippets."""
+    searcher, table = index.searcher(), index.table()
+    report_of = table.report_of
     keys, score = _sort_keys(table, query, matched, sort)
     if by_report:
         groups: dict[int, list[int]] = {}
         for d in matched:
             groups.setdefault(report_of[d], []).append(d)
         best = [max(docs, key=keys.__getitem__) for docs in groups.values()]
-        ranked = heapq.nlargest(first + page.limit, best, key=keys.__getitem__)
+        ranked = heapq.nlargest(first + count, best, key=keys.__getitem__)
     else:
-        ranked = heapq.nlargest(first + page.limit, matched, key=keys.__getitem__)
+        ranked = heapq.nlargest(first + count, matched, key=keys.__getitem__)
     hits = []
     for docnum in ranked[first:]:
         stored = searcher.stored_fields(docnum)
@@ -171,14 +200,7 @@ def search(
         if by_report:
             item["sections"] = sorted({table.section[d] for d in groups[report_of[docnum]]})
         hits.append(item)
-    return {
-        "query": text,
-        "total": len(matched),
-        "reports": len({report_of[d] for d in matched}),
-        "page": page.page,
-        "limit": page.limit,
-        "hits": hits,
-    }
+    return hits
 
 
 def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
@@ -229,15 +251,14 @@ FACETS = ("year", "agency", "template", "section")
 def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
     """Given a query and filters, return for each facet the number of matching sections per value."""
     index = as_search_index(index)
-    table = index.table()
-    docs = find(index, text, filters)
+    return _facets(index.table(), find(index, text, filters))
+
+
+def _facets(table: DocTable, docs: set[int]) -> dict[str, dict]:
     out = {}
     for name in FACETS:
-        column = getattr(table, name)
-        counts: dict = {}
-        for d in docs:
-            value = column[d]
-            if value not in (None, "", 0):
-                counts[value] = counts.get(value, 0) + 1
+        counts = Counter(map(getattr(table, name).__getitem__, docs))
+        for unknown in (None, "", 0):  # no year, agency or template known
+            counts.pop(unknown, None)
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -121,6 +122,22 @@ def test_counts_sections_and_reports_exactly(built_index, indexed_reports):
     assert result["total"] == len(expected)
     assert result["reports"] == len({rid for rid, _ in expected})
     assert len(result["hits"]) == 5
+
+
+def test_facets_count_the_matching_sections(built_index, indexed_reports):
+    expected = scan(indexed_reports, lambda t: "人员" in t, sections=("problems", "improvements"))
+    result = search(built_index, "人员", make_filters(sections=["narrative"]), facets=True)
+    reports = [indexed_reports[rid] for rid, _ in expected]
+    truth = {
+        "year": Counter(r.year for r in reports if r.year),
+        "agency": Counter(r.agency for r in reports if r.agency),
+        "template": Counter(r.template for r in reports if r.template),
+        "section": Counter(name for _, name in expected),
+    }
+    assert {name: Counter(counts) for name, counts in result["facets"].items()} == truth
+    assert len(truth["year"]) > 3 and len(truth["section"]) == 2
+    for counts in result["facets"].values():  # most sections first
+        assert list(counts.values()) == sorted(counts.values(), reverse=True)
 
 
 def test_section_filter_and_narrative(built_index, indexed_reports):

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import csv
 import importlib
+import io
 import shutil
+import threading
 import time
 
 import pytest
 
 from index.build import build_index
+from search.copies import find_copies
 from web import create_app
 
 from .conftest import CORPUS_FILES
@@ -97,6 +101,11 @@ def test_csv_export(client):
     lines = resp.data.decode("utf-8-sig").strip().split("\n")
     total = client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["total"]
     assert lines[0].startswith("report_id,agency,year,section") and len(lines) == total + 1
+    # in the order of the search it exports
+    query = {"q": "公开", "section": "all", "sort": "year", "limit": 100}
+    hits = client.get("/api/search", query_string=query).get_json()["hits"]
+    rows = list(csv.reader(io.StringIO(client.get("/search.csv", query_string=query).data.decode("utf-8-sig"))))
+    assert [(r[0], r[3]) for r in rows[1:101]] == [(h["report_id"], h["section"]) for h in hits]
 
 
 @pytest.mark.parametrize(
@@ -173,12 +182,21 @@ def test_audit_page(client):
     assert all(c["copied_sentences"] > 0 for c in data["copies"])
 
 
-def test_copied_text_is_computed_in_the_background(app):
+def test_copied_text_is_computed_in_the_background(app, monkeypatch):
     ready = app.test_client().get("/api/audit").get_json()["copies"]
+    audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint
+    release = threading.Event()
+
+    def held(reports):  # the real computation, started only when the test says
+        release.wait(60)
+        return find_copies(reports)
+
+    monkeypatch.setattr(audit_module, "find_copies", held)
     slow = create_app({**app.config, "COPIES_WAIT": 0}).test_client()
     first = slow.get("/api/audit").get_json()
     assert first["copies_status"] == "computing" and first["copies"] is None
     assert "正在比对各报告的句子" in slow.get("/audit").text
+    release.set()
     deadline = time.monotonic() + 120
     while (data := slow.get("/api/audit").get_json())["copies_status"] == "computing":
         assert time.monotonic() < deadline

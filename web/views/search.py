@@ -7,7 +7,7 @@ import io
 
 from flask import Blueprint, Response, current_app, request
 
-from search.engine import MAX_LIMIT, Page, facet_counts, search
+from search.engine import Page, export, search
 
 from .. import params
 from ..respond import respond
@@ -23,10 +23,7 @@ def _run(page: Page) -> dict:
     by_report = request.args.get("by_report") == "1"
     if not query:
         return {"query": "", "total": 0, "reports": 0, "hits": [], "facets": {}, "page": 1, "limit": page.limit}
-    index = get_index()
-    result = search(index, query, filters, page, by_report=by_report, sort=sort)
-    result["facets"] = facet_counts(index, query, filters)
-    return result
+    return search(get_index(), query, filters, page, by_report=by_report, sort=sort, facets=True)
 
 
 @bp.get("/api/search")
@@ -49,17 +46,10 @@ def export_csv():
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["report_id", "agency", "year", "section", "score", "snippet"])
-    written, page = 0, 1
-    while written < rows_max:
-        result = search(get_index(), params.text("q"), params.filters(), Page(MAX_LIMIT, page))
-        for hit in result["hits"]:
-            writer.writerow(
-                [hit["report_id"], hit["agency"] or "", hit["year"] or "", hit["section"], hit["score"], hit["snippet"]]
-            )
-            written += 1
-        if page * MAX_LIMIT >= result["total"] or not result["hits"]:
-            break
-        page += 1
+    for hit in export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance")):
+        writer.writerow(
+            [hit["report_id"], hit["agency"] or "", hit["year"] or "", hit["section"], hit["score"], hit["snippet"]]
+        )
     return Response(
         "\ufeff" + out.getvalue(),  # a BOM so spreadsheet programs read UTF-8
         mimetype="text/csv",
