@@ -217,6 +217,15 @@ def test_a_failed_background_computation_is_said_not_shown(app, monkeypatch):
     assert page.status_code == 200 and "内容雷同未能计算" in page.text and "secret" not in page.text
 
 
+def test_copied_text_is_left_to_the_cli_above_the_report_limit(app):
+    reports = app.test_client().get("/api/audit", query_string={"limit": 1}).get_json()
+    assert reports["copies_status"] == "ready" and reports["copies_total"] is not None
+    small = create_app({**app.config, "COPIES_MAX_REPORTS": 2}).test_client()
+    data = small.get("/api/audit").get_json()
+    assert data["copies_status"] == "too_many" and data["copies"] is None and data["total"] == reports["total"]
+    assert "xxgk copies" in small.get("/audit").text
+
+
 def test_audit_is_paged(client):
     everything = client.get("/api/audit", query_string={"limit": 100}).get_json()
     total = everything["total"]

@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         PAGE_SIZE=10,
         MAX_PAGE_SIZE=100,
         CSV_MAX_ROWS=5000,
+        COPIES_MAX_REPORTS=20_000,  # above it, copied text is left to `xxgk copies` (10,000: 98 s, 1.8 GB)
         COPIES_WAIT=5.0,  # seconds a request waits for copied-text detection before showing "computing"
         JSON_AS_ASCII=False,
     )

@@ -23,7 +23,11 @@ def _reports():
 
 
 def _copies() -> tuple[list[dict] | None, str | None]:
-    """The reports with copied sentences, most copied first; None and a status while not ready."""
+    """The reports with copied sentences, most copied first; None and a status while not ready
+    (or when the index is too large to compare in the server: minutes of CPU and GBs per 10,000
+    reports, which `xxgk copies` spends offline instead)."""
+    if len(_reports()) > current_app.config["COPIES_MAX_REPORTS"]:
+        return None, "too_many"
 
     def compute():
         reports = _reports()
@@ -60,6 +64,7 @@ def audit():
         "limit": size,
         "reports": rows[(page - 1) * size : page * size],
         "copies_status": status or "ready",
+        "copies_max_reports": current_app.config["COPIES_MAX_REPORTS"],
         "copies_total": None if copies is None else len(copies),
         "copies": None if copies is None else copies[:COPIES_SHOWN],
     }
