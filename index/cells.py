@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 MAX_DIGITS = 7  # no cell of these tables reaches ten million
 _NUMBER = re.compile(r"^(?P<sign>-?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
 _BLANKS = {"", "-", "—", "－", "/", "／", "无"}
 
 
+@lru_cache(maxsize=1 << 16)  # table cells repeat (0, 1, 总计 …): a million reads per 1,500 reports
 def parse_number(text: str, amount: bool = False) -> float | None:
     """Given a cell's text, return its number, or None when it is not one.
 
