@@ -68,11 +68,11 @@ class shared_property:  # named like functools.cached_property, used the same wa
 class DocTable:
     """One thread's view of a generation's facts: its own searcher and reader, shared lists."""
 
-    def __init__(self, searcher, generation: Generation | None = None) -> None:
+    def __init__(self, searcher, generation: Generation) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.count = self.reader.doc_count_all()
-        self.generation = generation or Generation(generation_key(self.reader))
+        self.generation = generation
 
     def _column(self, name: str) -> list:
         if not self.reader.has_column(name):

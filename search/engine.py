@@ -117,7 +117,16 @@ def agencies_in(index) -> list[str]:
 
 def find(index: SearchIndex, text: str, filters: Filters | None = None) -> set[int]:
     """Given an index and what the user typed, return the exact set of matching section document numbers."""
-    return matching_docs(index.table(), parse_query(text), filters or Filters())
+    return _match(index, text, filters)[2]
+
+
+def _match(index, text: str, filters: Filters | None) -> tuple[DocTable, Query, set[int]]:
+    """The generation's table, the parsed query and its matching documents. The table is taken
+    once: every later look-up of the query (stored fields, columns) reads that same generation,
+    even when a build commits meanwhile."""
+    query = parse_query(text)
+    table = as_search_index(index).table()
+    return table, query, matching_docs(table, query, filters or Filters())
 
 
 def search(
@@ -141,11 +150,8 @@ def search(
     template and section (from the same match).
     """
     check_sort(sort)
-    query = parse_query(text)
     page = page or Page()
-    index = as_search_index(index)
-    table = index.table()
-    matched = matching_docs(table, query, filters or Filters())
+    table, query, matched = _match(index, text, filters)
     first = (page.page - 1) * page.limit
     result = {
         "query": text,
@@ -153,7 +159,7 @@ def search(
         "reports": len(set(map(table.report_of.__getitem__, matched))),
         "page": page.page,
         "limit": page.limit,
-        "hits": _hits(index, query, matched, first, page.limit, by_report, sort),
+        "hits": _hits(table, query, matched, first, page.limit, by_report, sort),
     }
     if facets:
         result["facets"] = _facets(table, matched)
@@ -163,18 +169,15 @@ def search(
 def export(index, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
     """Given a query, return its first `rows` hits in order (one per section), ranked once."""
     check_sort(sort)
-    query = parse_query(text)
-    index = as_search_index(index)
-    matched = matching_docs(index.table(), query, filters or Filters())
-    return _hits(index, query, matched, 0, rows, False, sort)
+    table, query, matched = _match(index, text, filters)
+    return _hits(table, query, matched, 0, rows, False, sort)
 
 
 def _hits(
-    index: SearchIndex, query: Query, matched: set[int], first: int, count: int, by_report: bool, sort: str
+    table: DocTable, query: Query, matched: set[int], first: int, count: int, by_report: bool, sort: str
 ) -> list[dict]:
     """Hits first..first+count of the matching documents in the order asked for, with snippets."""
-    searcher, table = index.searcher(), index.table()
-    report_of = table.report_of
+    searcher, report_of = table.searcher, table.report_of
     keys, score = _sort_keys(table, query, matched, sort)
     if by_report:
         groups: dict[int, list[int]] = {}
@@ -239,10 +242,9 @@ def _sort_keys(table: DocTable, query: Query, docs: set[int], sort: str) -> tupl
 
 def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[str, str]]:
     """Given an index and a query, return every matching (report id, section), unranked."""
-    index = as_search_index(index)
-    table = index.table()
+    table, _, docs = _match(index, text, filters)
     ids, sections = table.report_ids, table.section
-    return {(ids[d], sections[d]) for d in find(index, text, filters)}
+    return {(ids[d], sections[d]) for d in docs}
 
 
 FACETS = ("year", "agency", "template", "section")
@@ -250,8 +252,8 @@ FACETS = ("year", "agency", "template", "section")
 
 def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
     """Given a query and filters, return for each facet the number of matching sections per value."""
-    index = as_search_index(index)
-    return _facets(index.table(), find(index, text, filters))
+    table, _, docs = _match(index, text, filters)
+    return _facets(table, docs)
 
 
 def _facets(table: DocTable, docs: set[int]) -> dict[str, dict]:

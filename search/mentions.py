@@ -73,9 +73,9 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     Rows are sorted by number of mentions, then year (newest first).
     """
     query = parse_query(text)
-    index = as_search_index(index)
-    searcher = index.searcher()
-    docs = matching_docs(index.table(), query, Filters(sections=parse_sections(sections)))
+    table = as_search_index(index).table()  # one generation for the match and the stored texts
+    searcher = table.searcher
+    docs = matching_docs(table, query, Filters(sections=parse_sections(sections)))
     phrases = query.phrases
     rows: dict[str, dict] = {}
     for docnum in sorted(docs):

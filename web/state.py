@@ -12,7 +12,6 @@ from flask import current_app
 from search.engine import SearchIndex
 
 T = TypeVar("T")
-_LOCK = threading.Lock()
 log = logging.getLogger(__name__)
 
 
@@ -25,15 +24,9 @@ def get_index() -> SearchIndex:
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
-    """Given a name and how to compute it, return the value for the index's current generation."""
-    index = get_index()
-    generation = index.searcher().reader().generation()
-    store = current_app.extensions["xxgk"].setdefault("cache", {})
-    hit = store.get(name)
-    if hit is None or hit[0] != generation:
-        hit = (generation, compute())
-        store[name] = hit
-    return hit[1]
+    """Given a name and how to compute it, return the value for the index's current generation
+    (computed by the first request that asks; others asking meanwhile wait for it)."""
+    return get_index().table().generation.get(("web", name), compute)
 
 
 class Pending(Exception):
@@ -49,21 +42,20 @@ def cached_in_background(name: str, compute: Callable[[], T], wait: float) -> T:
     (copied text over a large index takes minutes) never holds a request: wait up to
     `wait` seconds for it, then raise Pending; a later request gets the value.
     """
-    index = get_index()
-    generation = index.searcher().reader().generation()
-    store = current_app.extensions["xxgk"].setdefault("background", {})
-    with _LOCK:
-        job = store.get(name)
-        if job is None or job["generation"] != generation:
-            job = {"generation": generation, "done": threading.Event(), "value": None, "failed": False}
-            store[name] = job
-            app = current_app._get_current_object()
-            threading.Thread(target=_run, args=(app, job, compute), name=f"xxgk-{name}", daemon=True).start()
+    job = get_index().table().generation.get(("web background", name), lambda: _start(name, compute))
     if not job["done"].wait(wait):
         raise Pending()
     if job["failed"]:
         raise Pending(failed=True)
     return job["value"]
+
+
+def _start(name: str, compute: Callable) -> dict:
+    """Start computing in a thread of its own; return the job it fills in."""
+    job = {"done": threading.Event(), "value": None, "failed": False}
+    app = current_app._get_current_object()
+    threading.Thread(target=_run, args=(app, job, compute), name=f"xxgk-{name}", daemon=True).start()
+    return job
 
 
 def _run(app, job: dict, compute: Callable) -> None:
