@@ -51,7 +51,10 @@ class SearchIndex:
         if searcher is None:
             searcher = self.ix.searcher()
         elif not searcher.up_to_date():
-            searcher = searcher.refresh()
+            # not searcher.refresh(): Whoosh's reader reuse adds the old reader's segments
+            # to the new TOC's, so segments a commit merged away would still be searched
+            searcher.close()
+            searcher = self.ix.searcher()
         if searcher is not getattr(self._local, "searcher", None):
             self._local.searcher, self._local.columns = searcher, {}
             self._local.table = DocTable(searcher, self._generation(searcher.reader()))

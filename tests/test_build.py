@@ -197,6 +197,23 @@ def test_threads_share_a_generations_facts_and_see_the_next_commit(corpus, tmp_p
     assert filtered["hits"][0]["sections"] == sorted(s for s, text in report.sections.items() if "公开" in text)
 
 
+def test_an_open_index_after_a_merging_commit_sees_exactly_the_new_state(corpus, tmp_path):
+    """Small segments are merged into the next commit's: the open index must not keep the old one."""
+    ix_dir = tmp_path / "ix"
+    late = sorted(corpus.glob("*.txt"))[-1]
+    late.rename(tmp_path / late.name)
+    build_index([corpus], ix_dir)
+    index = SearchIndex.open(ix_dir)
+    assert search(index, "公开", by_report=True)["reports"] == 4
+    (tmp_path / late.name).rename(late)
+    assert build_index([corpus], ix_dir).counts()["added"] == 1
+    with open_index(ix_dir).searcher() as fresh:
+        assert len(list(fresh.reader().leaf_readers())) == 1  # the first segment was merged away
+    result = search(index, "公开", by_report=True)
+    assert result["reports"] == 5 == report_total(open_index(ix_dir))
+    assert result == search(SearchIndex.open(ix_dir), "公开", by_report=True)
+
+
 def test_worker_processes_build_what_one_process_builds(synthetic, tmp_path):
     import index.build
 

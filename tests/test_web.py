@@ -15,7 +15,7 @@ from index.build import build_index
 from search.copies import find_copies
 from web import create_app
 
-from .conftest import CORPUS_FILES
+from .conftest import CORPUS_FILES, corpus_file
 
 XSS = (
     "某局2021年政府信息公开工作年度报告\n一、总体情况\n<script>window.xssFired = 1</script>"
@@ -242,3 +242,25 @@ def test_missing_index_is_a_clear_page(tmp_path):
     client = create_app({"INDEX_DIR": str(tmp_path / "none")}).test_client()
     resp = client.get("/", query_string={"q": "人员"})
     assert resp.status_code == 503 and "尚未建立索引" in resp.text
+
+
+def test_cached_pages_follow_a_commit(tmp_path):
+    """What the app derives once per index generation (audit records, topics) is derived again after a build."""
+    late = corpus_file("2020-河南")  # a report with audit findings
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in CORPUS_FILES:
+        if path != late:
+            shutil.copy(path, corpus / path.name)
+    build_index([corpus], tmp_path / "ix")
+    client = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    before = client.get("/api/audit", query_string={"limit": 100}).get_json()["total"]
+    topics_before = client.get("/api/topics").get_json()
+
+    shutil.copy(late, corpus / late.name)
+    assert build_index([corpus], tmp_path / "ix").counts()["added"] == 1
+    fresh = create_app({"INDEX_DIR": str(tmp_path / "ix"), "TESTING": True}).test_client()
+    after = client.get("/api/audit", query_string={"limit": 100}).get_json()
+    assert after == fresh.get("/api/audit", query_string={"limit": 100}).get_json() and after["total"] == before + 1
+    topics_after = client.get("/api/topics").get_json()
+    assert topics_after == fresh.get("/api/topics").get_json() and topics_after != topics_before
