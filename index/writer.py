@@ -124,6 +124,7 @@ class FastSegmentWriter(SegmentWriter):
                     terms = pool.get(name)
                     if terms is None:
                         terms = pool[name] = {}
+                    # MemoryPool.add inlined: a call per posting is most of this loop's cost
                     for tbytes, freq, weight, vbytes in self._terms(field, value):
                         length += freq
                         postings = terms.get(tbytes)
