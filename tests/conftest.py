@@ -5,8 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from index.parse import parse_file
+
+# Tests never depend on the machine's speed: no deadline and no too-slow health check on
+# CPU-bound properties, and no example database carried from one run to the next.
+settings.register_profile("xxgk", deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("xxgk")
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -25,7 +25,7 @@ def check(text: str) -> None:
     assert covered == len(report.body)
 
 
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=300)
 @given(st.text())
 def test_arbitrary_text(text):
     check(text)

@@ -14,7 +14,7 @@ from index.parse import parse_text
 CORPUS = SyntheticCorpus(seed=3)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.integers(0, 10**6))
 def test_rendered_tables_parse_back_exactly(i):
     rep = CORPUS.report(i)
@@ -24,7 +24,7 @@ def test_rendered_tables_parse_back_exactly(i):
     assert report.findings == [] and report.split
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.integers(0, 10**6), st.randoms(use_true_random=False))
 def test_glued_tables_are_read_right_or_left_out(i, rng: random.Random):
     rep = CORPUS.report(i)

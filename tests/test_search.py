@@ -70,7 +70,7 @@ def test_phrase_matches_exactly_what_a_substring_scan_finds(built_index, indexed
     assert found == scan(indexed_reports, lambda text: phrase in text)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(which=st.integers(0, 10**9), size=st.integers(2, 8), where=st.integers(0, 10**9))
 def test_phrase_exactness_property(built_index, indexed_reports, which, size, where):
     texts = sorted({normalize(r.section(s)) for r in indexed_reports.values() for s in SECTIONS if r.section(s)})
