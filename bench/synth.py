@@ -16,8 +16,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.layout import APPLICANT_COLUMNS, APPLICATION_ROWS, ART20_ROWS, OUTCOME_KEYS, REVIEW_COLUMNS, REVIEW_GROUPS
-from index.parse import parse_file
+from index.reader.parse import parse_file
+from index.reader.tables.layout import (
+    APPLICANT_COLUMNS,
+    APPLICATION_ROWS,
+    ART20_ROWS,
+    OUTCOME_KEYS,
+    REVIEW_COLUMNS,
+    REVIEW_GROUPS,
+)
 
 RARE_PHRASE = "政务公开数字人"
 RARE_SHARE = 0.005

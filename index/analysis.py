@@ -22,7 +22,7 @@ from importlib import resources
 
 from whoosh.analysis import Token, Tokenizer
 
-from .normalize import CJK, fold
+from .reader.text.normalize import CJK, fold
 
 USERDICT = "data/userdict.txt"
 _WORDISH = re.compile(rf"[0-9a-z{CJK}]")

@@ -28,9 +28,9 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 
 from .analysis import jieba_tokenizer
-from .errors import ParseError
-from .load import SUFFIXES, read_report_file
-from .parse import parse_bytes, report_id
+from .reader.errors import ParseError
+from .reader.formats.files import SUFFIXES, read_report_file
+from .reader.parse import parse_bytes, report_id
 from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
 from .writer import FastSegmentWriter
 

@@ -5,7 +5,7 @@ Regenerate with: python -m index.fieldsdoc > docs/fields.md
 
 from __future__ import annotations
 
-from .layout import (
+from .reader.tables.layout import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     ART20_ROWS,

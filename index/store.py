@@ -20,7 +20,7 @@ from whoosh.index import LockError
 
 from . import mapped
 from .fields import GramsField, PositionArray, WordsField
-from .report import Report
+from .reader.report import Report
 from .writer import FastSegmentWriter
 
 INDEX_NAME = "MAIN"

@@ -16,8 +16,8 @@ from dataclasses import asdict
 from difflib import SequenceMatcher
 
 from index.analysis import normalize, segment
-from index.layout import APPLICATION_COLUMNS
-from index.report import SECTIONS, Finding, Report
+from index.reader.report import SECTIONS, Finding, Report
+from index.reader.tables.layout import APPLICATION_COLUMNS
 
 NEAR = 0.5  # character-bigram Jaccard from which two sentences count as one sentence changed
 _SPLIT = re.compile(r"(?<=[。！？；!?;])|\n")

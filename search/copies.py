@@ -26,9 +26,9 @@ import zlib
 from collections import defaultdict
 from dataclasses import dataclass
 
-from index.meta import find_title
-from index.report import Report
-from index.sections import classify_heading
+from index.reader.report import Report
+from index.reader.sections import classify_heading
+from index.reader.text.meta import find_title
 
 from .compare import bigrams, sentence_key, sentences
 

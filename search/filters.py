@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.layout import ART20_ROWS, application_keys, review_keys
-from index.report import SECTIONS, TEMPLATES
+from index.reader.report import SECTIONS, TEMPLATES
+from index.reader.tables.layout import ART20_ROWS, application_keys, review_keys
 
 from .errors import QueryError
 

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from index.analysis import normalize
-from index.report import Report
+from index.reader.report import Report
 
 from .engine import as_search_index
 from .errors import QueryError

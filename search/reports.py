@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from index.analysis import normalize
-from index.report import Finding, Report
+from index.reader.report import Finding, Report
 
 from .engine import as_search_index
 from .errors import QueryError

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
-from index.parse import parse_file
+from index.reader.parse import parse_file
 
 # Tests never depend on the machine's speed: no deadline and no too-slow health check on
 # CPU-bound properties, and no example database carried from one run to the next.

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.audit import audit
-from index.layout import APPLICANT_COLUMNS, APPLICATION_COLUMNS, OUTCOME_KEYS, review_keys
-from index.parse import parse_file
+from index.reader.audit.arithmetic import audit
+from index.reader.parse import parse_file
+from index.reader.tables.layout import APPLICANT_COLUMNS, APPLICATION_COLUMNS, OUTCOME_KEYS, review_keys
 
 from .conftest import CORPUS_FILES, DEV_FILES
 

@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 
 from bench.synth import SyntheticCorpus
 from index.build import build_index, indexed_reports
-from index.parse import parse_file
+from index.reader.parse import parse_file
 from index.store import IndexBusy, acquire_writer, open_index
 from search.engine import SearchIndex, match_keys, search
 from search.filters import Filters

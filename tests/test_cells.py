@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.cells import glue, parse_number, split_free, split_rows
+from index.reader.tables.cells import glue, parse_number, split_free, split_rows
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from index.parse import parse_text
+from index.reader.parse import parse_text
 from search.compare import align, compare, sentence_key, word_diff, year_checks
 from search.reports import UnknownReport, get_report, resolve
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bench.synth import SyntheticCorpus
-from index.parse import parse_text
+from index.reader.parse import parse_text
 from search.copies import TEMPLATE_MIN_AGENCIES, find_copies
 
 PLANTED = "本单位信息公开工作人员长期由办公室文秘兼任，专业能力难以满足日益增长的依申请公开办理需要。"

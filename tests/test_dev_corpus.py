@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.layout import review_keys
-from index.parse import parse_file
+from index.reader.parse import parse_file
+from index.reader.tables.layout import review_keys
 
 from .conftest import DEV_FILES
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from index.fieldsdoc import fields_markdown
-from index.parse import parse_file
+from index.reader.parse import parse_file
 
 from .conftest import CORPUS_FILES, DEV_FILES, ROOT
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from index.errors import ParseError
-from index.htmltext import html_to_text
-from index.load import load_text
+from index.reader.errors import ParseError
+from index.reader.formats.files import load_text
+from index.reader.formats.html import html_to_text
 
 REPORT = "某局2021年政府信息公开工作年度报告\n一、总体情况\n内容。"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.analysis import normalize
-from index.report import SECTIONS
+from index.reader.report import SECTIONS
 from search.errors import QueryError
 from search.mentions import count_mentions, load_topics, mentions, report_topics, topic_counts
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.errors import ParseError
-from index.load import load_text
-from index.parse import parse_text
-from index.report import SECTIONS
+from index.reader.errors import ParseError
+from index.reader.formats.files import load_text
+from index.reader.parse import parse_text
+from index.reader.report import SECTIONS
 
 from .conftest import CORPUS_FILES, DEV_FILES
 

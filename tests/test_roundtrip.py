@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bench.synth import SyntheticCorpus
-from index.parse import parse_text
+from index.reader.parse import parse_text
 
 CORPUS = SyntheticCorpus(seed=3)
 

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.analysis import normalize, segment
-from index.parse import parse_file
-from index.report import SECTIONS
+from index.reader.parse import parse_file
+from index.reader.report import SECTIONS
 from search.engine import MAX_LIMIT, Page, search
 from search.errors import QueryError
 from search.filters import make_filters
@@ -185,7 +185,7 @@ def test_ranking_and_ties_newest_first(built_index):
 
 
 def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
-    """Bundled reports (one of them without table 三) beside synthetic ones with varied figures."""
+    """Bundled reports (the 2019-format ones without the 2021 table 二) beside synthetic ones with varied figures."""
     from bench.synth import SyntheticCorpus
     from index.build import build_index
     from search.engine import SearchIndex
@@ -195,7 +195,7 @@ def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
     assert not summary.failed
     ix = SearchIndex.open(tmp_path / "ix")
     reports = {r.id: r for r in map(parse_file, [*CORPUS_FILES, *(tmp_path / "synth").rglob("*.txt")])}
-    key = "applications.new.total"
+    key = "art20.normative.in_force"
     hits = search(ix, "公开", sort=key, by_report=True, page=Page(MAX_LIMIT, 1))["hits"]
     values = [reports[h["report_id"]].figures.get(key) for h in hits]
     present = [v for v in values if v is not None]

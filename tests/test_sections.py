@@ -6,9 +6,9 @@ import itertools
 
 import pytest
 
-from index.parse import parse_text
-from index.report import SECTIONS
-from index.sections import classify_heading, split_sections
+from index.reader.parse import parse_text
+from index.reader.report import SECTIONS
+from index.reader.sections import classify_heading, split_sections
 
 from .conftest import CORPUS_FILES, DEV_FILES
 

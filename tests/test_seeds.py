@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from index.layout import APPLICATION_COLUMNS, APPLICATION_ROWS, review_keys
-from index.parse import parse_file
+from index.reader.parse import parse_file
+from index.reader.tables.layout import APPLICATION_COLUMNS, APPLICATION_ROWS, review_keys
 
 from .conftest import corpus_file
 
 # One line per row of table 三: seven cells in column order. "b" = printed blank
-# (read as 0), "-" = no cell printed at all (the figure is absent).
+# (read as 0), "i" = not printed and inferred 0 by the row's arithmetic (a row
+# printing only zeros or blanks), "-" = no cell printed at all (the figure is absent).
 T3_2019_ZEROS = {row.key: "0 0 0 0 0 0 0" for row in APPLICATION_ROWS["2019"]}
 T3_2021_ZEROS = {row.key: "0 0 0 0 0 0 0" for row in APPLICATION_ROWS["2021"]}
 
@@ -21,8 +22,8 @@ SEEDS = {
         year=2020,
         template="2019",
         improvements_start="具体的解决办法和改进措施",
-        # every row prints six numbers: the 总计 column is missing
-        table3={row.key: "0 0 0 0 0 0 -" for row in APPLICATION_ROWS["2019"]},
+        # every row prints six numbers: the 总计 column is missing, inferred as their sum
+        table3={row.key: "0 0 0 0 0 0 i" for row in APPLICATION_ROWS["2019"]},
         review="0 " * 15,
         art20={
             "art20.regulations.made": 0,
@@ -68,12 +69,12 @@ SEEDS = {
         improvements_start="下步打算",
         table3={
             **T3_2019_ZEROS,
-            # applicant cells left blank, only 总计 printed
-            "granted": "b b b b b b 0",
-            "partly_granted": "b b b b b b 0",
-            "denied.state_secret": "b b b b b b 0",
-            # the row prints six numbers for seven columns
-            "unable.not_held": "0 0 0 0 0 0 -",
+            # applicant cells left blank, only 总计 printed, and one cell fewer than the columns
+            "granted": "i b b b b b 0",
+            "partly_granted": "i b b b b b 0",
+            "denied.state_secret": "i b b b b b 0",
+            # the row prints six zeros for seven columns
+            "unable.not_held": "i 0 0 0 0 0 0",
         },
         review="0 " * 15,
         art20={
@@ -89,7 +90,7 @@ SEEDS = {
         year=2022,
         template="2021",
         improvements_start="现提出整改措施如下",
-        table3={**T3_2021_ZEROS, "granted": "b b b b b b 0", "partly_granted": "b b b b b b 0"},
+        table3={**T3_2021_ZEROS, "granted": "i b b b b b 0", "partly_granted": "i b b b b b 0"},
         review="0 " * 15,
         art20={
             "art20.normative.issued": 0,
@@ -149,8 +150,9 @@ def test_table3_every_cell(seed):
             if cell == "-":
                 assert key not in report.figures, key
             else:
-                assert report.figures.get(key) == (0 if cell == "b" else int(cell)), key
+                assert report.figures.get(key) == (int(cell) if cell.isdigit() else 0), key
                 assert (key in report.blank) == (cell == "b"), key
+                assert (key in report.inferred) == (cell == "i"), key
     rows = APPLICATION_ROWS[want["template"]]
     assert {k.split(".")[1] for k in report.figures if k.startswith("applications.")} <= {
         r.key.split(".")[0] for r in rows
@@ -171,4 +173,5 @@ def test_table2_main_figures(seed):
 def test_seeds_are_consistent_and_read_directly(seed):
     _, _, report = seed
     assert not [f for f in report.findings if f.severity == "error"]
-    assert report.inferred == []  # tab-separated tables: nothing needed inferring
+    # tab-separated tables: nothing needed inferring but the cells that were not printed
+    assert {k for k in report.inferred if not k.startswith("applications.")} == set()

@@ -12,7 +12,7 @@ from whoosh.writing import SegmentWriter
 import index.writer
 from index.analysis import BigramAnalyzer, WordAnalyzer
 from index.fields import GramsField, PositionArray, WordsField
-from index.parse import parse_file
+from index.reader.parse import parse_file
 from index.store import INDEX_NAME, report_documents, schema
 from index.writer import FastSegmentWriter
 from search.columns import column_values, field_lengths

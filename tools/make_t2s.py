@@ -1,4 +1,4 @@
-"""Regenerate index/data/t2s.txt from OpenCC's TSCharacters table.
+"""Regenerate index/reader/text/t2s.txt from OpenCC's TSCharacters table.
 
 Usage: pip install opencc-python-reimplemented && python tools/make_t2s.py
 
@@ -12,7 +12,7 @@ import unicodedata
 import opencc
 
 SOURCE = pathlib.Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-TARGET = pathlib.Path(__file__).resolve().parents[1] / "index" / "data" / "t2s.txt"
+TARGET = pathlib.Path(__file__).resolve().parents[1] / "index" / "reader" / "text" / "t2s.txt"
 
 
 def is_ideograph(ch: str) -> bool:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
-from index.audit import table3_template
-from index.layout import (
+from index.reader.audit.arithmetic import table3_template
+from index.reader.report import Report
+from index.reader.tables.layout import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
     ART20_ROWS,
@@ -15,7 +16,6 @@ from index.layout import (
     REVIEW_GROUPS,
     ROW_NAMES,
 )
-from index.report import Report
 
 
 def _cell(report: Report, key: str) -> dict:

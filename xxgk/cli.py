@@ -8,9 +8,9 @@ import sys
 from collections.abc import Sequence
 
 from index.build import build_index
-from index.errors import ParseError
-from index.parse import parse_file
-from index.report import SECTIONS, Report
+from index.reader.errors import ParseError
+from index.reader.parse import parse_file
+from index.reader.report import SECTIONS, Report
 from index.store import IndexBusy, IndexMissing
 from search.compare import compare
 from search.copies import copies_summary, find_copies

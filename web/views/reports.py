@@ -8,7 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort
 
 from index.analysis import normalize
-from index.report import SECTIONS
+from index.reader.report import SECTIONS
 from search.compare import meta
 from search.mentions import load_topics, report_topics
 from search.reports import UnknownReport, get_report, report_metas

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from .audit import audit
 from .errors import ParseError
-from .layout import MARKERS_2019, MARKERS_2021
-from .load import clean_text, read_report_file, text_from_bytes
-from .meta import find_title, find_year
-from .normalize import fold, has_cjk
+from .formats.files import clean_text, read_report_file, text_from_bytes
 from .report import Report
 from .sections import split_sections
 from .tables import TableResult, read_active, read_applications, read_review
+from .tables.layout import MARKERS_2019, MARKERS_2021
+from .text.meta import find_title, find_year
+from .text.normalize import fold, has_cjk
 
 _TABLE_MARKS = re.compile(r"第二十条|勾稽关系|本年新收")
 _LEGACY_MARKS = re.compile(r"[一二三四五六七]、\s*概\s*述|统计表")
@@ -76,6 +76,7 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.figures = tables.figures
         report.inferred = sorted(tables.inferred)
         report.blank = sorted(tables.blank)
+        report.notes = dict(sorted(tables.notes.items()))
         report.findings = tables.findings + audit(tables.figures, tables.blank)
     return report
 

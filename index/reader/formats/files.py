@@ -5,9 +5,9 @@ from __future__ import annotations
 import codecs
 from pathlib import Path
 
-from .errors import ParseError
-from .htmltext import html_to_text
-from .normalize import has_cjk
+from ..errors import ParseError
+from ..text.normalize import has_cjk
+from .html import html_to_text
 
 MAX_BYTES = 20 * 1024 * 1024  # the largest real reports are a few hundred KB
 TEXT_SUFFIXES = {".txt"}

@@ -41,6 +41,7 @@ class Report:
     figures: dict[str, float] = field(default_factory=dict)
     inferred: list[str] = field(default_factory=list)
     blank: list[str] = field(default_factory=list)
+    notes: dict[str, str] = field(default_factory=dict)  # a cell's bracketed note: 22（其中修订16件）
     findings: list[Finding] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -72,5 +73,6 @@ class Report:
             "figures": self.figures,
             "inferred": self.inferred,
             "blank": self.blank,
+            "notes": self.notes,
             "findings": [asdict(f) for f in self.findings],
         }

@@ -14,40 +14,52 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Row:
     key: str
-    label: str  # regex for the start of the row's label
+    label: str  # regex for the start of the row's label, as printed when printed right
+    words: str = ""  # the format's full wording, for labels printed with typos (see labels.py)
 
 
 APPLICANT_COLUMNS = ("natural_person", "business", "research", "social_org", "legal_service", "other_org")
 APPLICATION_COLUMNS = (*APPLICANT_COLUMNS, "total")
 
 _OUTCOMES = (
-    Row("granted", r"予以公开"),
-    Row("partly_granted", r"部分公开"),
-    Row("denied.state_secret", r"属于国家秘密"),
-    Row("denied.prohibited", r"其他法律(?:行政)?法规禁止公开"),
-    Row("denied.security", r"危及"),
-    Row("denied.third_party", r"保护第三方"),
-    Row("denied.internal", r"属于三类内部"),
-    Row("denied.process", r"属于四类过程"),
-    Row("denied.enforcement_file", r"属于行政执法案卷"),
-    Row("denied.inquiry", r"属于行政查询"),
-    Row("unable.not_held", r"本机关不掌握"),
-    Row("unable.needs_creation", r"没有现成信息"),
-    Row("unable.unclear", r"补正后申请"),
-    Row("not_processed.complaint", r"信访举报"),
-    Row("not_processed.repeated", r"重复申请"),
-    Row("not_processed.publication", r"要求提供公开出版物"),
-    Row("not_processed.excessive", r"无正当理由大量"),
-    Row("not_processed.confirmation", r"要求行政机关确认"),
+    Row("granted", r"予以公开", "予以公开"),
+    Row("partly_granted", r"部分公开", "部分公开区分处理的只计这一情形不计其他情形"),
+    Row("denied.state_secret", r"属于国家秘密", "属于国家秘密"),
+    Row("denied.prohibited", r"其他法律(?:行政)?法规禁止公开", "其他法律行政法规禁止公开"),
+    Row("denied.security", r"危及", "危及三安全一稳定"),
+    Row("denied.third_party", r"保护第三方", "保护第三方合法权益"),
+    Row("denied.internal", r"属于三类内部", "属于三类内部事务信息"),
+    Row("denied.process", r"属于四类过程", "属于四类过程性信息"),
+    Row("denied.enforcement_file", r"属于行政执法案卷", "属于行政执法案卷"),
+    Row("denied.inquiry", r"属于行政查询", "属于行政查询事项"),
+    Row("unable.not_held", r"本机关不掌握", "本机关不掌握相关政府信息"),
+    Row("unable.needs_creation", r"没有现成信息", "没有现成信息需要另行制作"),
+    Row("unable.unclear", r"补正后申请", "补正后申请内容仍不明确"),
+    Row("not_processed.complaint", r"信访举报", "信访举报投诉类申请"),
+    Row("not_processed.repeated", r"重复申请", "重复申请"),
+    Row("not_processed.publication", r"要求提供公开出版物", "要求提供公开出版物"),
+    Row("not_processed.excessive", r"无正当理由大量", "无正当理由大量反复申请"),
+    Row("not_processed.confirmation", r"要求行政机关确认", "要求行政机关确认或重新出具已获取信息"),
 )
-_OTHER_2019 = (Row("other", r"其他处理"),)
+_OTHER_2019 = (Row("other", r"其他处理", "其他处理"),)
 _OTHER_2021 = (
-    Row("other.no_correction", r"申请人无正当理由逾期"),
-    Row("other.unpaid_fee", r"申请人逾期未按收费"),
-    Row("other.other", r"其他(?!处理)"),
+    Row(
+        "other.no_correction",
+        r"申请人无正当理由逾期",
+        "申请人无正当理由逾期不补正行政机关不再处理其政府信息公开申请",
+    ),
+    Row(
+        "other.unpaid_fee",
+        r"申请人逾期未按收费",
+        "申请人逾期未按收费通知要求缴纳费用行政机关不再处理其政府信息公开申请",
+    ),
+    Row("other.other", r"其他(?!处理|法律)", "其他"),
 )
-_HEAD = (Row("new", r"本年新收"), Row("carried_over", r"上年结转"))
-_TAIL = (Row("total", r"总计"), Row("carried_forward", r"结转下年度"))
+_HEAD = (
+    Row("new", r"本年新收", "本年新收政府信息公开申请数量"),
+    Row("carried_over", r"上年结转", "上年结转政府信息公开申请数量"),
+)
+_TAIL = (Row("total", r"总计", "总计"), Row("carried_forward", r"结转下年度", "结转下年度继续办理"))
 
 APPLICATION_ROWS = {
     "2019": (*_HEAD, *_OUTCOMES, *_OTHER_2019, *_TAIL),

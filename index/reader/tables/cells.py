@@ -14,21 +14,28 @@ from functools import lru_cache
 
 MAX_DIGITS = 7  # no cell of these tables reaches ten million
 _NUMBER = re.compile(r"^(?P<sign>-?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
-_BLANKS = {"", "-", "—", "－", "/", "／", "无"}
+# What published tables print in an empty cell. In space-separated text only the
+# marks count: a word such as 无 there is more likely narrative than a cell.
+BLANK_MARKS = frozenset({"-", "—", "——", "－", "–", "--", "/", "／", "\\", "_", "＿", "__", "（空）", "(空)"})
+_BLANKS = BLANK_MARKS | {"", "无", "空"}
+# A number with a note in brackets: 22（其中修订16件）
+_NOTED = re.compile(r"^(?P<num>-?\d+(?:\.\d+)?\s*(?:万元|元)?)\s*[（(](?P<note>[^()（）]{1,60})[)）]$")
 
 
 @lru_cache(maxsize=1 << 16)  # table cells repeat (0, 1, 总计 …): a million reads per 1,500 reports
 def parse_number(text: str, amount: bool = False) -> float | None:
     """Given a cell's text, return its number, or None when it is not one.
 
-    Money is returned in 万元: "251000元" is 25.1 when `amount` is set.
+    Money is returned in 万元: "251000元" is 25.1 when `amount` is set. A note in
+    brackets after the number is not part of it (see `split_note`).
 
     >>> parse_number("251000元", amount=True)
     25.1
-    >>> parse_number("13"), parse_number("规章")
-    (13, None)
+    >>> parse_number("13"), parse_number("规章"), parse_number("22（其中修订16件）")
+    (13, None, 22)
     """
-    m = _NUMBER.match(text.strip().replace(",", ""))
+    text = text.strip().replace(",", "")
+    m = _NUMBER.match(text) or _NUMBER.match(split_note(text)[0])
     if not m:
         return None
     value = float(m.group("num"))
@@ -39,8 +46,26 @@ def parse_number(text: str, amount: bool = False) -> float | None:
     return int(value) if value == int(value) and "." not in m.group("num") else value
 
 
+def split_note(text: str) -> tuple[str, str | None]:
+    """Given a cell's text, return (the number's text, the note in brackets after it or None).
+
+    >>> split_note("22（其中修订16件）")
+    ('22', '其中修订16件')
+    >>> split_note("13")
+    ('13', None)
+    """
+    m = _NOTED.match(text.strip())
+    return (m.group("num").strip(), m.group("note").strip()) if m else (text.strip(), None)
+
+
 def is_blank(text: str) -> bool:
+    """Whether a cell's text is an empty cell: nothing, or a placeholder such as - / — _ （空）."""
     return text.strip() in _BLANKS
+
+
+def is_cell(text: str) -> bool:
+    """Whether a field holds a table cell: a number (with or without a note) or an empty-cell mark."""
+    return is_blank(text) or parse_number(text) is not None
 
 
 def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:

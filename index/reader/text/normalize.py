@@ -33,7 +33,7 @@ _CJK_RE = re.compile(f"[{CJK}]")
 
 @cache
 def _t2s_table() -> dict[int, int]:
-    text = resources.files("index").joinpath("data/t2s.txt").read_text(encoding="utf-8")
+    text = resources.files(__package__).joinpath("t2s.txt").read_text(encoding="utf-8")
     table = {}
     for line in text.splitlines():
         if len(line) == 2 and not line.startswith("#"):

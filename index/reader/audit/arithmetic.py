@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from .layout import (
+from ..report import Finding
+from ..tables.layout import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
@@ -20,7 +21,6 @@ from .layout import (
     REVIEW_GROUPS,
     ROW_NAMES,
 )
-from .report import Finding
 
 Figures = dict[str, float]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .normalize import fold, has_cjk
+from .text.normalize import fold, has_cjk
 
 _NUM = "[一二三四五六七八九十]{1,3}"
 # A part heading: a Chinese numeral and 、. In crawled text flattened to one line

@@ -1,0 +1,111 @@
+"""Table 二 (条例第二十条): a few labelled rows of one to three cells, no arithmetic between them.
+
+Each row is found by its label; its cells are on the label's line, or on the
+lines after it when every cell was printed on a line of its own. Without
+arithmetic, glued digits are split only when one reading exists.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .cells import glue, is_blank, split_free
+from .labels import compact, squeeze
+from .layout import ART20_ROWS, Art20Row
+from .lines import Line, table_lines
+from .result import TableResult
+
+_START = re.compile("第二十条|信息内容|本年制发件数|本年新制作数量|上一年项目数量|本年处理决定数量|采购项目数量")
+_STOP = re.compile("第二十条|信息内容")  # captions and header rows end a row's cells
+_LABEL_SLACK = 6  # a row's label may carry a few more characters (numbering, a unit) but is no sentence
+
+
+def read_active(text: str, template: str) -> TableResult:
+    """Given the active-disclosure section, return the figures of table 二 (条例第二十条)."""
+    res = TableResult()
+    if template not in ART20_ROWS:
+        return res
+    rows = ART20_ROWS[template]
+    squeezed, offsets = compact(text)
+    m = _START.search(squeezed)
+    start = offsets[m.start()] if m else 0
+    lines = table_lines(text[start:])
+    done: set[str] = set()
+    for i, line in enumerate(lines):
+        row = _row_of(line, rows, strict=m is None)
+        if row is None or row.keys[0] in done:
+            continue
+        cells = list(line.cells) or _cells_below(lines, i)
+        if not cells:
+            continue
+        done.add(row.keys[0])
+        _store(res, row, cells, fields=line.fields)
+    for row in rows:
+        if row.keys[0] not in done and m is not None:
+            _read_glued(text[start:], row, res)
+    return res
+
+
+def _row_of(line: Line, rows: tuple[Art20Row, ...], strict: bool) -> Art20Row | None:
+    label = squeeze(line.label)
+    if not label or _STOP.search(label):
+        return None
+    hits = [(mm.end() - mm.start(), row) for row in rows if (mm := re.search(row.label, label))]
+    if not hits:
+        return None
+    length, row = max(hits, key=lambda h: h[0])
+    if strict and (len(label) > length + _LABEL_SLACK or len(line.cells) != len(row.keys)):
+        return None  # without the table's header, only a line that is plainly a row counts
+    return row
+
+
+def _cells_below(lines: list[Line], i: int) -> list[str]:
+    """Given a label printed on a line of its own, return the cells on the lines after it (one per line)."""
+    out: list[str] = []
+    for line in lines[i + 1 :]:
+        if line.label.strip() or not line.cells:
+            break
+        out.extend(line.cells)
+    return out
+
+
+def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool) -> None:
+    n = len(row.keys)
+    keys = list(row.keys)
+    if len(cells) > n:
+        # the leftmost window holding every number: the extra fields are merged-cell padding or an empty column
+        filled = [i for i, c in enumerate(cells) if not is_blank(c)] or [0]
+        s = next((s for s in range(len(cells) - n + 1) if s <= filled[0] and filled[-1] < s + n), filled[0])
+        cells = cells[s : s + n]
+    if len(cells) < n:
+        if not fields:
+            res.warn("layout", f"第二十条表格“{row.name}”行只有 {len(cells)} 个数字（应为 {n} 个），未读出", keys[0])
+            return
+        res.warn("incomplete", f"第二十条表格“{row.name}”行只印出 {len(cells)} 个单元格，其余未读出", keys[0])
+        keys = keys[: len(cells)]
+    res.store(keys, cells, inferred=False, amount=row.amount)
+
+
+def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
+    """Read a row whose digits are glued to its label on one line (a crawled page)."""
+    squeezed, offsets = compact(text)
+    m = re.search(row.label, squeezed)
+    if not m:
+        return
+    after = text[offsets[m.end() - 1] + 1 :]
+    d = re.match(r"[^\d\n]{0,12}?(-?\d[\d \t\u3000.\-]*(?:万元|元)?)", after)
+    if not d or "\n" in d.group(1).strip() or _STOP.search(squeeze(after[: d.start(1)])):
+        return
+    tokens = [t for t in re.split(r"[\s\u3000]+", d.group(1).strip()) if t]
+    n = len(row.keys)
+    if len(tokens) == n:
+        res.store(list(row.keys), tokens, inferred=False, amount=row.amount)
+    elif n == 1:
+        res.store(list(row.keys), ["".join(tokens)], inferred=False, amount=row.amount)
+    else:
+        digits, cuts = glue(tokens)
+        found = split_free(digits, cuts, n) if re.fullmatch(r"[\d-]+", digits) else []
+        if len(found) == 1:
+            res.store(list(row.keys), [str(v) for v in found[0]], inferred=True, amount=row.amount)
+        else:
+            res.warn("glued", f"第二十条表格“{row.name}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", row.keys[0])

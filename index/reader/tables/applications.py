@@ -1,0 +1,237 @@
+"""Table 三 (applications received and how they were handled): 23 or 25 rows of seven cells.
+
+Lines are read first (rows.py): printed labels anchor rows, rows without a
+usable label fill the format's rows by their place, runs of one cell per line
+are cut into rows (column by column when the arithmetic says so). Rows a crawler
+glued into one line are then read by their labels and split by the arithmetic.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+
+from ..text.normalize import fold
+from .cells import glue, is_blank, parse_number, split_rows
+from .labels import Label, compact, find_labels
+from .layout import APPLICANT_COLUMNS, APPLICATION_COLUMNS, APPLICATION_ROWS, OUTCOME_KEYS, ROW_NAMES, Row
+from .lines import table_lines
+from .result import TableResult
+from .rows import NumberRow, Placed, align, fit, number_rows
+
+_START = re.compile("勾稽关系|申请人情况|本年新收")
+_DIGITS = re.compile(r"-?\d[\d \t\u3000.\-]*")
+_MAX_JOINT = 20000  # readings tried when glued rows must be disambiguated together
+
+
+def application_template(text: str) -> str:
+    """Given table 三's text, return "2021" when （六） has the 2021 sub-rows, else "2019"."""
+    return "2021" if re.search("逾期不补正|逾期未按收费", re.sub(r"\s", "", fold(text))) else "2019"
+
+
+def row_keys(row_key: str, columns: tuple[str, ...] = APPLICATION_COLUMNS) -> list[str]:
+    return [f"applications.{row_key}.{c}" for c in columns]
+
+
+def read_applications(text: str) -> TableResult:
+    """Given the applications section, return the figures of table 三."""
+    res = TableResult()
+    squeezed, offsets = compact(text)
+    m = _START.search(squeezed)
+    if not m:
+        return res
+    start = offsets[m.start()]
+    template = application_template(text[start:])
+    expected = APPLICATION_ROWS[template]
+    lines = table_lines(text[start:])
+    width = _width(lines)
+    rows = number_rows(lines, width, lambda cells, w: _cut(cells, w, template))
+    placed = align(rows, expected)
+    values: dict[str, tuple[int, ...]] = {}
+    for j, row in enumerate(expected):
+        if j in placed:
+            got = _store_row(res, row.key, placed[j], width, last=_is_last(placed[j], rows))
+            if got is not None:
+                values[row.key] = got
+    if any(p.how == "order" for p in placed.values()):
+        res.warn("layout", "表三部分行标签与数字分开印出或无法辨认：按格式的行序读取（推断）", "applications")
+    if width == 6:
+        res.warn("layout", "表三未印出“总计”列：各行总计按各列之和推断", "applications.*.total")
+    unread = [r for j, r in enumerate(expected) if j not in placed]
+    if unread:
+        _read_glued(text, start, template, unread, values, res)
+    missing = [ROW_NAMES[r.key] for r in expected if not any(k in res.figures for k in row_keys(r.key))]
+    if missing and len(missing) < len(expected):
+        res.warn("incomplete", f"表三有 {len(missing)} 行未能读出：{'、'.join(missing[:5])}", "applications")
+    return res
+
+
+def _width(lines) -> int:
+    """Given the table's lines, return 7, or 6 when its rows print no 总计 column."""
+    counts = [line.numbers for line in lines if line.numbers >= 5]
+    if counts and counts.count(6) > counts.count(7) and max(counts) <= 7:
+        return 6
+    return 7
+
+
+def _is_last(p: Placed, rows: list[NumberRow]) -> bool:
+    return bool(rows) and p.start == rows[-1].start
+
+
+def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) -> tuple[int, ...] | None:
+    """Store one row's cells; return its seven values when all were read."""
+    inferred = p.how != "label"
+    cells = p.cells
+    if len(cells) > width:
+        cells = fit(cells, width) if width == 7 else fit(cells, width, check=lambda c: False)
+    if width == 6:
+        res.store(row_keys(key, APPLICANT_COLUMNS), cells, inferred)
+        _infer_total(res, key)
+        return None
+    if len(cells) < width:
+        numbers = [parse_number(c) for c in cells if not is_blank(c)]
+        if all(v == 0 for v in numbers):
+            # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones are 0 too:
+            # the printed cells end with the total, the ones filled in are marked inferred
+            keys = row_keys(key)
+            res.store(keys[width - len(cells) :], list(cells), inferred)
+            res.store(keys[: width - len(cells)], ["0"] * (width - len(cells)), inferred=True)
+            res.warn(
+                "layout",
+                f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为 0",
+                f"applications.{key}",
+            )
+        else:
+            # a row cut short (a truncated page): what was printed, from the left; nothing made up
+            res.store(row_keys(key)[: len(cells)], list(cells), inferred=True)
+            res.warn(
+                "incomplete",
+                f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，其余未读出{'（表格在此截断）' if last else ''}",
+                f"applications.{key}",
+            )
+        return None
+    res.store(row_keys(key), cells, inferred)
+    vals = [0 if is_blank(c) else parse_number(c) for c in cells]
+    return tuple(int(v) for v in vals) if all(v is not None and v == int(v) for v in vals) else None
+
+
+def _infer_total(res: TableResult, key: str) -> None:
+    keys = row_keys(key, APPLICANT_COLUMNS)
+    if res.has(keys):
+        total = f"applications.{key}.total"
+        res.figures[total] = sum(res.figures[k] for k in keys)
+        res.inferred.add(total)
+
+
+def _cut(cells: list[str], width: int, template: str) -> list[list[str]] | None:
+    """Given a run of cells printed one (or a column) a line, return them cut into rows, or None."""
+    if len(cells) % width:
+        return None
+    n = len(cells) // width
+    by_rows = [cells[i * width : (i + 1) * width] for i in range(n)]
+    if n != len(APPLICATION_ROWS[template]) or n < 2:
+        return by_rows
+    # the whole table: printed row by row, or (some extractions) column by column
+    by_columns = [[cells[c * n + r] for c in range(width)] for r in range(n)]
+    if by_rows == by_columns:
+        return by_rows
+    a, b = _consistency(by_rows, template), _consistency(by_columns, template)
+    return by_rows if a > b else by_columns if b > a else None
+
+
+def _consistency(rows: list[list[str]], template: str) -> int:
+    """Given the whole table as rows of cells, return how many of its identities (I1, E1, I2) hold."""
+    keys = [r.key for r in APPLICATION_ROWS[template]]
+    vals = {k: [0 if is_blank(c) else (parse_number(c) or 0) for c in row] for k, row in zip(keys, rows, strict=True)}
+    score = 0
+    if len(rows[0]) == 7:
+        score += sum(1 for v in vals.values() if sum(v[:6]) == v[6])
+    for c in range(len(rows[0])):
+        score += vals["new"][c] + vals["carried_over"][c] == vals["total"][c] + vals["carried_forward"][c]
+        score += sum(vals[k][c] for k in OUTCOME_KEYS[template]) == vals["total"][c]
+    return score
+
+
+# -- rows glued into one line by a crawler ------------------------------------------
+
+
+def _read_glued(
+    text: str, start: int, template: str, unread: list[Row], read: dict[str, tuple[int, ...]], res: TableResult
+) -> None:
+    """Read the rows not read from lines by their labels, where the digits share the label's line."""
+    rows = APPLICATION_ROWS[template]
+    labels = find_labels(text, rows, sequential=True, start=start)
+    segments = _segments(text, labels)
+    readings: dict[str, list[tuple[int, ...]]] = {}
+    for row in unread:
+        segment = segments.get(row.key)
+        if segment is None:
+            continue
+        m = _DIGITS.search(segment)
+        if not m or "\n" in segment[: m.start()]:
+            continue  # numbers on another line belong to rows read (or not) from lines
+        tokens = [t for t in re.split(r"[\s\u3000]+", m.group().strip()) if t]
+        if len(tokens) == 7:
+            res.store(row_keys(row.key), tokens, inferred=False)
+            continue
+        digits, cuts = glue(tokens)
+        found = split_rows(digits, cuts, 1, 7) if digits.isdigit() else []
+        if not found and len(digits) == 7 and digits.isdigit():
+            found = [tuple(int(d) for d in digits)]  # seven digits read one way only
+        if not found:
+            res.warn(
+                "glued", f"{ROW_NAMES[row.key]}：无法拆分粘连的数字 “{' '.join(tokens)}”", f"applications.{row.key}"
+            )
+            continue
+        readings[row.key] = found
+    for key, values in _disambiguate(readings, read, template, res).items():
+        res.store(row_keys(key), [str(v) for v in values], inferred=True)
+
+
+def _segments(text: str, labels: list[Label]) -> dict[str, str]:
+    """Given labels in text order, return for each the text between it and the next label."""
+    out = {}
+    for i, lab in enumerate(labels):
+        end = labels[i + 1].start if i + 1 < len(labels) else len(text)
+        out[lab.key] = text[lab.end : end]
+    return out
+
+
+def _disambiguate(
+    readings: dict[str, list[tuple[int, ...]]], read: dict[str, tuple[int, ...]], template: str, res: TableResult
+) -> dict[str, tuple[int, ...]]:
+    """Given each glued row's possible readings, keep the ones consistent with E1 and I2 per column."""
+    fixed = {k: v[0] for k, v in readings.items() if len(v) == 1}
+    open_rows = [k for k, v in readings.items() if len(v) > 1]
+    if not open_rows:
+        return fixed
+    choices = [readings[k] for k in open_rows]
+    total_tries = 1
+    for c in choices:
+        total_tries *= len(c)
+    survivors: list[tuple] = []
+    if total_tries <= _MAX_JOINT:
+        for combo in product(*choices):
+            trial = {**read, **fixed, **dict(zip(open_rows, combo, strict=True))}
+            if _columns_consistent(trial, template):
+                survivors.append(combo)
+    for i, key in enumerate(open_rows):
+        values = {combo[i] for combo in survivors}
+        if len(values) == 1:
+            fixed[key] = values.pop()
+        else:
+            res.warn("glued", f"{ROW_NAMES[key]}：粘连的数字有多种拆法，未采用", f"applications.{key}")
+    return fixed
+
+
+def _columns_consistent(rows: dict[str, tuple[int, ...]], template: str) -> bool:
+    """Given whole rows of table 三, say whether every column satisfies E1 and I2 where checkable."""
+    has_e1 = all(k in rows for k in ("new", "carried_over", "total", "carried_forward"))
+    outcomes = OUTCOME_KEYS[template]
+    has_i2 = "total" in rows and all(k in rows for k in outcomes)
+    for c in range(7):
+        if has_e1 and rows["new"][c] + rows["carried_over"][c] != rows["total"][c] + rows["carried_forward"][c]:
+            return False
+        if has_i2 and sum(rows[k][c] for k in outcomes) != rows["total"][c]:
+            return False
+    return True

@@ -1,0 +1,105 @@
+"""Table text as lines of a label and cells, whatever the separators were.
+
+Published tables reach us as tab-separated lines (Word, web pages, PDF tables),
+markdown pipe rows, space-separated lines (PDF text extraction), one cell per
+line, or glued digits (crawled pages; see cells.py). A line here is its label
+text and the cells after it; the tables' readers decide which line is which row.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..text.normalize import fold
+from .cells import BLANK_MARKS, is_blank, is_cell, parse_number
+
+_SEPARATORS = re.compile(r"[\t|]")
+_MARKDOWN_RULE = re.compile(r"^\s*:?-{2,}:?\s*$")
+_NOTE = re.compile(r"^[（(][^()（）]{1,60}[)）]$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a table's text: its label (before the cells), its cells, and what follows them."""
+
+    start: int  # offset of the line in the text it was read from
+    label: str
+    cells: tuple[str, ...]
+    fields: bool  # split at tabs or pipes, so an empty cell keeps its place
+    rest: str = ""  # text after the cells: the row ended there
+
+    @property
+    def numbers(self) -> int:
+        """How many cells hold a number (not an empty-cell mark)."""
+        return sum(1 for c in self.cells if not is_blank(c))
+
+
+def table_lines(text: str) -> list[Line]:
+    """Given a table's text, return its lines as labels and cells (markdown rule lines left out).
+
+    >>> [(l.label, l.cells) for l in table_lines("规章\\t0\\t0\\t3\\n9 0 0 0 0 0 9")]
+    [('规章', ('0', '0', '3')), ('', ('9', '0', '0', '0', '0', '0', '9'))]
+    """
+    out = []
+    pos = 0
+    for raw in text.split("\n"):
+        line = fold(raw)
+        parsed = _field_line(line, pos) if _SEPARATORS.search(line) else _spaced_line(line, pos)
+        if parsed is not None and (parsed.label.strip() or parsed.cells):
+            out.append(parsed)
+        pos += len(raw) + 1
+    return out
+
+
+def _field_line(line: str, start: int) -> Line | None:
+    parts = _SEPARATORS.split(line)
+    if line.strip().startswith("|"):  # markdown: the outer pipes open and close the row
+        parts = parts[1:]
+        if line.rstrip().endswith("|") and parts:
+            parts = parts[:-1]
+    parts = [p.strip() for p in parts]
+    if parts and all(_MARKDOWN_RULE.match(p) or not p for p in parts) and any(parts):
+        return None
+    labels: list[str] = []
+    i = 0
+    # text fields (and the empty ones among them) before the first number are the label
+    while i < len(parts) and (not is_cell(parts[i]) or (not parts[i] and _label_follows(parts, i))):
+        if parts[i]:
+            labels.append(parts[i])
+        i += 1
+    cells: list[str] = []
+    while i < len(parts) and is_cell(parts[i]):
+        cells.append(parts[i])
+        i += 1
+    rest = " ".join(p for p in parts[i:] if p)
+    return Line(start, " ".join(labels), tuple(cells), True, rest)
+
+
+def _label_follows(parts: list[str], i: int) -> bool:
+    """Whether the empty field at i sits before more label text (an empty label column), not among cells."""
+    for p in parts[i + 1 :]:
+        if p:
+            return not is_cell(p)
+    return False
+
+
+def _spaced_line(line: str, start: int) -> Line:
+    tokens = line.split()
+    cells: list[str] = []
+    # the cells are the run of numbers and empty-cell marks that ends the line;
+    # a bracketed note after a number belongs to it: 22 （其中修订16件）
+    while tokens:
+        tok = tokens[-1]
+        if _NOTE.match(tok) and len(tokens) > 1 and parse_number(tokens[-2]) is not None:
+            cells.insert(0, tokens[-2] + tok)
+            del tokens[-2:]
+        elif tok in BLANK_MARKS or parse_number(tok) is not None:
+            cells.insert(0, tok)
+            tokens.pop()
+        else:
+            break
+    label = " ".join(tokens)
+    if cells and not tokens and all(c in BLANK_MARKS for c in cells):
+        return Line(start, "", (), False)  # a rule of dashes, not a row of empty cells
+    return Line(start, label, tuple(cells), False)

@@ -1,0 +1,162 @@
+"""Lines to number rows, and number rows to the format's rows.
+
+A number row is a line's cells with the label printed on its line, or on the
+lines just before it (labels wrapped or printed on a line of their own). Runs of
+lines with a cell or two each (one cell per line) are cut into rows of the
+table's width. Rows are then aligned to the format's rows in order:
+
+- anchors: rows whose label names a format row, exactly or tolerantly, kept in
+  the format's order;
+- gaps: between two anchors, rows without a usable label fill the format's rows
+  left there when they are exactly as many (labels printed apart from their
+  numbers, a label lost to extraction); otherwise the gap stays unread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import pairwise
+
+from .cells import is_blank, parse_number
+from .labels import match_label
+from .layout import Row
+from .lines import Line
+
+
+@dataclass
+class NumberRow:
+    label: str
+    cells: list[str]
+    start: int
+    own_label: bool  # the label was printed on the row's own line
+
+
+@dataclass(frozen=True)
+class Placed:
+    cells: list[str]
+    start: int
+    how: str  # "label" (printed label), "tolerant" (label with a typo) or "order" (by its place)
+
+
+def number_rows(
+    lines: list[Line], width: int, order: Callable[[list[str], int], list[list[str]] | None]
+) -> list[NumberRow]:
+    """Given a table's lines, return its number rows in text order.
+
+    `order(cells, n_rows)` decides how a run of cells printed one or two a line
+    is cut into rows (row by row, or column by column for some extractions).
+    """
+    rows: list[NumberRow] = []
+    pending: list[Line] = []  # label-only lines since the last row
+    run: list[Line] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        cells = [c for line in run for c in line.cells]
+        label = " ".join(p.label for p in pending)
+        chunks = order(cells, width)
+        for i, chunk in enumerate(chunks or ()):
+            rows.append(NumberRow(label if i == 0 else "", chunk, run[0].start, False))
+        run.clear()
+        pending.clear()
+
+    for line in lines:
+        has_numbers = line.numbers > 0
+        blank_row = line.fields and line.label and len(line.cells) >= width and not has_numbers
+        if not has_numbers and not blank_row:
+            flush()
+            if line.label.strip():
+                pending.append(line)
+            continue
+        if line.label.strip():
+            flush()
+            rows.append(NumberRow(line.label, list(line.cells), line.start, True))
+            pending.clear()
+        elif len(line.cells) >= width - 1:
+            flush()
+            rows.append(NumberRow(" ".join(p.label for p in pending), list(line.cells), line.start, False))
+            pending.clear()
+        else:
+            run.append(line)
+    flush()
+    return rows
+
+
+def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]:
+    """Given number rows in text order, return {index of a format row: the row placed there}."""
+    matches = [match_label(r.label, expected, unique=True) for r in rows]
+    anchors = _anchors([(i, m.index, m.exact) for i, m in enumerate(matches) if m is not None])
+    placed: dict[int, Placed] = {}
+    for i, j, exact in anchors:
+        placed[j] = Placed(rows[i].cells, rows[i].start, "label" if exact else "tolerant")
+    # gaps between anchors (and before the first, after the last) filled by order
+    bounds = [(-1, -1), *[(i, j) for i, j, _ in anchors], (len(rows), len(expected))]
+    for (i0, j0), (i1, j1) in pairwise(bounds):
+        free_rows = list(range(i0 + 1, i1))
+        free_slots = list(range(j0 + 1, j1))
+        # a row in the gap that names another format row means the gap is not what it seems
+        named = any(matches[i] is not None and matches[i].exact for i in free_rows)
+        if free_rows and len(free_rows) == len(free_slots) and not named:
+            for i, j in zip(free_rows, free_slots, strict=True):
+                placed[j] = Placed(rows[i].cells, rows[i].start, "order")
+    return placed
+
+
+def _anchors(cands: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
+    """Given (row, format row, exact) candidates, return the largest set in order on both sides.
+
+    Exact matches weigh more than tolerant ones, so a typo never displaces a printed label.
+    """
+    n = len(cands)
+    best: list[tuple[float, int]] = []  # (score, previous) ending at candidate k
+    for k, (i, j, exact) in enumerate(cands):
+        weight = 1.0 if exact else 0.6
+        score, prev = weight, -1
+        for p in range(k):
+            pi, pj, _ = cands[p]
+            if pi < i and pj < j and best[p][0] + weight > score:
+                score, prev = best[p][0] + weight, p
+        best.append((score, prev))
+    if not best:
+        return []
+    k = max(range(n), key=lambda x: best[x][0])
+    chain = []
+    while k != -1:
+        chain.append(cands[k])
+        k = best[k][1]
+    return chain[::-1]
+
+
+def row_sums(cells: list[str]) -> bool:
+    """Whether the last of a row's cells is the sum of the others (blank cells count 0)."""
+    values = [0 if is_blank(c) else parse_number(c) for c in cells]
+    if any(v is None for v in values) or is_blank(cells[-1]):
+        return False
+    return abs(sum(values[:-1]) - values[-1]) < 1e-9
+
+
+def fit(cells: list[str], width: int, check: Callable[[list[str]], bool] = row_sums) -> list[str] | None:
+    """Given a field row with more cells than columns, return the `width` cells that are the row.
+
+    The extra ones are empty label columns or trailing separators: the window
+    holding every number is chosen, preferring one that passes `check` (the
+    last cell the sum of the others), then the leftmost.
+    """
+    if len(cells) == width:
+        return list(cells)
+    if len(cells) < width:
+        return None
+    filled = [i for i, c in enumerate(cells) if not is_blank(c)]
+    if not filled:
+        return list(cells[:width])
+    first, last = filled[0], filled[-1]
+    windows = [s for s in range(len(cells) - width + 1) if s <= first and last < s + width]
+    if not windows:  # more numbers than columns: the first ones are the row
+        return list(cells[first : first + width])
+    for s in windows:
+        if check(cells[s : s + width]):
+            return list(cells[s : s + width])
+    s = first if first in windows else windows[-1]
+    return list(cells[s : s + width])
