@@ -25,6 +25,8 @@ def record_to_report(record: dict) -> Report:
         body=record["body"],
         title=record["title"],
         agency=record["agency"],
+        agency_key=record.get("agency_key"),
+        agency_from=record.get("agency_from"),
         year=record["year"],
         template=record["template"],
         spans={k: [tuple(s) for s in v] for k, v in record["spans"].items()},
@@ -32,6 +34,7 @@ def record_to_report(record: dict) -> Report:
         figures=record["figures"],
         inferred=record["inferred"],
         blank=record["blank"],
+        notes=record.get("notes", {}),
         findings=[Finding(**f) for f in record["findings"]],
     )
 

@@ -20,7 +20,9 @@ def test_every_dev_report_parses(path):
 def test_metadata_from_crawled_pages(dev_reports):
     got = {name: (r.agency, r.year, r.template) for name, r in dev_reports.items()}
     assert got["dev-0006.txt"] == ("平潭综合实验区", 2021, "2021")  # title inside page chrome
-    assert got["dev-0007.txt"] == (None, 2022, "2021")  # no title: year from the statistics period
+    # no title: the year from the statistics period, the agency from the office to contact
+    assert got["dev-0007.txt"] == ("平潭综合实验区管委会", 2022, "2021")
+    assert dev_reports["dev-0007.txt"].agency_from == "body"
     assert got["dev-0005.txt"] == ("平潭综合实验区", 2020, "2019")
     assert got["dev-0028.txt"] == (None, 2010, "legacy")  # traditional characters, no agency named
     assert got["dev-0003.txt"] == ("上海市科委", 2024, "2021")

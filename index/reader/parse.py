@@ -8,11 +8,15 @@ from pathlib import Path
 
 from .audit import audit
 from .errors import ParseError
-from .formats.files import clean_text, read_report_file, text_from_bytes
+from .formats.cache import TextCache
+from .formats.files import read_report_file, text_from_bytes
+from .formats.plain import clean_text
 from .report import Report
 from .sections import split_sections
 from .tables import TableResult, read_active, read_applications, read_review
 from .tables.layout import MARKERS_2019, MARKERS_2021
+from .text.agency import agency_key, find_agency
+from .text.chrome import strip_chrome
 from .text.meta import find_title, find_year
 from .text.normalize import fold, has_cjk
 
@@ -48,13 +52,16 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
     """Given a report's text, return the parsed Report; ParseError when it is not a report at all."""
     if not isinstance(text, str):
         raise ParseError(source, f"expected text, got {type(text).__name__}")
-    body = clean_text(text)
+    body = strip_chrome(clean_text(text))
     if not body.strip():
         raise ParseError(source, "empty text")
     if not has_cjk(body):
         raise ParseError(source, "no Chinese text")
     titled = find_title(body)
     title, agency, year = titled if titled else (None, None, find_year(body))
+    agency_from = "title" if agency else None
+    if agency is None and (found := find_agency(body)):
+        agency, agency_from = found
     template = detect_template(body, year)
     spans, split = split_sections(body, year, legacy=template == "legacy")
     report = Report(
@@ -63,6 +70,8 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         body=body,
         title=title,
         agency=agency,
+        agency_key=agency_key(agency),
+        agency_from=agency_from,
         year=year,
         template=template,
         spans=spans,
@@ -81,13 +90,13 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
     return report
 
 
-def parse_file(path: Path | str) -> Report:
+def parse_file(path: Path | str, cache: TextCache | None = None) -> Report:
     """Given a report file, return the parsed Report; ParseError names the file and the reason."""
     path = Path(path)
     data = read_report_file(path)
-    return parse_bytes(data, str(path), path.suffix)
+    return parse_bytes(data, str(path), path.suffix, cache)
 
 
-def parse_bytes(data: bytes, source: str, suffix: str) -> Report:
+def parse_bytes(data: bytes, source: str, suffix: str, cache: TextCache | None = None) -> Report:
     """Given a report file's bytes, return the parsed Report (its id is the hash of the bytes)."""
-    return parse_text(text_from_bytes(data, source, suffix), source=source, id=report_id(data))
+    return parse_text(text_from_bytes(data, source, suffix, cache), source=source, id=report_id(data))

@@ -33,7 +33,9 @@ class Report:
     source: str
     body: str
     title: str | None = None
-    agency: str | None = None
+    agency: str | None = None  # as printed
+    agency_key: str | None = None  # one key for the ways one agency's name is printed
+    agency_from: str | None = None  # where the agency was read: title, metadata, signature or body
     year: int | None = None
     template: str = "unknown"
     spans: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
@@ -66,6 +68,8 @@ class Report:
             "source": self.source,
             "title": self.title,
             "agency": self.agency,
+            "agency_key": self.agency_key,
+            "agency_from": self.agency_from,
             "year": self.year,
             "template": self.template,
             "sections": self.sections,

@@ -19,7 +19,7 @@ _NUM = "[一二三四五六七八九十]{1,3}"
 _HEADING = re.compile(rf"(?P<num>{_NUM})\s*[、.．]\s*")
 _STRONG = re.compile(
     r"总体情况|概述|收到和处理政府信息公开申请|主动公开政府信息|政府信息公开行政(?:法)?复议"
-    r"|(?:工作)?存在的主要问题|其[他它]需要报告"
+    r"|因政府信息公开(?:工作)?被?申请行政复议|(?:工作)?存在的主要问题|其[他它]需要报告"
 )
 # The parenthesised sub-heading that starts part 五 when its own heading is missing.
 _SUB_PROBLEMS = re.compile(r"[（(][一二三1-3][)）]\s*(?:存在的?)?(?:主要)?问题")
@@ -31,12 +31,12 @@ HEADING_RULES: tuple[tuple[str, str], ...] = (
     ("other", r"[^。，\n]{0,14}(?:收费|减免|支出)"),
     (
         "problems",
-        r"(?:(?:政府)?信息公开)?(?:工作)?(?:存在的?(?:主要)?问题|主要问题(?=和|及|与))"
+        r"(?:(?:政府)?信息公开)?(?:工作)?中?(?:存在的?(?:主要)?(?:问题|不足)|主要问题(?=和|及|与)|问题(?=及|和|与)(?=.{0,3}(?:改进|整改)))"
         r"(?:及|和|与|以及)?(?:其)?(?:改进|整改|解决)?(?:下一?步)?(?:工作)?(?:情况|措施|打算|计划|方向)?",
     ),
     (
         "review",
-        r"(?:因)?(?:政府)?(?:信息公开)?(?:申请)?(?:行政(?:法)?复议|复议、诉讼)|(?:申请)?行政复议",
+        r"(?:因)?(?:政府)?(?:信息公开)?(?:工作)?(?:被)?(?:申请)?(?:行政(?:法)?复议|复议、诉讼)|(?:申请)?行政复议",
     ),
     (
         "applications",
@@ -55,11 +55,12 @@ _RULES = tuple((name, re.compile(pattern)) for name, pattern in HEADING_RULES)
 # Where part 五 turns from problems to improvements: a clause that opens with one of these.
 IMPROVEMENT_SIGNALS = (
     r"改进措施|整改措施|解决办法|改进办法|下一?步|今后|改进情况|改进方向|工作措施|措施如下|以下措施"
-    r"|以下[几三四五]?个?方面|加以改进|将进一步改进|进一步的改进|整改如下|改进如下|针对(?:以上|上述|这些|存在的)问题|为此"
+    r"|以下[几三四五]?个?方面|加以改进|将进一步改进|进一步的改进|整改如下|改进如下|为此|新的一年|下一年度|下步工作|工作打算|努力方向"
+    r"|针对(?:以上|上述|这些|前述|所述|此类|存在的?|以上存在的?|上述存在的?)?(?:的)?(?:问题|不足)"
 )
 _SIGNAL = re.compile(IMPROVEMENT_SIGNALS)
 _SIGNAL_WINDOW = 12  # the signal must open its clause, not close it
-_NEXT_YEAR_PLAN = re.compile(r"\s*(?P<year>(?:19|20)\d{2})年度?[，,]?\s*[^。，,；;]{0,6}将")
+_NEXT_YEAR_PLAN = re.compile(r"\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[，,]?\s*[^。，,；;]{0,8}将")
 _SENTENCE_END = re.compile(r"[。；;！!？?\n]")
 _CLAUSE_END = re.compile(r"[。；;！!？?\n，,：:]")
 _SHORT_LEAD = 8  # a lead like "2023年，" stays with the clause it introduces
@@ -112,7 +113,45 @@ def find_headings(folded: str, legacy: bool) -> list[Heading]:
         current = before[-1].section if before else "overview"
         if current in ("active", "applications", "review"):
             out.append(Heading(m.start(), m.end(), "problems"))
-    return sorted(out, key=lambda h: h.start)
+    out.sort(key=lambda h: h.start)
+    if not any(h.section == "problems" for h in out):
+        lost = _lost_problems(folded, out)
+        if lost is not None:
+            out = sorted([*out, Heading(lost, lost, "problems")], key=lambda h: h.start)
+    return out
+
+
+# Table 四's one row of numbers: fifteen of them in a line, or digits glued after its last 总计.
+_NUMBER_TOKEN = re.compile(r"(?:(?<=\s)|^)(?:-?\d+|[-—/_])(?=\s|$)")
+_GLUED_ROW = re.compile(r"总\s*计\s*((?:-?\d[\s\u3000]*){10,})")
+_NARRATIVE = re.compile(r"[\u4e00-\u9fff]{6}[^\n]*[，。；]")
+
+
+def _lost_problems(folded: str, headings: list[Heading]) -> int | None:
+    """Given the headings of a report whose part 五 heading is missing, return where part 五 begins, or None.
+
+    Part 五 follows table 四: narrative after table 四's row of numbers, still
+    under the review heading, is part 五 and not more of part 四.
+    """
+    reviews = [i for i, h in enumerate(headings) if h.section == "review"]
+    if not reviews:
+        return None
+    i = reviews[-1]
+    start, end = headings[i].end, headings[i + 1].start if i + 1 < len(headings) else len(folded)
+    cut = None
+    pos = start
+    for line in folded[start:end].split("\n"):
+        if len(_NUMBER_TOKEN.findall(line.replace("\t", " "))) >= 10:
+            cut = pos + len(line)
+        pos += len(line) + 1
+    if cut is None:
+        glued = list(_GLUED_ROW.finditer(folded, start, end))
+        if glued:
+            cut = glued[-1].end(1)
+    if cut is None:
+        return None
+    cut = _skip_space(folded, cut)
+    return cut if cut < end and _NARRATIVE.search(folded, cut, end) else None
 
 
 def classify_table_row(words: str) -> bool:

@@ -1,78 +1,93 @@
-"""Files to text: decoding, format detection and the checks that reject a file."""
+"""Files to text: what kind of file it is (by its bytes, then its name), the limits, and extraction.
+
+Published reports are plain text in several encodings, web pages, PDF files and
+Word files; a file named .doc is often a web page or a .docx in disguise, so the
+bytes decide before the name does. PDF and Word extraction is slow, so its
+text can be kept in a TextCache by the file's hash.
+"""
 
 from __future__ import annotations
 
-import codecs
 from pathlib import Path
 
 from ..errors import ParseError
 from ..text.normalize import has_cjk
+from .cache import TextCache
+from .docx import OLE_MAGIC, docx_to_text
 from .html import html_to_text
+from .office import office_to_text
+from .pdf import pdf_to_text
+from .plain import clean_text, decode
 
-MAX_BYTES = 20 * 1024 * 1024  # the largest real reports are a few hundred KB
+MAX_BYTES = 20 * 1024 * 1024  # a text or web page; the largest real reports are a few hundred KB
+MAX_DOCUMENT_BYTES = 60 * 1024 * 1024  # PDF and Word files carry images and fonts
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
-SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES
+PDF_SUFFIXES = {".pdf"}
+WORD_SUFFIXES = {".docx"}
+OFFICE_SUFFIXES = {".doc", ".wps"}
+DOCUMENT_SUFFIXES = PDF_SUFFIXES | WORD_SUFFIXES | OFFICE_SUFFIXES
+SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | DOCUMENT_SUFFIXES
 
 
-def decode(data: bytes, source: str) -> str:
-    """Given a file's bytes, return its text: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
-
-    Raises ParseError when the bytes are binary or decode as neither.
-    """
-    if data.startswith(codecs.BOM_UTF8):
-        return _strict(data[3:], "utf-8", source)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", source)
-    if b"\x00" in data:
-        raise ParseError(source, "binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    # GBK/GB2312 are subsets of GB18030. A text that is neither UTF-8 nor valid
-    # GB18030 is rejected rather than decoded with replacement characters.
-    text = _strict(data, "gb18030", source)
-    if not has_cjk(text):
-        raise ParseError(source, "not UTF-8, and as GB18030 it holds no Chinese text")
-    return text
-
-
-def _strict(data: bytes, encoding: str, source: str) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        raise ParseError(source, f"cannot be decoded as UTF-8 or GB18030 ({exc.reason} at byte {exc.start})") from None
-
-
-def clean_text(text: str) -> str:
-    """Given decoded text, return it with a leading BOM removed and CRLF/CR line ends made LF."""
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
-def read_report_file(path: Path | str, max_bytes: int = MAX_BYTES) -> bytes:
+def read_report_file(path: Path | str, max_bytes: int | None = None) -> bytes:
     """Given a report file's path, return its bytes after checking its type and size."""
     path = Path(path)
     source = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise ParseError(source, f"unsupported file type {suffix or '(no extension)'!r}; expected .txt, .html or .htm")
+        expected = ", ".join(sorted(SUFFIXES))
+        raise ParseError(source, f"unsupported file type {suffix or '(no extension)'!r}; expected one of {expected}")
+    limit = max_bytes or (MAX_DOCUMENT_BYTES if suffix in DOCUMENT_SUFFIXES else MAX_BYTES)
     try:
         size = path.stat().st_size
-        if size > max_bytes:
-            raise ParseError(source, f"file is {size} bytes, over the {max_bytes}-byte limit")
+        if size > limit:
+            raise ParseError(source, f"file is {size} bytes, over the {limit}-byte limit")
         return path.read_bytes()
     except OSError as exc:
         raise ParseError(source, f"cannot read file ({exc.strerror or exc})") from None
 
 
-def text_from_bytes(data: bytes, source: str, suffix: str) -> str:
+def file_kind(data: bytes, suffix: str) -> str:
+    """Given a file's bytes and suffix, return "pdf", "docx", "office", "html" or "text".
+
+    >>> file_kind(b"%PDF-1.7 ...", ".pdf"), file_kind(b"<html><body>", ".doc"), file_kind(b"PK\x03\x04", ".doc")
+    ('pdf', 'html', 'docx')
+    """
+    suffix = suffix.lower()
+    head = data[:1024].lstrip()
+    if head.startswith(b"%PDF") or (suffix in PDF_SUFFIXES and b"%PDF" in head):
+        return "pdf"
+    if suffix in PDF_SUFFIXES:
+        return "pdf"  # not a PDF after all: pdfplumber says so, naming the file
+    if suffix in WORD_SUFFIXES | OFFICE_SUFFIXES:
+        if data.startswith(b"PK\x03\x04"):
+            return "docx"
+        if data.startswith(OLE_MAGIC) or head.startswith(b"{\\rtf"):
+            return "office" if suffix in OFFICE_SUFFIXES else "docx"
+        low = head[:400].lower()
+        if b"<html" in low or b"mime-version" in low or b"<!doctype html" in low:
+            return "html"  # a web page saved with a Word name
+        return "office"
+    return "html" if suffix in HTML_SUFFIXES else "text"
+
+
+def text_from_bytes(data: bytes, source: str, suffix: str, cache: TextCache | None = None) -> str:
     """Given a report file's bytes and suffix, return its text; ParseError says why it has none."""
     if not data.strip():
         raise ParseError(source, "empty file")
-    text = clean_text(decode(data, source))
-    if suffix.lower() in HTML_SUFFIXES:
-        text = html_to_text(text)
+    kind = file_kind(data, suffix)
+    if kind in ("pdf", "docx", "office"):
+        text = cache.get(data) if cache else None
+        if text is None:
+            text = _extract(kind, data, source, suffix.lower())
+            if cache:
+                cache.put(data, text)
+    else:
+        text = decode(data, source)
+        if kind == "html":
+            text = html_to_text(clean_text(text))
+    text = clean_text(text)
     if not text.strip():
         raise ParseError(source, "no text in file")
     if not has_cjk(text):
@@ -80,7 +95,15 @@ def text_from_bytes(data: bytes, source: str, suffix: str) -> str:
     return text
 
 
-def load_text(path: Path | str, max_bytes: int = MAX_BYTES) -> str:
-    """Given a report file (.txt or .html/.htm), return its text; ParseError says why it cannot."""
+def _extract(kind: str, data: bytes, source: str, suffix: str) -> str:
+    if kind == "pdf":
+        return pdf_to_text(data, source)
+    if kind == "docx":
+        return docx_to_text(data, source)
+    return office_to_text(data, source, suffix if suffix in OFFICE_SUFFIXES else ".doc")
+
+
+def load_text(path: Path | str, max_bytes: int | None = None, cache: TextCache | None = None) -> str:
+    """Given a report file, return its text; ParseError says why it cannot."""
     path = Path(path)
-    return text_from_bytes(read_report_file(path, max_bytes), str(path), path.suffix)
+    return text_from_bytes(read_report_file(path, max_bytes), str(path), path.suffix, cache)

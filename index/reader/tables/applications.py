@@ -53,6 +53,13 @@ def read_applications(text: str) -> TableResult:
             got = _store_row(res, row.key, placed[j], width, last=_is_last(placed[j], rows))
             if got is not None:
                 values[row.key] = got
+    for j, p in placed.items():
+        if p.how == "tolerant":
+            res.warn(
+                "layout",
+                f"表三行标签“{p.label.strip()}”与格式不符，按最接近的“{ROW_NAMES[expected[j].key]}”读取（推断）",
+                f"applications.{expected[j].key}",
+            )
     if any(p.how == "order" for p in placed.values()):
         res.warn("layout", "表三部分行标签与数字分开印出或无法辨认：按格式的行序读取（推断）", "applications")
     if width == 6:
@@ -67,11 +74,22 @@ def read_applications(text: str) -> TableResult:
 
 
 def _width(lines) -> int:
-    """Given the table's lines, return 7, or 6 when its rows print no 总计 column."""
-    counts = [line.numbers for line in lines if line.numbers >= 5]
-    if counts and counts.count(6) > counts.count(7) and max(counts) <= 7:
-        return 6
-    return 7
+    """Given the table's lines, return 7, or 6 when its rows print no 总计 column.
+
+    Cells are counted as printed (numbers and empty-cell marks; an empty field may
+    be a merged label column). A row of six whose last is the sum of the others
+    is a row with a total and an empty cell, not evidence of a missing column.
+    """
+    seven = six = 0
+    for line in lines:
+        slots = [c for c in line.cells if c.strip()]
+        if len(slots) >= 7:
+            seven += 1
+        elif len(slots) == 6:
+            values = [0 if is_blank(c) else (parse_number(c) or 0) for c in slots]
+            if not (values[-1] > 0 and sum(values[:-1]) == values[-1]):
+                six += 1
+    return 6 if six and not seven else 7
 
 
 def _is_last(p: Placed, rows: list[NumberRow]) -> bool:
@@ -84,33 +102,37 @@ def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) ->
     cells = p.cells
     if len(cells) > width:
         cells = fit(cells, width) if width == 7 else fit(cells, width, check=lambda c: False)
-    if width == 6:
-        res.store(row_keys(key, APPLICANT_COLUMNS), cells, inferred)
-        _infer_total(res, key)
-        return None
+    keys = row_keys(key) if width == 7 else row_keys(key, APPLICANT_COLUMNS)
     if len(cells) < width:
         numbers = [parse_number(c) for c in cells if not is_blank(c)]
         if all(v == 0 for v in numbers):
             # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones are 0 too:
             # the printed cells end with the total, the ones filled in are marked inferred
-            keys = row_keys(key)
             res.store(keys[width - len(cells) :], list(cells), inferred)
             res.store(keys[: width - len(cells)], ["0"] * (width - len(cells)), inferred=True)
+            message = f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为 0"
+            res.warn("layout", message, f"applications.{key}")
+        elif p.fields:
+            # a row cut short (a truncated page): what was printed, from the left; nothing made up
+            res.store(keys[: len(cells)], list(cells), inferred=True)
+            cut = "（表格在此截断）" if last else ""
             res.warn(
-                "layout",
-                f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为 0",
-                f"applications.{key}",
+                "incomplete", f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，其余未读出{cut}", f"applications.{key}"
             )
         else:
-            # a row cut short (a truncated page): what was printed, from the left; nothing made up
-            res.store(row_keys(key)[: len(cells)], list(cells), inferred=True)
+            # cells printed with spaces between them: an empty cell left no trace, so no cell has a known place
             res.warn(
                 "incomplete",
-                f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，其余未读出{'（表格在此截断）' if last else ''}",
+                f"{ROW_NAMES[key]}：只印出 {len(cells)} 个数字（应为 {width} 个），未读出",
                 f"applications.{key}",
             )
+        if width == 6:
+            _infer_total(res, key)
         return None
-    res.store(row_keys(key), cells, inferred)
+    res.store(keys, cells, inferred)
+    if width == 6:
+        _infer_total(res, key)
+        return None
     vals = [0 if is_blank(c) else parse_number(c) for c in cells]
     return tuple(int(v) for v in vals) if all(v is not None and v == int(v) for v in vals) else None
 

@@ -91,7 +91,7 @@ def _spaced_line(line: str, start: int) -> Line:
     # a bracketed note after a number belongs to it: 22 （其中修订16件）
     while tokens:
         tok = tokens[-1]
-        if _NOTE.match(tok) and len(tokens) > 1 and parse_number(tokens[-2]) is not None:
+        if _NOTE.match(tok) and tok not in BLANK_MARKS and len(tokens) > 1 and parse_number(tokens[-2]) is not None:
             cells.insert(0, tokens[-2] + tok)
             del tokens[-2:]
         elif tok in BLANK_MARKS or parse_number(tok) is not None:

@@ -30,6 +30,7 @@ class NumberRow:
     cells: list[str]
     start: int
     own_label: bool  # the label was printed on the row's own line
+    fields: bool = True  # cells split at tabs or pipes: an empty cell kept its place
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,8 @@ class Placed:
     cells: list[str]
     start: int
     how: str  # "label" (printed label), "tolerant" (label with a typo) or "order" (by its place)
+    label: str = ""
+    fields: bool = True
 
 
 def number_rows(
@@ -58,13 +61,13 @@ def number_rows(
         label = " ".join(p.label for p in pending)
         chunks = order(cells, width)
         for i, chunk in enumerate(chunks or ()):
-            rows.append(NumberRow(label if i == 0 else "", chunk, run[0].start, False))
+            rows.append(NumberRow(label if i == 0 else "", chunk, run[0].start, False, run[0].fields))
         run.clear()
         pending.clear()
 
     for line in lines:
         has_numbers = line.numbers > 0
-        blank_row = line.fields and line.label and len(line.cells) >= width and not has_numbers
+        blank_row = bool(line.label.strip()) and len(line.cells) >= width and not has_numbers
         if not has_numbers and not blank_row:
             flush()
             if line.label.strip():
@@ -72,11 +75,11 @@ def number_rows(
             continue
         if line.label.strip():
             flush()
-            rows.append(NumberRow(line.label, list(line.cells), line.start, True))
+            rows.append(NumberRow(line.label, list(line.cells), line.start, True, line.fields))
             pending.clear()
         elif len(line.cells) >= width - 1:
             flush()
-            rows.append(NumberRow(" ".join(p.label for p in pending), list(line.cells), line.start, False))
+            rows.append(NumberRow(" ".join(p.label for p in pending), list(line.cells), line.start, False, line.fields))
             pending.clear()
         else:
             run.append(line)
@@ -90,7 +93,9 @@ def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]
     anchors = _anchors([(i, m.index, m.exact) for i, m in enumerate(matches) if m is not None])
     placed: dict[int, Placed] = {}
     for i, j, exact in anchors:
-        placed[j] = Placed(rows[i].cells, rows[i].start, "label" if exact else "tolerant")
+        placed[j] = Placed(
+            rows[i].cells, rows[i].start, "label" if exact else "tolerant", rows[i].label, rows[i].fields
+        )
     # gaps between anchors (and before the first, after the last) filled by order
     bounds = [(-1, -1), *[(i, j) for i, j, _ in anchors], (len(rows), len(expected))]
     for (i0, j0), (i1, j1) in pairwise(bounds):
@@ -100,7 +105,7 @@ def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]
         named = any(matches[i] is not None and matches[i].exact for i in free_rows)
         if free_rows and len(free_rows) == len(free_slots) and not named:
             for i, j in zip(free_rows, free_slots, strict=True):
-                placed[j] = Placed(rows[i].cells, rows[i].start, "order")
+                placed[j] = Placed(rows[i].cells, rows[i].start, "order", rows[i].label, rows[i].fields)
     return placed
 
 

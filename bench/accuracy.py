@@ -1,0 +1,168 @@
+"""How many table cells read back right when reports are published in other layouts.
+
+    python -m bench.accuracy [--synthetic 40] [--seed 1]
+
+Real reports (corpus/, and ../shared's development corpus when present) whose
+every cell was read, and synthetic reports with varied figures, are rendered
+anew in each layout of bench/render.py and parsed; every figure is compared
+with what was rendered. A cell is right, wrong (a different number: the one
+outcome that must not happen silently) or missing (left out, with a finding).
+The PDF of ../shared/corpus-dev-pdf is compared with its figures as published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.reader.errors import ParseError
+from index.reader.parse import parse_bytes, parse_file, parse_text
+
+from . import render as R
+from .synth import ROOT, SyntheticCorpus
+
+SHARED = ROOT.parent / "shared"
+
+Layout = Callable[[R.Document, random.Random], tuple[bytes, str]]
+
+
+def _text(fn) -> Layout:
+    return lambda doc, rng: (fn(doc).encode("utf-8"), ".txt")
+
+
+LAYOUTS: dict[str, Layout] = {
+    "tabs (Word export)": _text(R.to_tabs),
+    "tabs, merged cells once": _text(lambda d: R.to_tabs(d, grid=False)),
+    "markdown": _text(R.to_markdown),
+    "web page": lambda d, rng: (R.to_html(d).encode("utf-8"), ".html"),
+    "Word .docx": lambda d, rng: (R.to_docx(d), ".docx"),
+    "PDF": lambda d, rng: (R.to_pdf(d), ".pdf"),
+    "PDF text, spaced": _text(R.to_spaced),
+    "one cell per line": _text(R.to_cell_lines),
+    "labels first": _text(R.to_labels_first),
+    "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),
+    "glued (crawled)": _text(R.to_glued),
+    "blank marks, tabs": lambda d, rng: (R.to_tabs(R.with_blanks(d, rng)).encode(), ".txt"),
+    "blank marks, web page": lambda d, rng: (R.to_html(R.with_blanks(d, rng)).encode(), ".html"),
+    "blank marks, spaced": lambda d, rng: (
+        R.to_spaced(R.with_blanks(d, rng, marks=R.BLANK_MARKS[1:])).encode(),
+        ".txt",
+    ),
+    "blank marks, PDF": lambda d, rng: (R.to_pdf(R.with_blanks(d, rng)), ".pdf"),
+    "label typos, tabs": _text(lambda d: R.to_tabs(R.with_typos(d))),
+    "label typos, PDF": lambda d, rng: (R.to_pdf(R.with_typos(d)), ".pdf"),
+    "四 as three tables, markdown": _text(lambda d: R.to_markdown(R.review_split(d))),
+    "四 as three tables, tabs": _text(lambda d: R.to_tabs(R.review_split(d))),
+    "四 header scrambled": _text(lambda d: R.scrambled_review(R.to_spaced(d))),
+    "二 without captions": _text(lambda d: R.to_tabs(R.without_captions(d))),
+    "二 without captions, spaced": _text(lambda d: R.to_spaced(R.without_captions(d))),
+    "cells with notes": _text(lambda d: R.to_tabs(R.with_note(d))),
+}
+PDF_TEXT = {
+    "PDF text (pdfplumber)": lambda d, rng: (R.pdf_text(R.to_pdf(d)).encode(), ".txt"),
+    "PDF text (pdfplumber), blank marks": lambda d, rng: (
+        R.pdf_text(R.to_pdf(R.with_blanks(d, rng, marks=R.BLANK_MARKS[1:]))).encode(),
+        ".txt",
+    ),
+}
+if shutil.which("pdftotext"):  # poppler-utils, when installed
+    PDF_TEXT["pdftotext"] = lambda d, rng: (R.pdf_text(R.to_pdf(d), "pdftotext").encode(), ".txt")
+    PDF_TEXT["pdftotext -layout"] = lambda d, rng: (R.pdf_text(R.to_pdf(d), "pdftotext -layout").encode(), ".txt")
+LAYOUTS |= PDF_TEXT
+ONLY_2019 = {"三 without 总计": _text(lambda d: R.to_tabs(R.without_totals(d)))}
+
+
+@dataclass
+class Score:
+    right: int = 0
+    wrong: int = 0
+    missing: int = 0
+    silent: int = 0  # wrong cells in a report without a single finding
+    failed: int = 0  # files that did not parse at all
+
+    @property
+    def cells(self) -> int:
+        return self.right + self.wrong + self.missing
+
+    def add(self, truth: dict, figures: dict, findings: int) -> None:
+        for key, value in truth.items():
+            if key not in figures:
+                self.missing += 1
+            elif abs(figures[key] - value) < 1e-6:
+                self.right += 1
+            else:
+                self.wrong += 1
+                self.silent += findings == 0
+
+
+def documents(synthetic: int, seed: int) -> list[R.Document]:
+    """Real reports whose every cell was read, then synthetic ones, as documents to render."""
+    files = sorted((ROOT / "corpus").glob("*.txt"))
+    if (SHARED / "corpus-dev").is_dir():
+        files += sorted((SHARED / "corpus-dev").glob("*.txt"))
+    docs = [R.document(r) for r in map(parse_file, files) if R.readable(r)]
+    corpus = SyntheticCorpus(seed=seed)
+    docs += [R.document(parse_text(corpus.report(i).text)) for i in range(synthetic)]
+    return docs
+
+
+def measure(docs: list[R.Document], seed: int) -> dict[str, Score]:
+    scores: dict[str, Score] = {}
+    for i, doc in enumerate(docs):
+        layouts = LAYOUTS | (ONLY_2019 if doc.template == "2019" else {})
+        for name, layout in layouts.items():
+            data, suffix = layout(doc, random.Random(f"{seed}:{i}:{name}"))
+            score = scores.setdefault(name, Score())
+            try:
+                report = parse_bytes(data, f"{name}{suffix}", suffix)
+            except ParseError:
+                score.failed += 1
+                score.missing += len(doc.figures)
+                continue
+            score.add(doc.figures, report.figures, len(report.findings))
+    return scores
+
+
+def published_pdf() -> Score | None:
+    """The real PDF of ../shared/corpus-dev-pdf against the figures read from its page images."""
+    folder = SHARED / "corpus-dev-pdf"
+    score = Score()
+    for pdf in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
+        truth = json.loads(pdf.with_suffix(".figures.json").read_text(encoding="utf-8"))
+        report = parse_file(pdf)
+        score.add(truth, report.figures, len(report.findings))
+    return score if score.cells else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m bench.accuracy", description=__doc__.split("\n\n")[0])
+    ap.add_argument("--synthetic", type=int, default=40, help="synthetic reports besides the real ones (default 40)")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    docs = documents(args.synthetic, args.seed)
+    print(
+        f"{len(docs)} reports ({len(docs) - args.synthetic} real, {args.synthetic} synthetic), each in every layout\n"
+    )
+    print(f"{'layout':34} {'cells':>7} {'right':>8} {'wrong':>6} {'silent':>6} {'missing':>7}")
+    total = Score()
+    for name, s in measure(docs, args.seed).items():
+        print(f"{name:34} {s.cells:7} {100 * s.right / s.cells:7.2f}% {s.wrong:6} {s.silent:6} {s.missing:7}")
+        for f in ("right", "wrong", "missing", "silent", "failed"):
+            setattr(total, f, getattr(total, f) + getattr(s, f))
+    print(
+        f"{'all layouts':34} {total.cells:7} {100 * total.right / total.cells:7.2f}% {total.wrong:6} {total.silent:6} {total.missing:7}"
+    )
+    pdf = published_pdf()
+    if pdf:
+        print(f"\nthe published PDF of ../shared/corpus-dev-pdf: {pdf.right}/{pdf.cells} right, ", end="")
+        print(f"{pdf.wrong} wrong, {pdf.missing} missing")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

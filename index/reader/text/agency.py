@@ -1,0 +1,92 @@
+"""The agency of a report without a title line, and one name per agency for grouping.
+
+Without a title, the agency is read only where a report states it: a metadata
+table (`发布单位：…`, `名称：…`), the signature at the end, or the body's own
+words (`本报告由…办公室编制`, `请与…办公室联系`). Where none says it, it stays
+unknown. Names are printed many ways (平潭综合实验区, 平潭综合实验区管委会,
+平潭综合实验区（管委会）); `agency_key` gives them one key, the printed name is
+kept for display.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .normalize import fold
+
+_NAME = r"[\u4e00-\u9fff（）()]"
+_ORG_END = (
+    r"(?:人民政府|政府|管委会|管理委员会|委员会|办公室|办公厅|局|厅|委|办|署|院|中心|镇|乡|街道办事处|街道|"
+    r"管理处|管理局|公司|集团|大学|学院|分局|支队|大队)"
+)
+_METADATA = re.compile(
+    r"(?:名\s*称|发布单位|发布机构|发布机关|发文机关|发文单位|公开单位|公开主体|信息来源单位)\s*[:：|]\s*\|?\s*"
+    rf"(?P<name>{_NAME}{{2,30}}?{_ORG_END}?)\s*(?:\||$|\s)",
+    re.MULTILINE,
+)
+_NUMERAL = r"[\d〇○零一二三四五六七八九十]"
+_DATE = rf"(?:\d{{4}}|{_NUMERAL}{{4}})\s*年\s*{_NUMERAL}{{1,2}}\s*月(?:\s*{_NUMERAL}{{1,3}}\s*日)?"
+_SIGNATURE = re.compile(rf"(?P<name>{_NAME}{{2,30}}{_ORG_END})\s*(?:{_DATE})?\s*$")
+_COMPILED_BY = re.compile(rf"本报告由(?P<name>{_NAME}{{3,40}}?)(?:根据|依据|按照|负责|编制|汇总|牵头)")
+_CONTACT = re.compile(rf"请与(?P<name>{_NAME}{{3,40}}?)(?:联系|咨询)")
+# where an agency's own name stops and its office, or its disclosure group, begins
+_SUBUNIT = re.compile(r"办公室|办公厅|政府信息公开|信息公开|政务公开|领导小组|保密|综合科|秘书科|党政办")
+_NOT_NAME = re.compile(r"^(?:我|本|该|其|各|区|县|市|乡|镇)|概述|情况|部分|公开|报告")
+_SIGNATURE_LINES = 4  # a signature is among the last few lines
+
+
+def find_agency(text: str) -> tuple[str, str] | None:
+    """Given a report's text (without a title naming the agency), return (agency, where it was read) or None.
+
+    >>> find_agency("……\\n\\n遂溪县建新镇人民政府\\n2018年12月31日\\n")
+    ('遂溪县建新镇人民政府', 'signature')
+    >>> find_agency("如对本报告有疑问，请与平潭县人民政府办公室联系。")
+    ('平潭县人民政府', 'body')
+    >>> find_agency("本报告由概述、主动公开政府信息情况等五部分组成。") is None
+    True
+    """
+    folded = fold(text)
+    m = _METADATA.search(folded[:1500])
+    if m and _plausible(m.group("name")):
+        return _printed(text, m, "name"), "metadata"
+    tail = [line.strip() for line in folded.rstrip().split("\n")[-_SIGNATURE_LINES:] if line.strip()]
+    for line in reversed(tail):
+        m = _SIGNATURE.search(line)
+        if m and _plausible(m.group("name")) and len(line) <= len(m.group(0)) + 40:
+            return m.group("name").strip(), "signature"
+    for regex in (_COMPILED_BY, _CONTACT):
+        m = regex.search(folded[:3000])
+        if m:
+            name = _SUBUNIT.split(m.group("name"), maxsplit=1)[0].strip("（(，, ")
+            if _plausible(name):
+                return name, "body"
+    return None
+
+
+def _printed(text: str, m: re.Match, group: str) -> str:
+    return text[m.start(group) : m.end(group)].strip()
+
+
+def _plausible(name: str) -> bool:
+    return len(name) >= 3 and not _NOT_NAME.search(name) and re.search(_ORG_END + "$|[区县市州盟旗]$", name) is not None
+
+
+_BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
+_GOVERNMENT = re.compile(r"(?<=[区县市州盟旗镇乡])(?:人民政府|政府|管委会|管理委员会)$")
+
+
+def agency_key(name: str | None) -> str | None:
+    """Given an agency's printed name, return the key that groups its variants.
+
+    A bracketed aside is dropped, and so is the form of a place's own government
+    (人民政府, 管委会): the place is the agency. Departments keep their names.
+
+    >>> [agency_key(n) for n in ("平潭综合实验区", "平潭综合实验区管委会", "平潭综合实验区（管委会）")]
+    ['平潭综合实验区', '平潭综合实验区', '平潭综合实验区']
+    >>> agency_key("平潭县人民政府"), agency_key("金水区工业和信息化局")
+    ('平潭县', '金水区工业和信息化局')
+    """
+    if not name:
+        return None
+    key = re.sub(r"\s+", "", _BRACKETED.sub("", fold(name))) or re.sub(r"\s+", "", fold(name))
+    return _GOVERNMENT.sub("", key) or key
