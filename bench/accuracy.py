@@ -154,9 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name:34} {s.cells:7} {100 * s.right / s.cells:7.2f}% {s.wrong:6} {s.silent:6} {s.missing:7}")
         for f in ("right", "wrong", "missing", "silent", "failed"):
             setattr(total, f, getattr(total, f) + getattr(s, f))
-    print(
-        f"{'all layouts':34} {total.cells:7} {100 * total.right / total.cells:7.2f}% {total.wrong:6} {total.silent:6} {total.missing:7}"
-    )
+    share = 100 * total.right / total.cells
+    print(f"{'all layouts':34} {total.cells:7} {share:7.2f}% {total.wrong:6} {total.silent:6} {total.missing:7}")
     pdf = published_pdf()
     if pdf:
         print(f"\nthe published PDF of ../shared/corpus-dev-pdf: {pdf.right}/{pdf.cells} right, ", end="")
