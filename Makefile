@@ -27,9 +27,9 @@ serve: $(STAMP)
 index: $(STAMP)
 	$(BIN)/xxgk index
 
-# Not part of `make test`: builds a 10,000-report synthetic corpus (override with REPORTS=…).
+# Not part of `make test`: builds a 10,000-report synthetic corpus (override with REPORTS=…); needs the test extra (reportlab).
 REPORTS ?= 10000
-bench: $(STAMP)
+bench: $(TSTAMP)
 	$(BIN)/python -m bench --reports $(REPORTS)
 
 parse: $(STAMP)

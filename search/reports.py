@@ -35,7 +35,7 @@ def record_to_report(record: dict) -> Report:
         inferred=record["inferred"],
         blank=record["blank"],
         notes=record.get("notes", {}),
-        findings=[Finding(**f) for f in record["findings"]],
+        findings=[Finding(**(f | {"span": tuple(f["span"]) if f.get("span") else None})) for f in record["findings"]],
     )
 
 

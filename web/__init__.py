@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request, url_for
 
+from index.reader.report import SECTION_NAMES
 from index.store import IndexMissing
 from search.errors import QueryError
 
 from .highlight import mark
 from .respond import wants_json
-
-SECTION_NAMES = {
-    "overview": "总体情况",
-    "active": "主动公开",
-    "applications": "依申请公开",
-    "review": "复议诉讼",
-    "problems": "存在问题",
-    "improvements": "改进情况",
-    "other": "其他事项",
-}
 
 
 def url_with(**changes) -> str:

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .audit import audit
+from .audit.text import check_text
 from .errors import ParseError
 from .formats.cache import TextCache
 from .formats.files import read_report_file, text_from_bytes
@@ -87,6 +88,7 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.blank = sorted(tables.blank)
         report.notes = dict(sorted(tables.notes.items()))
         report.findings = tables.findings + audit(tables.figures, tables.blank)
+        report.findings += check_text(report)
     return report
 
 

@@ -5,6 +5,15 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 SECTIONS = ("overview", "active", "applications", "review", "problems", "improvements", "other")
+SECTION_NAMES = {
+    "overview": "总体情况",
+    "active": "主动公开",
+    "applications": "依申请公开",
+    "review": "复议诉讼",
+    "problems": "存在问题",
+    "improvements": "改进情况",
+    "other": "其他事项",
+}
 TEMPLATES = ("2021", "2019", "legacy", "unknown")
 SEVERITIES = ("error", "warning")
 
@@ -19,6 +28,7 @@ class Finding:
     location: str = ""
     expected: float | None = None
     found: float | None = None
+    span: tuple[int, int] | None = None  # where in the body the finding's text is (rules T1–T6)
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
