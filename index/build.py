@@ -29,13 +29,18 @@ from whoosh import index as whoosh_index
 
 from .analysis import jieba_tokenizer
 from .reader.errors import ParseError
-from .reader.formats.files import SUFFIXES, read_report_file
+from .reader.formats.cache import TextCache
+from .reader.formats.files import DOCUMENT_SUFFIXES, SUFFIXES, read_report_file
 from .reader.parse import parse_bytes, report_id
 from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
 from .writer import FastSegmentWriter
 
-# Below this, starting worker processes costs more than it saves.
+# Below this, starting worker processes costs more than it saves. A PDF or Word
+# file costs about as much to extract as DOCUMENT_WEIGHT text files to parse.
 MP_THRESHOLD = 200
+DOCUMENT_WEIGHT = 25
+# Text extracted from PDF and Word files, beside the index (see formats/cache.py).
+EXTRACTED = "extracted"
 # Large builds commit every BATCH files. A segment's postings are held in memory
 # until it is written (about 60 MB per 1,000 reports), and a build killed mid-way
 # keeps its committed batches; the next run adds the rest.
@@ -125,12 +130,13 @@ def build_index(
                 for src in removed:
                     writer.delete_by_term("source", src)
                     summary.removed.append(src)
-            workers = min(procs, len(batch)) if len(batch) >= MP_THRESHOLD else 1
+            workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
                 writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished))
             else:
+                cache = TextCache(Path(index_dir) / EXTRACTED)
                 for path, digest in batch:
-                    finished(str(path), _add_file(writer, path, digest))
+                    finished(str(path), _add_file(writer, path, digest, cache))
                 writer.commit()
         except BaseException:
             writer.cancel()
@@ -162,14 +168,19 @@ def _changed_files(files: list[Path], before: dict, summary: BuildSummary) -> li
     return todo
 
 
-def _add_file(writer, path: Path, digest: str) -> str | None:
+def _weight(batch: list[Job]) -> int:
+    """How much work a batch is, in text files: PDF and Word files weigh more (extraction)."""
+    return sum(DOCUMENT_WEIGHT if path.suffix.lower() in DOCUMENT_SUFFIXES else 1 for path, _ in batch)
+
+
+def _add_file(writer, path: Path, digest: str, cache: TextCache | None = None) -> str | None:
     """Parse one changed file and add its documents; return why it could not be, or None."""
     source = str(path)
     try:
         data = read_report_file(path)
         if hashlib.sha256(data).hexdigest() != digest:
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
-        report = parse_bytes(data, source, path.suffix)
+        report = parse_bytes(data, source, path.suffix, cache)
     except ParseError as exc:
         return exc.reason
     for doc in report_documents(report, source, digest):
@@ -223,10 +234,11 @@ def _worker(index_dir: Path, jobs: list[Job], messages) -> None:
     try:
         ix = whoosh_index.open_dir(index_dir, indexname=INDEX_NAME)
         writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the lock
+        cache = TextCache(Path(index_dir) / EXTRACTED)
         for path, digest in jobs:
             if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
                 os._exit(1)
-            messages.put(("file", str(path), _add_file(writer, path, digest)))
+            messages.put(("file", str(path), _add_file(writer, path, digest, cache)))
         messages.put(("segment", writer._finalize_segment() if writer._added else None))
     except BaseException as exc:  # reported to the parent, which cancels the batch
         messages.put(("error", f"{type(exc).__name__}: {exc}"))

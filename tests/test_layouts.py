@@ -114,3 +114,20 @@ def test_gb18030_and_crlf_give_the_same_report(tmp_path):
         assert other.body == plain.body
         assert other.figures == plain.figures
         assert other.sections == plain.sections
+
+
+def test_table_cut_off_mid_row_leaves_the_rest_missing_with_a_finding():
+    # a page truncated inside table 三: the row of 属于国家秘密 printed with 3 of its 7 cells, nothing after
+    text = corpus_file("2021-郑州").read_text(encoding="utf-8")
+    cut = text.index("1.属于国家秘密")
+    row_end = text.index("\n", cut)
+    line = text[text.rindex("\n", 0, cut) + 1 : row_end]
+    truncated = text[: text.rindex("\n", 0, cut) + 1] + "\t".join(line.split("\t")[:5])
+    report = parse_text(truncated)
+    full = parse_file(corpus_file("2021-郑州")).figures
+    # what was printed before the cut reads as in the whole report, and nothing is completed with zeros
+    assert report.figures["applications.granted.total"] == full["applications.granted.total"]
+    assert "applications.denied.state_secret.total" not in report.figures
+    assert "applications.total.total" not in report.figures
+    assert all(report.figures[k] == full[k] for k in report.figures)
+    assert [f for f in report.findings if f.rule == "incomplete"]

@@ -64,7 +64,9 @@ def pdf_to_text(data: bytes, source: str) -> str:
 
 def _why_unreadable(exc: Exception) -> str:
     name = type(exc).__name__
-    if "Password" in name or "Encrypt" in name:
+    # pdfplumber wraps pdfminer's exception (PdfminerException(PDFPasswordIncorrect()))
+    names = " ".join(type(e).__name__ for e in (exc, *exc.args, exc.__context__) if isinstance(e, BaseException))
+    if "Password" in names or "Encrypt" in names:
         return "the PDF is encrypted (password-protected); save an unprotected copy"
     detail = f": {exc}" if str(exc) else ""
     return f"not a readable PDF ({name}{detail})"

@@ -14,7 +14,15 @@ from itertools import product
 from ..text.normalize import fold
 from .cells import glue, is_blank, parse_number, split_rows
 from .labels import Label, compact, find_labels
-from .layout import APPLICANT_COLUMNS, APPLICATION_COLUMNS, APPLICATION_ROWS, OUTCOME_KEYS, ROW_NAMES, Row
+from .layout import (
+    APPLICANT_COLUMNS,
+    APPLICANT_HEADERS,
+    APPLICATION_COLUMNS,
+    APPLICATION_ROWS,
+    OUTCOME_KEYS,
+    ROW_NAMES,
+    Row,
+)
 from .lines import table_lines
 from .result import TableResult
 from .rows import NumberRow, Placed, align, fit, number_rows
@@ -45,12 +53,14 @@ def read_applications(text: str) -> TableResult:
     expected = APPLICATION_ROWS[template]
     lines = table_lines(text[start:])
     width = _width(lines)
-    rows = number_rows(lines, width, lambda cells, w: _cut(cells, w, template))
+    rows = number_rows(lines, width, lambda cells, w: _cut(cells, w, template), APPLICANT_HEADERS)
     placed = align(rows, expected)
     values: dict[str, tuple[int, ...]] = {}
     for j, row in enumerate(expected):
         if j in placed:
-            got = _store_row(res, row.key, placed[j], width, last=_is_last(placed[j], rows))
+            # the last row read, with format rows still to come: the table was cut off there
+            cut = _is_last(placed[j], rows) and j < len(expected) - 1
+            got = _store_row(res, row.key, placed[j], width, last=cut)
             if got is not None:
                 values[row.key] = got
     for j, p in placed.items():
@@ -105,7 +115,7 @@ def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) ->
     keys = row_keys(key) if width == 7 else row_keys(key, APPLICANT_COLUMNS)
     if len(cells) < width:
         numbers = [parse_number(c) for c in cells if not is_blank(c)]
-        if all(v == 0 for v in numbers):
+        if all(v == 0 for v in numbers) and not last:
             # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones are 0 too:
             # the printed cells end with the total, the ones filled in are marked inferred
             res.store(keys[width - len(cells) :], list(cells), inferred)

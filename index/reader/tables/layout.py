@@ -20,6 +20,18 @@ class Row:
 
 APPLICANT_COLUMNS = ("natural_person", "business", "research", "social_org", "legal_service", "other_org")
 APPLICATION_COLUMNS = (*APPLICANT_COLUMNS, "total")
+# table 三's header words; extraction can print them (or pieces of them) between a row's numbers
+APPLICANT_HEADERS = (
+    "申请人情况",
+    "自然人",
+    "法人或其他组织",
+    "商业企业",
+    "科研机构",
+    "社会公益组织",
+    "法律服务机构",
+    "其他",
+    "总计",
+)
 
 _OUTCOMES = (
     Row("granted", r"予以公开", "予以公开"),

@@ -43,16 +43,37 @@ class Placed:
 
 
 def number_rows(
-    lines: list[Line], width: int, order: Callable[[list[str], int], list[list[str]] | None]
+    lines: list[Line],
+    width: int,
+    order: Callable[[list[str], int], list[list[str]] | None],
+    headers: tuple[str, ...] = (),
 ) -> list[NumberRow]:
     """Given a table's lines, return its number rows in text order.
 
     `order(cells, n_rows)` decides how a run of cells printed one or two a line
     is cut into rows (row by row, or column by column for some extractions).
+    Column header words (`headers`, or pieces of them) printed inside a run of
+    cells are passed over when a header word that cannot be a row label's piece
+    is among them: extraction that follows text blocks prints a row's first cell
+    before the header the row sits under.
     """
     rows: list[NumberRow] = []
     pending: list[Line] = []  # label-only lines since the last row
     run: list[Line] = []
+    held: list[Line] = []  # header-like lines met inside a run
+
+    def is_header(line: Line) -> bool:
+        words = _compact(line.label)
+        return bool(words) and any(words in h for h in headers)
+
+    def release() -> None:
+        # header-like lines that were not inside a row after all: labels as usual
+        if not held:
+            return
+        lines_ = held[:]
+        held.clear()
+        flush()
+        pending.extend(lines_)
 
     def flush() -> None:
         if not run:
@@ -69,10 +90,23 @@ def number_rows(
         has_numbers = line.numbers > 0
         blank_row = bool(line.label.strip()) and len(line.cells) >= width and not has_numbers
         if not has_numbers and not blank_row:
+            if run and line.label.strip() and not line.cells and is_header(line):
+                held.append(line)
+                continue
+            release()
             flush()
             if line.label.strip():
                 pending.append(line)
             continue
+        if held:
+            # pass over the header words only when one of them is unmistakably a column header
+            if (
+                any(_compact(h.label) not in {"其他", "他"} and len(_compact(h.label)) >= 2 for h in held)
+                and not line.label.strip()
+            ):
+                held.clear()
+            else:
+                release()
         if line.label.strip():
             flush()
             rows.append(NumberRow(line.label, list(line.cells), line.start, True, line.fields))
@@ -83,8 +117,13 @@ def number_rows(
             pending.clear()
         else:
             run.append(line)
+    release()
     flush()
     return rows
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
 
 
 def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]:

@@ -17,6 +17,8 @@ _TITLE_RES = (
     re.compile(rf"^(?P<pre>{_NAME}{{0,40}}?){_TAIL}[（(](?P<year>{_YEAR})年?度?[)）]$"),
 )
 _HEAD_CHARS = 600  # titles, even behind crawled page chrome, sit at the very start
+# a title run together with the text after it (a crawl that lost the line breaks)
+_TITLE_PREFIX = re.compile(rf"^.{{4,70}}?(?:报告|年报)(?:[（(]{_YEAR}年?度?[)）])?")
 
 
 def _candidates(text: str) -> list[str]:
@@ -29,6 +31,8 @@ def _candidates(text: str) -> list[str]:
         out.extend(tok.strip("|") for tok in line.split() if len(tok) >= 8)
         if i + 1 < len(lines):  # a title broken over two lines
             out.append(line + lines[i + 1])
+        if i < 3 and (m := _TITLE_PREFIX.match(line)) and m.end() < len(line):
+            out.append(m.group())
     return out
 
 
