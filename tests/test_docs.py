@@ -31,3 +31,11 @@ def test_every_key_the_parser_emits_is_documented():
 def test_readme_shows_the_two_commands():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "make serve" in readme and "make test" in readme
+
+
+def test_every_audit_rule_is_in_the_parsing_doc():
+    from index.reader.audit.rules import RULES
+
+    doc = (ROOT / "docs" / "parsing.md").read_text(encoding="utf-8")
+    for rule in RULES.values():
+        assert f"| {rule.code} | {rule.name} | {rule.explanation} |" in doc, rule.code

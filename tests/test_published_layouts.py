@@ -69,3 +69,18 @@ def test_real_reports_are_among_the_rendered():
     # the layouts are tried on the bundled real reports, not only on synthetic ones
     bundled = {parse_file(p).source for p in (ROOT / "corpus").glob("*.txt")}
     assert sum(r.source in bundled for r in REPORTS) >= 4
+
+
+FIXTURES = ROOT / "tests" / "fixtures" / "pdftotext"
+SEEDS = {"zhengzhou-2021": "2021-郑州", "henan-2020": "2020-河南", "zhengdong-2022": "2022-郑东"}
+
+
+@pytest.mark.parametrize("fixture", sorted(FIXTURES.glob("*.txt")), ids=lambda p: p.name)
+def test_pdftotext_output_of_the_bundled_reports(fixture):
+    # poppler's pdftotext on the bundled reports rendered as PDF (kept as text: CI has no poppler):
+    # plain output prints one cell a line with labels far from their numbers, -layout keeps columns by spaces
+    seed = next((ROOT / "corpus").glob(SEEDS[fixture.name.split(".")[0]] + "*"))
+    truth = R.document(parse_file(seed)).figures
+    report = parse_text(fixture.read_text(encoding="utf-8"))
+    assert report.figures == truth
+    assert not [f for f in report.findings if f.severity == "error"]

@@ -182,6 +182,19 @@ def test_audit_page(client):
     assert all(c["copied_sentences"] > 0 for c in data["copies"])
 
 
+def test_audit_names_every_rule_in_chinese(client):
+    from index.reader.audit.rules import RULES
+
+    page = client.get("/audit").text
+    assert "审核规则说明" in page
+    assert all(rule.name in page and rule.explanation in page for rule in RULES.values())
+    data = client.get("/api/audit", query_string={"rule": "T2"}).get_json()
+    # the bundled 郑州 report says it received no requests while its table 三 holds 20
+    (report,) = data["reports"]
+    assert [(f["rule"], f["rule_name"]) for f in report["findings"]] == [("T2", RULES["T2"].name)]
+    assert RULES["T2"].name in client.get(f"/reports/{report['report_id']}").text
+
+
 def test_copied_text_is_computed_in_the_background(app, monkeypatch):
     ready = app.test_client().get("/api/audit").get_json()["copies"]
     audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fnmatch import fnmatchcase
 
 from index.reader.audit.arithmetic import table3_template
+from index.reader.audit.rules import rule_name
 from index.reader.report import Report
 from index.reader.tables.layout import (
     APPLICATION_COLUMNS,
@@ -25,7 +26,7 @@ def _cell(report: Report, key: str) -> dict:
         "value": report.figures.get(key),
         "blank": key in report.blank,
         "inferred": key in report.inferred,
-        "findings": [f"{f.rule}: {f.message}" for f in flags],
+        "findings": [f"{rule_name(f.rule)}（{f.rule}）：{f.message}" for f in flags],
         "severity": "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else ""),
     }
 

@@ -6,6 +6,7 @@ from dataclasses import asdict
 
 from flask import Blueprint, current_app
 
+from index.reader.audit.rules import RULES, rule_name
 from search.copies import copies_summary, find_copies
 from search.reports import all_records, record_to_report
 
@@ -49,12 +50,15 @@ def audit():
     rows = []
     for rep in _reports():
         findings = [
-            asdict(f) for f in rep.findings if (not rule or f.rule == rule) and (not severity or f.severity == severity)
+            asdict(f) | {"rule_name": rule_name(f.rule)}
+            for f in rep.findings
+            if (not rule or f.rule == rule) and (not severity or f.severity == severity)
         ]
         if findings:
             rows.append({"report_id": rep.id, "agency": rep.agency, "year": rep.year, "findings": findings})
     rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
-    rules = sorted({f.rule for rep in _reports() for f in rep.findings})
+    found = {f.rule for rep in _reports() for f in rep.findings}
+    rules = [{"code": r.code, "name": r.name} for r in RULES.values() if r.code in found]
     copies, status = _copies()
     data = {
         "rule": rule or None,
@@ -67,5 +71,7 @@ def audit():
         "copies_max_reports": current_app.config["COPIES_MAX_REPORTS"],
         "copies_total": None if copies is None else len(copies),
         "copies": None if copies is None else copies[:COPIES_SHOWN],
+        # every rule a finding can name, with what it checks (the page's legend)
+        "rules": [{"code": r.code, "name": r.name, "explanation": r.explanation} for r in RULES.values()],
     }
     return respond("audit/audit.html", data, rules=rules, pages=max(1, -(-len(rows) // size)))

@@ -8,6 +8,7 @@ from dataclasses import asdict
 from flask import Blueprint, abort
 
 from index.analysis import normalize
+from index.reader.audit.rules import rule_name
 from index.reader.report import SECTIONS
 from search.compare import meta
 from search.mentions import load_topics, report_topics
@@ -47,7 +48,7 @@ def report(report_id: str):
         "figures": rep.figures,
         "inferred": rep.inferred,
         "blank": rep.blank,
-        "findings": [asdict(f) for f in rep.findings],
+        "findings": [asdict(f) | {"rule_name": rule_name(f.rule)} for f in rep.findings],
         "topics": report_topics(rep, load_topics()),
         "previous_year": previous,
         "same_agency": same,
