@@ -7,6 +7,7 @@ Every speed is printed as a ratio against a baseline run in the same process:
 - queries: top-10 with snippets and exact counts against a brute-force
   substring scan of the same normalised section texts held in memory, with the
   exactness of every query checked against that scan.
+- PDF extraction: pages per second against pdfplumber's plain extract_text.
 Also printed: peak memory of each build and the index sizes. Results are
 written to <workdir>/results-<N>.json.
 """
@@ -33,6 +34,7 @@ from search.filters import make_filters
 from search.query import parse_query
 from search.reports import all_records, record_to_report
 
+from .pdf import time_pdf
 from .synth import RARE_PHRASE, SyntheticCorpus
 
 # 30 queries: phrases of 2-8 characters from rare to very common, AND/OR/NOT, filtered.
@@ -190,6 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-naive", action="store_true")
     parser.add_argument("--skip-copies", action="store_true", help="do not time copied-text detection")
+    parser.add_argument("--pdfs", type=int, default=20, help="reports rendered as PDF to time extraction (0: skip)")
     parser.add_argument(
         "--reuse-index", action="store_true", help="query the index a previous run built (no indexing timings)"
     )
@@ -224,6 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     time_queries(args, ix, results)
     if not args.skip_copies:
         time_copies(ix, results)
+    if args.pdfs:
+        time_pdf(results, args.pdfs, args.seed)
     out = args.workdir / f"results-{len(files)}.json"
     out.write_text(json.dumps(results, indent=2))
     print(f"\nresults in {out}")
