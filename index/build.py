@@ -1,18 +1,23 @@
 """Building the index incrementally: files → parsed reports → Whoosh documents, committed atomically.
 
 A report is keyed by its file path and fingerprinted by the hash of its bytes:
-unchanged files are skipped, changed ones replaced, files no longer in the
-corpus removed. A file that fails to parse is reported and, if an earlier
-version was indexed, that version stays. Nothing is visible to searchers
-until a commit, which Whoosh makes atomic (a new table of contents renamed
-into place), so a build killed at any moment leaves the last committed index
-intact. Builds of up to BATCH changed files are one commit; larger ones commit
-every BATCH files.
+unchanged files are skipped and changed ones replaced. What to add is decided
+under the write lock, from the index as it then is, and the index never takes
+a second document for a report id it holds, so concurrent builds cannot
+duplicate a report. Reports are removed only when asked (`prune`) and only when
+their file is positively gone from a folder that was listed completely (see
+corpus.py). A file that fails to parse — for any reason — is reported and, if
+an earlier version was indexed, that version stays. Nothing is visible to
+searchers until a commit, which Whoosh makes atomic (a new table of contents
+renamed into place), so a build killed at any moment leaves the last committed
+index intact. Builds of up to BATCH changed files are one commit; larger ones
+commit every BATCH files.
 
-A batch of MP_THRESHOLD files or more is split between worker processes (forked,
-so they share the loaded jieba dictionary): each parses its share and writes its
-own segment, and this process commits them all with one table of contents. It
-keeps the write lock throughout and applies the deletions.
+A batch weighing MP_THRESHOLD files or more is split between worker processes
+(forked, so they share the loaded jieba dictionary): each parses its share and
+writes its own segment, and this process commits them all with one table of
+contents. It keeps the write lock throughout, applies the deletions, and stops
+the batch at once when a worker dies.
 """
 
 from __future__ import annotations
@@ -26,11 +31,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.searching import Searcher
 
 from .analysis import jieba_tokenizer
+from .corpus import display, list_corpus
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
-from .reader.formats.files import DOCUMENT_SUFFIXES, SUFFIXES, read_report_file
+from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
 from .reader.parse import parse_bytes, report_id
 from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
 from .writer import FastSegmentWriter
@@ -47,7 +54,7 @@ EXTRACTED = "extracted"
 BATCH = 10_000
 
 Progress = Callable[[int, int, str], None]
-Job = tuple[Path, str]  # a changed file and the hash of its bytes
+Job = tuple[Path, str, str]  # a changed file, the hash of its bytes and its report id
 
 
 @dataclass
@@ -63,24 +70,10 @@ class BuildSummary:
         return {name: len(getattr(self, name)) for name in ("added", "updated", "unchanged", "removed", "failed")}
 
 
-def list_corpus(paths: Iterable[Path | str]) -> tuple[list[Path], list[tuple[str, str]]]:
-    """Given corpus directories and files, return the report files in them and the paths that are missing."""
-    files: list[Path] = []
-    missing: list[tuple[str, str]] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files.extend(p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUFFIXES)
-        elif path.is_file():
-            files.append(path)
-        else:
-            missing.append((str(path), "no such file or directory"))
-    return list(dict.fromkeys(p.resolve() for p in files)), missing
-
-
 def indexed_reports(ix) -> dict[str, tuple[str, str]]:
-    """Given an index, return {source path: (content hash, report id)} of the reports in it."""
+    """Given an index (or a writer's reader of it), return {source path: (content hash, report id)} of its reports."""
     out = {}
-    with ix.searcher() as searcher:
+    with ix.searcher() if hasattr(ix, "searcher") else Searcher(ix) as searcher:
         for docnum in searcher.document_numbers(kind="report"):
             stored = searcher.stored_fields(docnum)
             out[stored["source"]] = (stored["hash"], stored["report_id"])
@@ -93,19 +86,38 @@ def build_index(
     procs: int = 2,
     wait: float = 10.0,
     progress: Progress | None = None,
+    prune: bool = False,
+    dry_run: bool = False,
 ) -> BuildSummary:
-    """Given corpus directories or files, bring the index in `index_dir` up to date with them.
+    """Given corpus folders or files, bring the index in `index_dir` up to date with them.
 
-    Raises store.IndexBusy when another build holds the index for longer than `wait` seconds.
+    New files are added and changed ones replaced. With `prune`, reports whose file is
+    positively gone (from a folder that was listed completely) are removed; nothing is
+    ever removed because a folder is missing or could not be read. With `dry_run`, the
+    summary says what would be done and the index is not touched. What to add is decided
+    under the write lock, from the index as it is then, so two builds never add a report
+    twice. Raises store.IndexBusy when another build holds the index for longer than `wait`.
     """
     summary = BuildSummary()
-    files, summary.failed = list_corpus(corpus)
+    listing = list_corpus(corpus)
+    summary.failed += listing.problems
+    files = _hashed(listing.files, summary)  # read before the lock: reading is most of the I/O
     ix = open_or_create(index_dir, wait)
-    before = indexed_reports(ix)
-    todo = _changed_files(files, before, summary)
-    removed = [src for src in before if src not in {str(p) for p in files}]
-    if not todo and not removed:
-        return summary
+    writer = acquire_writer(ix, wait)
+    try:
+        before = indexed_reports(writer.reader())
+        removed = [src for src in before if prune and listing.gone(src)]
+        todo = _plan(files, before, set(removed), summary)
+        if dry_run or (not todo and not removed):
+            if dry_run:
+                summary.added = [display(p) for p, _, _ in todo if display(p) not in before]
+                summary.updated = [display(p) for p, _, _ in todo if display(p) in before]
+                summary.removed = removed
+            writer.cancel()
+            return summary
+    except BaseException:
+        writer.cancel()
+        raise
 
     done = 0
 
@@ -124,19 +136,24 @@ def build_index(
 
     for first in range(0, max(len(todo), 1), BATCH):
         batch = todo[first : first + BATCH]
-        writer = acquire_writer(ix, wait)
+        if first:
+            writer = acquire_writer(ix, wait)
         try:
-            if first == 0:
+            held = indexed_reports(writer.reader())
+            if first:  # another build may have committed between batches: add only what is still missing
+                batch = [job for job in batch if held.get(display(job[0]), (None,))[0] != job[1]]
+            else:
                 for src in removed:
                     writer.delete_by_term("source", src)
                     summary.removed.append(src)
+            known = {rid for src, (_, rid) in held.items() if src not in summary.removed}
             workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
-                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished))
+                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished, known))
             else:
                 cache = TextCache(Path(index_dir) / EXTRACTED)
-                for path, digest in batch:
-                    finished(str(path), _add_file(writer, path, digest, cache))
+                for job in batch:
+                    finished(display(job[0]), _add_file(writer, job, cache, known))
                 writer.commit()
         except BaseException:
             writer.cancel()
@@ -144,38 +161,64 @@ def build_index(
     return summary
 
 
-def _changed_files(files: list[Path], before: dict, summary: BuildSummary) -> list[Job]:
-    """Hash every file; record the unchanged, unreadable and duplicate ones; return the rest to index."""
-    wanted = {str(p) for p in files}
-    seen_ids = {rid: src for src, (_, rid) in before.items() if src in wanted}
-    todo: list[Job] = []
+def _hashed(files: list[Path], summary: BuildSummary) -> list[Job]:
+    """Read every file once; return (path, hash of its bytes, report id); unreadable files are failures."""
+    out: list[Job] = []
     for path in files:
-        source = str(path)
         try:
             data = read_report_file(path)
         except ParseError as exc:
-            summary.failed.append((source, exc.reason))
+            summary.failed.append((display(path), exc.reason))
             continue
-        digest = hashlib.sha256(data).hexdigest()
+        except Exception as exc:  # one odd file never stops the batch
+            summary.failed.append((display(path), _unexpected(exc)))
+            continue
+        out.append((path, hashlib.sha256(data).hexdigest(), report_id(data)))
+    return out
+
+
+def _plan(files: list[Job], before: dict, removed: set[str], summary: BuildSummary) -> list[Job]:
+    """Given the corpus's files and what the index holds, record the unchanged and duplicate files; return the rest.
+
+    A file whose bytes the index holds under another name is a duplicate, unless that name is
+    being removed (a moved file) or is itself in the corpus with other bytes now.
+    """
+    current = {display(p): digest for p, digest, _ in files}
+    seen_ids = {
+        rid: src for src, (digest, rid) in before.items() if src not in removed and current.get(src, digest) == digest
+    }
+    todo: list[Job] = []
+    for job in files:
+        path, digest, rid = job
+        source = display(path)
         if source in before and before[source][0] == digest:
             summary.unchanged.append(source)
             continue
-        twin = seen_ids.setdefault(report_id(data), source)  # a report's id is the hash of its bytes
+        twin = seen_ids.setdefault(rid, source)  # a report's id is the hash of its bytes
         if twin != source:
             summary.duplicates.append((source, twin))
             continue
-        todo.append((path, digest))  # bytes are read again when parsed: memory stays flat
+        todo.append(job)  # bytes are read again when parsed: memory stays flat
     return todo
+
+
+def _unexpected(exc: BaseException) -> str:
+    return f"could not be read ({type(exc).__name__}: {exc})"
 
 
 def _weight(batch: list[Job]) -> int:
     """How much work a batch is, in text files: PDF and Word files weigh more (extraction)."""
-    return sum(DOCUMENT_WEIGHT if path.suffix.lower() in DOCUMENT_SUFFIXES else 1 for path, _ in batch)
+    return sum(DOCUMENT_WEIGHT if path.suffix.lower() in DOCUMENT_SUFFIXES else 1 for path, _, _ in batch)
 
 
-def _add_file(writer, path: Path, digest: str, cache: TextCache | None = None) -> str | None:
-    """Parse one changed file and add its documents; return why it could not be, or None."""
-    source = str(path)
+def _add_file(writer, job: Job, cache: TextCache | None, known: set[str]) -> str | None:
+    """Parse one changed file and add its documents; return why it could not be, or None.
+
+    `known` holds the report ids in the index and those added since: a second document
+    for a report id is refused, whatever led to it.
+    """
+    path, digest, _ = job
+    source = display(path)
     try:
         data = read_report_file(path)
         if hashlib.sha256(data).hexdigest() != digest:
@@ -183,62 +226,78 @@ def _add_file(writer, path: Path, digest: str, cache: TextCache | None = None) -
         report = parse_bytes(data, source, path.suffix, cache)
     except ParseError as exc:
         return exc.reason
+    except Exception as exc:  # one odd file never stops the batch
+        return _unexpected(exc)
+    if report.id in known:
+        return f"report {report.id} is already in the index (the same bytes under another name)"
     for doc in report_documents(report, source, digest):
         writer.add_document(**doc)
+    known.add(report.id)
     return None
 
 
-def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finished) -> list:
+class WorkerDied(RuntimeError):
+    """A worker process of the build ended without finishing its share (killed, out of memory)."""
+
+
+def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finished, known: set[str]) -> list:
     """Split a batch between forked worker processes; return the segments they wrote.
 
-    Each file's outcome is passed to `finished` as it arrives. A worker that fails
-    makes the whole batch fail (nothing of it is committed).
+    Each file's outcome is passed to `finished` as it arrives. A worker that fails or
+    dies makes the whole batch fail at once (nothing of it is committed).
     """
     jieba_tokenizer()  # loaded once here, shared by the forked workers
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
     size = -(-len(batch) // workers)
     chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
-    processes = [ctx.Process(target=_worker, args=(index_dir, chunk, messages), daemon=True) for chunk in chunks]
+    # report ids are unique across chunks (the plan drops files with the same bytes), so each
+    # worker checks against the index's ids and its own
+    processes = [ctx.Process(target=_worker, args=(index_dir, chunk, messages, known), daemon=True) for chunk in chunks]
     for process in processes:
         process.start()
-    segments, running = [], len(processes)
+    segments, done = [], set()
     try:
-        while running:
+        while len(done) < len(processes):
             try:
-                kind, *rest = messages.get(timeout=1.0)
+                kind, who, *rest = messages.get(timeout=0.2)
             except queues.Empty:
-                dead = [p.exitcode for p in processes if p.exitcode not in (None, 0)]
-                if dead:
-                    raise RuntimeError(f"an indexing process died (exit code {dead[0]})") from None
-                continue
+                kind = None
             if kind == "file":
                 finished(*rest)
             elif kind == "segment":
-                running -= 1
+                done.add(who)
                 if rest[0] is not None:
                     segments.append(rest[0])
-            else:
-                raise RuntimeError(f"an indexing process failed: {rest[0]}")
+            elif kind == "error":
+                raise WorkerDied(f"an indexing process failed: {rest[0]}")
+            # a worker that is gone without saying it finished was killed
+            dead = [p for p in processes if p.pid not in done and p.exitcode is not None]
+            if dead and messages.empty():
+                code = dead[0].exitcode
+                how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                raise WorkerDied(
+                    f"an indexing process ended before finishing its files ({how}); nothing of this batch was committed"
+                )
     finally:
         for process in processes:
-            if process.is_alive() and running:
+            if process.is_alive():
                 process.terminate()
             process.join()
     return segments
 
 
-def _worker(index_dir: Path, jobs: list[Job], messages) -> None:
+def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str]) -> None:
     """In a worker process: write the jobs' reports into a new segment and send it back."""
-    parent = os.getppid()
+    parent, me = os.getppid(), os.getpid()
     try:
         ix = whoosh_index.open_dir(index_dir, indexname=INDEX_NAME)
         writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the lock
         cache = TextCache(Path(index_dir) / EXTRACTED)
-        for path, digest in jobs:
+        for job in jobs:
             if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
                 os._exit(1)
-            messages.put(("file", str(path), _add_file(writer, path, digest, cache)))
-        messages.put(("segment", writer._finalize_segment() if writer._added else None))
+            messages.put(("file", me, display(job[0]), _add_file(writer, job, cache, known)))
+        messages.put(("segment", me, writer._finalize_segment() if writer._added else None))
     except BaseException as exc:  # reported to the parent, which cancels the batch
-        messages.put(("error", f"{type(exc).__name__}: {exc}"))
+        messages.put(("error", me, f"{type(exc).__name__}: {exc}"))

@@ -45,7 +45,7 @@ def test_missing_file(tmp_path):
 def test_size_cap(tmp_path):
     path = tmp_path / "big.txt"
     path.write_text(REPORT * 100, encoding="utf-8")
-    with pytest.raises(ParseError, match="over the 1000-byte limit"):
+    with pytest.raises(ParseError, match="over the 1,000-byte limit"):
         load_text(path, max_bytes=1000)
 
 

@@ -7,7 +7,8 @@ import json
 import sys
 from collections.abc import Sequence
 
-from index.build import build_index
+from index.build import WorkerDied, build_index
+from index.corpus import display
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS, Report
@@ -60,7 +61,11 @@ def cmd_parse(args: argparse.Namespace) -> int:
             report = parse_file(path)
         except ParseError as exc:
             failed += 1
-            print(f"xxgk parse: {exc}", file=sys.stderr)
+            print(f"xxgk parse: {display(exc.source)}: {exc.reason}", file=sys.stderr)
+            continue
+        except Exception as exc:  # one odd file never stops the batch
+            failed += 1
+            print(f"xxgk parse: {display(path)}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
             continue
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
@@ -70,21 +75,36 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 
 def cmd_index(args: argparse.Namespace) -> int:
-    """Bring the index up to date with the corpus: add new reports, replace changed ones, drop deleted ones.
+    """Bring the index up to date with the corpus: add new reports and replace changed ones.
 
-    Example: xxgk index --corpus corpus --corpus ../more-reports --index var/index
+    Reports whose file was deleted stay until you say --prune (then those positively gone
+    from a folder that could be read whole are removed); --dry-run shows what a build
+    would add, update and remove. Example: xxgk index --corpus corpus --corpus ../more-reports
     """
     corpus = args.corpus or [DEFAULT_CORPUS]
-    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet else None
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet and not args.dry_run else None
     try:
-        summary = build_index(corpus, args.index, procs=args.procs, wait=args.wait, progress=bar)
+        summary = build_index(
+            corpus, args.index, procs=args.procs, wait=args.wait, progress=bar, prune=args.prune, dry_run=args.dry_run
+        )
     except IndexBusy as exc:
         print(f"xxgk index: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except WorkerDied as exc:
+        print(f"xxgk index: {exc}; run the same command again to finish", file=sys.stderr)
+        return EXIT_FAILED
     finally:
         if bar:
             bar.close()
     counts = summary.counts()
+    if args.dry_run:
+        print("dry run, nothing changed: would be " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        for name, verb in (("added", "add"), ("updated", "update"), ("removed", "remove")):
+            for source in getattr(summary, name):
+                print(f"  {verb}: {source}")
+        for source, reason in summary.failed:
+            print(f"xxgk index: {source}: {reason}", file=sys.stderr)
+        return EXIT_FAILED if summary.failed else EXIT_OK
     print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" — index in {args.index}")
     for source, twin in summary.duplicates:
         print(f"  duplicate (same bytes as {twin}): {source}")
@@ -282,7 +302,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("parse", help="parse report files", description=cmd_parse.__doc__)
-    p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html or .htm report files")
+    p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html, .htm, .pdf, .docx, .doc or .wps report files")
     p.add_argument("--json", action="store_true", help="one JSON object per report, one per line")
     p.set_defaults(func=cmd_parse)
 
@@ -294,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--procs", type=int, default=2, help="writer processes for large batches (default 2)")
     p.add_argument("--wait", type=float, default=10.0, help="seconds to wait for another build to finish (default 10)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--prune", action="store_true", help="also remove reports whose file is gone from a corpus folder read whole"
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="say what would be added, updated and removed; change nothing"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the indexed reports", description=cmd_search.__doc__)

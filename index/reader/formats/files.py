@@ -19,8 +19,11 @@ from .office import office_to_text
 from .pdf import pdf_to_text
 from .plain import clean_text, decode
 
-MAX_BYTES = 20 * 1024 * 1024  # a text or web page; the largest real reports are a few hundred KB
+# The largest real reports hold well under 1 MB of text; a file far beyond that is not one
+# report, and indexing it would make every search that meets it slow.
+MAX_BYTES = 4 * 1024 * 1024  # a text file or web page
 MAX_DOCUMENT_BYTES = 60 * 1024 * 1024  # PDF and Word files carry images and fonts
+MAX_CHARS = 1_000_000  # the text, however it was stored
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
@@ -42,7 +45,10 @@ def read_report_file(path: Path | str, max_bytes: int | None = None) -> bytes:
     try:
         size = path.stat().st_size
         if size > limit:
-            raise ParseError(source, f"file is {size} bytes, over the {limit}-byte limit")
+            raise ParseError(
+                source,
+                f"file is {size:,} bytes, over the {limit:,}-byte limit for one report (real reports are far smaller)",
+            )
         return path.read_bytes()
     except OSError as exc:
         raise ParseError(source, f"cannot read file ({exc.strerror or exc})") from None
@@ -90,6 +96,11 @@ def text_from_bytes(data: bytes, source: str, suffix: str, cache: TextCache | No
     text = clean_text(text)
     if not text.strip():
         raise ParseError(source, "no text in file")
+    if len(text) > MAX_CHARS:
+        raise ParseError(
+            source,
+            f"{len(text):,} characters of text, over the {MAX_CHARS:,} a report can hold; is it several reports?",
+        )
     if not has_cjk(text):
         raise ParseError(source, "no Chinese text: not a report, or in an encoding that could not be detected")
     return text

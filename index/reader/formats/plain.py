@@ -15,19 +15,31 @@ def decode(data: bytes, source: str) -> str:
     """
     if data.startswith(codecs.BOM_UTF8):
         return _strict(data[3:], "utf-8", source)
+    # UTF-32's little-endian BOM begins with UTF-16's, so it is tried first
+    for bom, encoding in ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32")):
+        if data.startswith(bom):
+            return _no_nul(_strict(data, encoding, source), source)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return _strict(data, "utf-16", source)
+        return _no_nul(_strict(data, "utf-16", source), source)
     if b"\x00" in data:
-        raise ParseError(source, "binary file (contains NUL bytes)")
+        raise ParseError(source, f"binary file (a NUL byte at byte {data.index(0)})")
     try:
         return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        as_utf8 = exc
     # GBK/GB2312 are subsets of GB18030. A text that is neither UTF-8 nor valid
     # GB18030 is rejected rather than decoded with replacement characters.
-    text = _strict(data, "gb18030", source)
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            source,
+            f"neither UTF-8 ({as_utf8.reason} at byte {as_utf8.start}) nor GB18030 ({exc.reason} at byte {exc.start})",
+        ) from None
     if not has_cjk(text):
-        raise ParseError(source, "not UTF-8, and as GB18030 it holds no Chinese text")
+        raise ParseError(
+            source, f"not UTF-8 ({as_utf8.reason} at byte {as_utf8.start}), and as GB18030 no Chinese text"
+        )
     return text
 
 
@@ -35,7 +47,15 @@ def _strict(data: bytes, encoding: str, source: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ParseError(source, f"cannot be decoded as UTF-8 or GB18030 ({exc.reason} at byte {exc.start})") from None
+        raise ParseError(
+            source, f"cannot be decoded as {encoding.upper()} ({exc.reason} at byte {exc.start})"
+        ) from None
+
+
+def _no_nul(text: str, source: str) -> str:
+    if "\x00" in text:
+        raise ParseError(source, f"binary file (a NUL character at character {text.index(chr(0))})")
+    return text
 
 
 def clean_text(text: str) -> str:

@@ -1,0 +1,103 @@
+"""What a corpus holds: its report files, what could not be listed, and which folders were read whole.
+
+A build may remove a report only when its file is positively gone from a folder
+that was listed completely, so listing records every problem instead of
+skipping it: a missing or unreadable folder, a symlink loop, a folder named like
+a report, a FIFO or a device file. File names are kept as the system gives them
+(bytes that are not UTF-8 included); `display` gives the name shown and stored.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .reader.formats.files import SUFFIXES
+
+
+def display(path: Path | str) -> str:
+    """Given a path, return it as text that can be printed and stored: bytes that are not
+    UTF-8 in a file name are shown as \\xNN escapes (the file itself is still read by its path)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+@dataclass
+class Listing:
+    files: list[Path] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not listed or read)
+    complete: list[Path] = field(default_factory=list)  # folders whose every subfolder was listed, resolved
+    present: set[str] = field(default_factory=set)  # every report-like name seen, readable or not
+
+    def gone(self, source: str) -> bool:
+        """Whether a stored source is positively gone: in a folder listed completely, and not seen there."""
+        inside = any(source.startswith(display(folder) + os.sep) for folder in self.complete)
+        return inside and source not in self.present
+
+
+def list_corpus(paths: Iterable[Path | str]) -> Listing:
+    """Given corpus folders and files, return the report files in them and every problem met."""
+    out = Listing()
+    for path in map(Path, paths):
+        try:
+            st = path.stat()
+        except OSError as exc:
+            out.problems.append((display(path), _why(exc, "no such file or directory")))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if _walk(path.resolve(), out, set()):
+                out.complete.append(path.resolve())
+        elif stat.S_ISREG(st.st_mode):
+            out.files.append(path.resolve())
+            out.present.add(display(path.resolve()))
+        else:
+            out.problems.append((display(path), "not a regular file (a FIFO, socket or device)"))
+    out.files = list(dict.fromkeys(out.files))
+    return out
+
+
+def _walk(folder: Path, out: Listing, seen: set[tuple[int, int]]) -> bool:
+    """List a folder into `out`; return whether it and every folder below were listed."""
+    try:
+        st = folder.stat()
+        if (st.st_dev, st.st_ino) in seen:
+            out.problems.append((display(folder), "a symbolic link loop (a folder that contains itself); not followed"))
+            return True  # everything in it is listed where the loop starts
+        seen = seen | {(st.st_dev, st.st_ino)}
+        entries = sorted(os.scandir(folder), key=lambda e: os.fsencode(e.name))
+    except OSError as exc:
+        out.problems.append((display(folder), _why(exc, "cannot list folder")))
+        return False
+    complete = True
+    for entry in entries:
+        path = Path(entry.path)
+        report_like = path.suffix.lower() in SUFFIXES
+        if report_like:
+            out.present.add(display(path))
+        try:
+            st = path.stat()  # follows symbolic links
+        except OSError as exc:
+            if report_like or entry.is_symlink():
+                out.problems.append((display(path), _why(exc, "cannot be read")))
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            if report_like:
+                out.problems.append(
+                    (display(path), "a folder named like a report file, not a report; its contents are read")
+                )
+            complete = _walk(path, out, seen) and complete
+        elif not report_like:
+            continue
+        elif stat.S_ISREG(st.st_mode):
+            out.files.append(path)
+        else:
+            out.problems.append((display(path), "not a regular file (a FIFO, socket or device)"))
+    return complete
+
+
+def _why(exc: OSError, default: str) -> str:
+    if exc.errno is not None and exc.errno == 40:  # ELOOP
+        return "a symbolic link loop"
+    return f"{default}: {exc.strerror}" if exc.strerror else default

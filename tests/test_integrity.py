@@ -1,0 +1,230 @@
+"""Never lose or duplicate indexed reports: concurrent builds, a corpus that looks smaller, odd files."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.synth import SyntheticCorpus
+from index import corpus as corpus_module
+from index.build import build_index, indexed_reports
+from index.store import open_index
+
+from .conftest import CORPUS_FILES, ROOT
+
+
+def _xxgk(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True, text=True, cwd=ROOT, **kwargs)
+
+
+def _reports(ix_dir: Path) -> dict[str, tuple[str, str]]:
+    return indexed_reports(open_index(ix_dir))
+
+
+def _ids_are_unique(ix_dir: Path) -> bool:
+    with open_index(ix_dir).searcher() as s:
+        ids = [s.stored_fields(d)["report_id"] for d in s.document_numbers(kind="report")]
+    return len(ids) == len(set(ids))
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for path in CORPUS_FILES:
+        (folder / path.name).write_bytes(path.read_bytes())
+    return folder
+
+
+@pytest.fixture(scope="module")
+def many(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("many")
+    SyntheticCorpus(seed=5).write(240, folder)  # above the worker threshold
+    return folder
+
+
+# 1. two builds at once
+
+
+def test_a_build_that_waited_adds_nothing_the_first_added(many, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([tmp_path / "missing-is-fine"], ix_dir)  # an empty index, as in the report
+    first = subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(1.0)
+    second = _xxgk("index", "--corpus", str(many), "--index", str(ix_dir), "--wait", "120", "--quiet")
+    out, err = first.communicate(timeout=300)
+    assert first.returncode == 0, err
+    assert second.returncode == 0, second.stderr
+    assert len(_reports(ix_dir)) == 240 and _ids_are_unique(ix_dir)
+    # one of the two added everything, the other found it there
+    assert {"240 added" in out, "240 added" in second.stdout} == {True, False}
+    assert "0 added" in out + second.stdout and "240 unchanged" in out + second.stdout
+
+
+def test_the_index_refuses_a_second_document_for_a_report(corpus, tmp_path):
+    from index.build import _add_file
+    from index.reader.parse import report_id
+    from index.store import acquire_writer, open_or_create
+
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    ix = open_or_create(ix_dir)
+    writer = acquire_writer(ix, 1)
+    path = sorted(corpus.glob("*.txt"))[0]
+    data = path.read_bytes()
+    held = {rid for _, rid in _reports(ix_dir).values()}
+    import hashlib
+
+    reason = _add_file(writer, (path, hashlib.sha256(data).hexdigest(), report_id(data)), None, held)
+    writer.commit()
+    assert "already in the index" in reason
+    assert len(_reports(ix_dir)) == 5 and _ids_are_unique(ix_dir)
+
+
+# 2. a corpus that looks smaller
+
+
+def test_a_mistyped_corpus_removes_nothing(corpus, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    cli = _xxgk("index", "--corpus", str(tmp_path / "corpsu"), "--index", str(ix_dir), "--prune", "--quiet")
+    assert cli.returncode == 2
+    assert "no such file or directory" in cli.stderr and "0 removed" in cli.stdout
+    assert len(_reports(ix_dir)) == 5
+
+
+def test_another_folder_is_added_beside_the_first(corpus, many, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    summary = build_index([many], ix_dir, prune=True)  # even with --prune: the first folder was not read
+    assert summary.counts()["removed"] == 0 and len(summary.added) == 240
+    assert len(_reports(ix_dir)) == 245
+
+
+def test_an_unreadable_subfolder_removes_nothing(corpus, tmp_path, monkeypatch):
+    sub = corpus / "2023"
+    sub.mkdir()
+    (sub / "a.txt").write_bytes(CORPUS_FILES[0].read_bytes() + "补充。".encode())
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    assert len(_reports(ix_dir)) == 6
+    if os.geteuid() != 0:
+        sub.chmod(0)
+    else:  # root reads every folder: the operating system's refusal is given as it would come
+        real = os.scandir
+
+        def scandir(path):
+            if Path(path) == sub.resolve():
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path)
+
+        monkeypatch.setattr(corpus_module.os, "scandir", scandir)
+    try:
+        summary = build_index([corpus], ix_dir, prune=True)
+    finally:
+        sub.chmod(0o755)
+    assert summary.counts()["removed"] == 0
+    assert [(Path(p).name, "Permission denied" in why) for p, why in summary.failed] == [("2023", True)]
+    assert len(_reports(ix_dir)) == 6
+
+
+def test_prune_removes_only_what_is_positively_gone(corpus, tmp_path):
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    gone = sorted(corpus.glob("*.txt"))[0]
+    gone.unlink()
+    dry = _xxgk("index", "--corpus", str(corpus), "--index", str(ix_dir), "--prune", "--dry-run")
+    assert dry.returncode == 0 and "1 removed" in dry.stdout and f"remove: {gone.resolve()}" in dry.stdout
+    assert len(_reports(ix_dir)) == 5  # a dry run changes nothing
+    assert build_index([corpus], ix_dir).counts()["removed"] == 0
+    assert build_index([corpus], ix_dir, prune=True).removed == [str(gone.resolve())]
+    assert len(_reports(ix_dir)) == 4
+
+
+# 3. odd files
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_file_name_that_is_not_utf8_is_indexed(many, tmp_path, workers):
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    if workers == 2:  # enough files for the worker processes
+        for path in sorted(many.rglob("*.txt")):
+            (folder / path.name).write_bytes(path.read_bytes())
+    odd = os.path.join(os.fsencode(folder), b"\xb1\xa8\xb8\xe6-gbk-name.txt")  # 报告 in GBK bytes
+    with open(odd, "wb") as f:
+        f.write(CORPUS_FILES[0].read_bytes())
+    summary = build_index([folder], tmp_path / "ix", procs=workers)
+    assert not summary.failed
+    (source,) = [s for s in summary.added if "gbk-name" in s]
+    assert "\\xb1\\xa8" in source
+    cli = _xxgk("index", "--corpus", str(folder), "--index", str(tmp_path / "ix"), "--quiet")
+    assert cli.returncode == 0 and "Traceback" not in cli.stderr
+
+
+def test_odd_entries_are_reported_not_skipped(corpus, tmp_path):
+    (corpus / "loop").symlink_to(corpus, target_is_directory=True)
+    (corpus / "folder.txt").mkdir()
+    os.mkfifo(corpus / "pipe.txt")
+    (corpus / "dangling.txt").symlink_to(tmp_path / "nowhere.txt")
+    summary = build_index([corpus], tmp_path / "ix")
+    why = {Path(p).name: reason for p, reason in summary.failed}
+    assert "loop" in why["loop"] and "folder" in why["folder.txt"] and "FIFO" in why["pipe.txt"]
+    assert "dangling.txt" in why
+    assert len(summary.added) == 5
+
+
+def test_utf32_is_decoded_and_a_decode_error_names_its_byte(corpus, tmp_path):
+    (corpus / "utf32.txt").write_bytes(
+        CORPUS_FILES[0].read_text(encoding="utf-8").replace("报告", "报吿").encode("utf-32")
+    )
+    bad = "政府信息公开工作年度报告。".encode() * 50 + b"\xff\xff" + "其余。".encode()
+    (corpus / "bad.txt").write_bytes(bad)
+    summary = build_index([corpus], tmp_path / "ix")
+    assert str((corpus / "utf32.txt").resolve()) in summary.added
+    (reason,) = [r for p, r in summary.failed if p.endswith("bad.txt")]
+    where = bad.index(b"\xff")
+    assert f"at byte {where}" in reason
+
+
+def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
+    ix_dir = tmp_path / "ix"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while not children and time.monotonic() < deadline and proc.poll() is None:
+        try:
+            text = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
+        except OSError:
+            text = ""
+        children = [int(c) for c in text.split()]
+        time.sleep(0.05)
+    if not children:
+        proc.kill()
+        pytest.skip("the build finished before a worker could be seen")
+    os.kill(children[0], signal.SIGKILL)
+    killed = time.monotonic()
+    _, err = proc.communicate(timeout=120)
+    noticed = time.monotonic() - killed
+    assert proc.returncode == 2
+    assert "killed by signal 9" in err and "Traceback" not in err
+    assert noticed < 60  # at once, not after the other worker finishes its share
+    assert not _reports(ix_dir)  # nothing of the batch was committed
