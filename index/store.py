@@ -9,8 +9,11 @@ figures on all seven section documents would be two thirds of every posting.
 
 from __future__ import annotations
 
+import pickle
 import re
+import struct
 import time
+import zlib
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -26,6 +29,10 @@ from .writer import FastSegmentWriter
 INDEX_NAME = "MAIN"
 FIGURE_PREFIX = "f_"
 _REGION = re.compile(r"^(.{2,8}?(?:省|自治区|市|州|盟|县|旗))")
+
+# What reading a truncated or corrupted index file raises: a searcher meeting one answers
+# that the index is damaged (xxgk index --check --repair), never with a traceback.
+DAMAGE_ERRORS = (EOFError, struct.error, zlib.error, pickle.UnpicklingError)
 
 
 def _cached_reader(self, fieldname, column):

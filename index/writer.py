@@ -15,10 +15,14 @@ index written this way has exactly the postings the stock writer writes.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import NUMERIC, UnknownFieldError
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
+
+from .durable import write_checksums, write_toc
 
 # Segments below this many documents are merged into the next commit's segment;
 # larger ones are never rewritten (merging is pure Python and slow at scale).
@@ -165,6 +169,15 @@ class FastSegmentWriter(SegmentWriter):
             self._close_segment()
         self._commit_toc(final + list(segments))
         self._finish()
+
+    def _commit_toc(self, segments) -> None:
+        """Whoosh's commit, durable: segment files, checksums and TOC fsynced before the rename."""
+        from whoosh.index import TOC, clean_files
+
+        folder = Path(self.storage.folder)
+        write_checksums(folder, segments)
+        write_toc(TOC(self.schema, segments, self.generation), self.storage, self.indexname)
+        clean_files(self.storage, self.indexname, self.generation, segments)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import pytest
@@ -228,3 +230,101 @@ def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
     assert "killed by signal 9" in err and "Traceback" not in err
     assert noticed < 60  # at once, not after the other worker finishes its share
     assert not _reports(ix_dir)  # nothing of the batch was committed
+
+
+# 4. durability and repair
+
+
+def _truncate_a_segment(ix_dir: Path) -> None:
+    (seg,) = sorted(ix_dir.glob("*.seg"))[:1]
+    size = seg.stat().st_size
+    with seg.open("r+b") as f:
+        f.truncate(size // 2)
+
+
+def test_commits_are_synced_before_the_rename(corpus, tmp_path, monkeypatch):
+    from index import durable
+
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def fsync(fd):
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        return real_fsync(fd)
+
+    monkeypatch.setattr(durable.os, "fsync", fsync)
+    build_index([corpus], tmp_path / "ix")
+    names = [Path(p).name for p in synced]
+    assert any(n.endswith(".seg") for n in names)
+    toc = [i for i, n in enumerate(names) if n.startswith("_MAIN_") and ".toc." in n]
+    assert toc and all(i > names.index(next(n for n in names if n.endswith(".seg"))) for i in toc)
+    assert "ix" in names  # the folder, after the rename
+
+
+def test_check_finds_nothing_after_builds_killed_at_any_moment(corpus, many, tmp_path):
+    from index.check import check_index
+
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    for delay in (0.3, 1.0, 2.0):
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+        found = check_index(ix_dir)
+        assert found.ok, found.problems()
+        assert found.reports in (5, 245)
+
+
+def test_a_truncated_segment_is_found_named_and_repaired(corpus, tmp_path):
+    from web import create_app
+
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    before = _xxgk("search", "信息公开", "--index", str(ix_dir), "--json")
+    _truncate_a_segment(ix_dir)
+
+    cli = _xxgk("search", "信息公开", "--index", str(ix_dir))
+    assert cli.returncode == 2 and "damaged" in cli.stderr and "--check --repair" in cli.stderr
+    assert "Traceback" not in cli.stderr
+    with warnings.catch_warnings():
+        # Whoosh leaves the damaged segment's file to the garbage collector when reading it fails
+        warnings.simplefilter("ignore", ResourceWarning)
+        client = create_app({"INDEX_DIR": str(ix_dir), "TESTING": True}).test_client()
+        page = client.get("/", query_string={"q": "信息公开"})
+        assert page.status_code == 503 and "索引文件已损坏" in page.text and "Traceback" not in page.text
+        assert client.get("/api/search", query_string={"q": "信息公开"}).status_code == 503
+        del client, page
+        gc.collect()
+
+    check = _xxgk("index", "--check", "--index", str(ix_dir))
+    assert check.returncode == 2 and "truncated" in check.stderr
+    repair = _xxgk("index", "--check", "--repair", "--corpus", str(corpus), "--index", str(ix_dir))
+    assert repair.returncode == 0 and "no problem left" in repair.stdout
+    after = _xxgk("search", "信息公开", "--index", str(ix_dir), "--json")
+    assert after.stdout == before.stdout
+
+
+def test_check_finds_and_repair_removes_a_second_document_for_a_report(corpus, tmp_path):
+    from index.check import check_index, repair_index
+    from index.reader import parse_file
+    from index.store import acquire_writer, open_or_create, report_documents
+
+    ix_dir = tmp_path / "ix"
+    build_index([corpus], ix_dir)
+    # an index written by an older version, without the refusal: the same report twice
+    path = sorted(corpus.glob("*.txt"))[0]
+    writer = acquire_writer(open_or_create(ix_dir), 1)
+    for doc in report_documents(parse_file(path), str(path.resolve()), "0" * 64):
+        writer.add_document(**doc)
+    writer.commit()
+    found = check_index(ix_dir)
+    assert list(found.duplicates.values()) == [2]
+    summary = repair_index(ix_dir, [corpus])
+    assert summary.added == [str(path.resolve())]
+    assert check_index(ix_dir).ok and len(_reports(ix_dir)) == 5 and _ids_are_unique(ix_dir)

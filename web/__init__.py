@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request, url_for
 
 from index.reader.report import SECTION_NAMES
-from index.store import IndexMissing
+from index.store import DAMAGE_ERRORS, IndexMissing
 from search.errors import QueryError
 
 from .highlight import mark
@@ -82,6 +82,17 @@ def create_app(test_config: dict | None = None) -> Flask:
         if wants_json():
             return {"error": message}, 503
         return render_template("errors/error.html", title="索引不存在", message=message), 503
+
+    def damaged(exc):
+        # a string, not the exception: a log record holding it would keep the damaged file open
+        app.logger.error("the index is damaged: %s", f"{type(exc).__name__}: {exc}")
+        message = "索引文件已损坏，暂时无法检索。请管理员运行 xxgk index --check --repair，从报告文件重建受损部分。"
+        if wants_json():
+            return {"error": message}, 503
+        return render_template("errors/error.html", title="索引已损坏", message=message), 503
+
+    for error in DAMAGE_ERRORS:
+        app.register_error_handler(error, damaged)
 
     @app.errorhandler(404)
     def not_found(exc):

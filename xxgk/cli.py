@@ -8,11 +8,12 @@ import sys
 from collections.abc import Sequence
 
 from index.build import WorkerDied, build_index
+from index.check import check_index, repair_index
 from index.corpus import display
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS, Report
-from index.store import IndexBusy, IndexMissing
+from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
 from search.compare import compare
 from search.copies import copies_summary, find_copies
 from search.engine import MAX_LIMIT, Page, SearchIndex, search
@@ -82,6 +83,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     would add, update and remove. Example: xxgk index --corpus corpus --corpus ../more-reports
     """
     corpus = args.corpus or [DEFAULT_CORPUS]
+    if args.check or args.repair:
+        return _check(args, corpus)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet and not args.dry_run else None
     try:
         summary = build_index(
@@ -111,6 +114,28 @@ def cmd_index(args: argparse.Namespace) -> int:
     for source, reason in summary.failed:
         print(f"xxgk index: {source}: {reason}", file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
+
+
+def _check(args: argparse.Namespace, corpus: list[str]) -> int:
+    """--check: verify every segment and one document per report; --repair: then rebuild what is damaged."""
+    found = check_index(args.index)
+    if found.ok:
+        print(f"index in {args.index}: {found.segments} segments, {found.reports} reports, no problem found")
+        return EXIT_OK
+    for problem in found.problems():
+        print(f"xxgk index --check: {problem}", file=sys.stderr)
+    if not args.repair:
+        print(f"{len(found.problems())} problems; `xxgk index --check --repair` rebuilds them from the corpus")
+        return EXIT_FAILED
+    try:
+        summary = repair_index(args.index, corpus, wait=args.wait)
+    except IndexBusy as exc:
+        print(f"xxgk index: {exc}", file=sys.stderr)
+        return EXIT_BUSY
+    after = check_index(args.index)
+    print(f"repaired: {summary.counts()['added']} reports indexed again from the corpus; ", end="")
+    print("no problem left" if after.ok else f"{len(after.problems())} problems left")
+    return EXIT_OK if after.ok else EXIT_FAILED
 
 
 def _print_hits(result: dict) -> None:
@@ -320,6 +345,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--dry-run", action="store_true", help="say what would be added, updated and removed; change nothing"
     )
+    p.add_argument(
+        "--check", action="store_true", help="verify every segment (sizes, checksums) and one document per report"
+    )
+    p.add_argument(
+        "--repair", action="store_true", help="with --check: drop what is damaged, rebuild it from the corpus"
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the indexed reports", description=cmd_search.__doc__)
@@ -385,3 +416,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.func(args)
     except BrokenPipeError:  # `xxgk parse … | head`
         return EXIT_OK
+    except DAMAGE_ERRORS as exc:
+        where = getattr(args, "index", DEFAULT_INDEX)
+        print(
+            f"xxgk: the index in {where} is damaged ({type(exc).__name__}); "
+            f"run `xxgk index --check --repair --index {where}` to rebuild what is damaged from the corpus",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
