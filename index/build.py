@@ -149,11 +149,12 @@ def build_index(
             known = {rid for src, (_, rid) in held.items() if src not in summary.removed}
             workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
-                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished, known))
+                names = {display(p): listing.names.get(display(p)) for p, _, _ in batch}
+                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished, known, names))
             else:
                 cache = TextCache(Path(index_dir) / EXTRACTED)
                 for job in batch:
-                    finished(display(job[0]), _add_file(writer, job, cache, known))
+                    finished(display(job[0]), _add_file(writer, job, cache, known, listing.names))
                 writer.commit()
         except BaseException:
             writer.cancel()
@@ -211,7 +212,7 @@ def _weight(batch: list[Job]) -> int:
     return sum(DOCUMENT_WEIGHT if path.suffix.lower() in DOCUMENT_SUFFIXES else 1 for path, _, _ in batch)
 
 
-def _add_file(writer, job: Job, cache: TextCache | None, known: set[str]) -> str | None:
+def _add_file(writer, job: Job, cache: TextCache | None, known: set[str], names: dict | None = None) -> str | None:
     """Parse one changed file and add its documents; return why it could not be, or None.
 
     `known` holds the report ids in the index and those added since: a second document
@@ -230,7 +231,7 @@ def _add_file(writer, job: Job, cache: TextCache | None, known: set[str]) -> str
         return _unexpected(exc)
     if report.id in known:
         return f"report {report.id} is already in the index (the same bytes under another name)"
-    for doc in report_documents(report, source, digest):
+    for doc in report_documents(report, source, digest, (names or {}).get(source)):
         writer.add_document(**doc)
     known.add(report.id)
     return None
@@ -240,7 +241,9 @@ class WorkerDied(RuntimeError):
     """A worker process of the build ended without finishing its share (killed, out of memory)."""
 
 
-def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finished, known: set[str]) -> list:
+def _build_in_processes(
+    index_dir: Path, batch: list[Job], workers: int, finished, known: set[str], names: dict[str, str | None]
+) -> list:
     """Split a batch between forked worker processes; return the segments they wrote.
 
     Each file's outcome is passed to `finished` as it arrives. A worker that fails or
@@ -253,7 +256,9 @@ def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finishe
     chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
     # report ids are unique across chunks (the plan drops files with the same bytes), so each
     # worker checks against the index's ids and its own
-    processes = [ctx.Process(target=_worker, args=(index_dir, chunk, messages, known), daemon=True) for chunk in chunks]
+    processes = [
+        ctx.Process(target=_worker, args=(index_dir, chunk, messages, known, names), daemon=True) for chunk in chunks
+    ]
     for process in processes:
         process.start()
     segments, done = [], set()
@@ -287,7 +292,7 @@ def _build_in_processes(index_dir: Path, batch: list[Job], workers: int, finishe
     return segments
 
 
-def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str]) -> None:
+def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str], names: dict) -> None:
     """In a worker process: write the jobs' reports into a new segment and send it back."""
     parent, me = os.getppid(), os.getpid()
     try:
@@ -297,7 +302,7 @@ def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str]) -> None
         for job in jobs:
             if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
                 os._exit(1)
-            messages.put(("file", me, display(job[0]), _add_file(writer, job, cache, known)))
+            messages.put(("file", me, display(job[0]), _add_file(writer, job, cache, known, names)))
         messages.put(("segment", me, writer._finalize_segment() if writer._added else None))
     except BaseException as exc:  # reported to the parent, which cancels the batch
         messages.put(("error", me, f"{type(exc).__name__}: {exc}"))

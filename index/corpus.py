@@ -30,6 +30,7 @@ class Listing:
     problems: list[tuple[str, str]] = field(default_factory=list)  # (path, why it was not listed or read)
     complete: list[Path] = field(default_factory=list)  # folders whose every subfolder was listed, resolved
     present: set[str] = field(default_factory=set)  # every report-like name seen, readable or not
+    names: dict[str, str] = field(default_factory=dict)  # file → its name relative to the corpus folder (shown)
 
     def gone(self, source: str) -> bool:
         """Whether a stored source is positively gone: in a folder listed completely, and not seen there."""
@@ -47,11 +48,16 @@ def list_corpus(paths: Iterable[Path | str]) -> Listing:
             out.problems.append((display(path), _why(exc, "no such file or directory")))
             continue
         if stat.S_ISDIR(st.st_mode):
-            if _walk(path.resolve(), out, set()):
-                out.complete.append(path.resolve())
+            root = path.resolve()
+            first = len(out.files)
+            if _walk(root, out, set()):
+                out.complete.append(root)
+            for file in out.files[first:]:
+                out.names.setdefault(display(file), display(file.relative_to(root)))
         elif stat.S_ISREG(st.st_mode):
             out.files.append(path.resolve())
             out.present.add(display(path.resolve()))
+            out.names.setdefault(display(path.resolve()), display(path.name))
         else:
             out.problems.append((display(path), "not a regular file (a FIFO, socket or device)"))
     out.files = list(dict.fromkeys(out.files))

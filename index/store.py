@@ -101,8 +101,12 @@ def region_of(agency: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def report_documents(report: Report, source: str, digest: str) -> list[dict]:
-    """Given a parsed report, return the Whoosh documents that represent it."""
+def report_documents(report: Report, source: str, digest: str, name: str | None = None) -> list[dict]:
+    """Given a parsed report, return the Whoosh documents that represent it.
+
+    `source` (the file's full path) keys the report for builds; what readers see as its
+    source is `name`, the file's name relative to its corpus folder: no server path is shown.
+    """
     common = {
         "report_id": report.id,
         "source": source,
@@ -115,7 +119,7 @@ def report_documents(report: Report, source: str, digest: str) -> list[dict]:
         common["region"] = region
     if report.year is None:
         del common["year"]
-    record = report.to_json() | {"body": report.body, "spans": report.spans}
+    record = report.to_json() | {"body": report.body, "spans": report.spans, "source": name or Path(source).name}
     del record["sections"]
     figures = {figure_field(k): float(v) for k, v in report.figures.items()}
     docs = [{**common, **figures, "kind": "report", "hash": digest, "record": record, "title": report.title}]

@@ -18,8 +18,9 @@ FIGURE_KEYS = frozenset(
     + review_keys()
     + [k for rows in ART20_ROWS.values() for row in rows for k in row.keys]
 )
-_CONDITION = re.compile(r"^\s*([a-z0-9_.]+)\s*(>=|<=|!=|==|=|>|<)\s*(-?\d+(?:\.\d+)?)\s*$")
-_YEARS = re.compile(r"^\s*(\d{4})?\s*(-)?\s*(\d{4})?\s*$")
+# ASCII digits only: other Unicode digits (², ①, ٢) are not years or counts
+_CONDITION = re.compile(r"^\s*([a-z0-9_.]+)\s*(>=|<=|!=|==|=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+_YEARS = re.compile(r"^\s*([0-9]{4})?\s*(-)?\s*([0-9]{4})?\s*$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,17 @@ def parse_sections(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             else:
                 raise QueryError(f"unknown section {part!r}; choose from {', '.join((*SECTIONS, *SECTION_GROUPS))}")
     return tuple(dict.fromkeys(out))
+
+
+MAX_CONDITIONS = 20
+
+
+def _conditions(where) -> tuple[Condition, ...]:
+    """Parse the conditions on figures; the same condition twice counts once, and there is a cap."""
+    unique = list(dict.fromkeys(w.strip() for w in where if w.strip()))
+    if len(unique) > MAX_CONDITIONS:
+        raise QueryError(f"too many conditions on figures ({len(unique)}); the limit is {MAX_CONDITIONS}")
+    return tuple(parse_condition(w) for w in unique)
 
 
 def parse_years(text: str) -> tuple[int | None, int | None]:
@@ -114,5 +126,5 @@ def make_filters(
         year_to=hi,
         agency=agency.strip() or None if agency else None,
         template=parse_template(template) if template else None,
-        where=tuple(parse_condition(w) for w in where),
+        where=_conditions(where),
     )

@@ -18,6 +18,7 @@ from array import array
 from index.analysis import normalize
 from index.store import figure_field
 
+from .budget import check
 from .doctable import DocTable
 from .filters import Filters
 from .postings import read_postings
@@ -67,16 +68,38 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]
         return docs if within is None else docs & within
     candidates = within
     positions: list[tuple[int, dict[int, bytes]]] = []
+    read: dict[str, dict[int, bytes]] = {}  # a phrase that repeats a bigram reads its list once
     for i, (_, offset, gram) in enumerate(terms):
-        if candidates is not None and len(candidates) * TEXT_CHECK_COST < sum(t[0] for t in terms[i:]):
-            return {d for d in candidates if phrase in normalize(reader.stored_fields(d)["text"])}
-        postings = read_postings(reader, "grams", gram, values=True)
-        by_doc = dict(zip(postings.ids, postings.values, strict=True))
+        check()
+        if candidates is not None and len(candidates) * TEXT_CHECK_COST < sum(
+            t[0] for t in terms[i:] if t[2] not in read
+        ):
+            return _by_text(reader, phrase, candidates)
+        by_doc = read.get(gram)
+        if by_doc is None:
+            postings = read_postings(reader, "grams", gram, values=True)
+            by_doc = read[gram] = dict(zip(postings.ids, postings.values, strict=True))
         candidates = set(by_doc) if candidates is None else candidates.intersection(by_doc)
         if not candidates:
             return set()
         positions.append((offset, by_doc))
-    return {d for d in candidates if _contains(d, positions)}
+    found = set()
+    for n, d in enumerate(candidates):
+        if n % 512 == 0:
+            check()
+        if _contains(d, positions):
+            found.add(d)
+    return found
+
+
+def _by_text(reader, phrase: str, candidates: set[int]) -> set[int]:
+    found = set()
+    for n, d in enumerate(candidates):
+        if n % 64 == 0:
+            check()
+        if phrase in normalize(reader.stored_fields(d)["text"]):
+            found.add(d)
+    return found
 
 
 def _contains(docnum: int, positions: list[tuple[int, dict[int, bytes]]]) -> bool:
@@ -102,6 +125,7 @@ def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
     # clauses (AND) from the one whose rarest phrase is rarest: later ones only verify fewer candidates
     clauses = sorted(query.clauses, key=lambda clause: max(_estimate(reader, p) for p in clause))
     for clause in clauses:
+        check()
         found: set[int] = set()
         for phrase in clause:
             found |= phrase_docs(reader, phrase, within)
@@ -131,7 +155,7 @@ def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
     if filters.template:
         found = read_postings(reader, "template", filters.template).ids
         docs = set(found) if docs is None else docs.intersection(found)
-    checks = []
+    checks: list = []
     if filters.year_from is not None or filters.year_to is not None:
         lo = filters.year_from if filters.year_from is not None else 1
         hi = filters.year_to if filters.year_to is not None else 9999
@@ -147,8 +171,9 @@ def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
         checks.append(lambda d: report_of[d] in reports)
     if checks and docs is None:
         docs = set(read_postings(reader, "kind", "section").ids)
-    for check in checks:
-        docs = {d for d in docs if check(d)}
+    for test in checks:
+        check()
+        docs = {d for d in docs if test(d)}
     return docs
 
 

@@ -92,6 +92,9 @@ def parse_query(text: str) -> Query:
         raise QueryError("OR must stand between two terms")
     if not clauses:
         raise QueryError("the query has nothing to find" + (" (only excluded terms)" if excluded else ""))
-    if sum(map(len, clauses)) + len(excluded) > MAX_TERMS:
+    # a term repeated is one term: AND of the same phrase twice is the phrase
+    unique = tuple(dict.fromkeys(tuple(dict.fromkeys(c)) for c in clauses))
+    excluded_unique = tuple(dict.fromkeys(excluded))
+    if sum(map(len, unique)) + len(excluded_unique) > MAX_TERMS:
         raise QueryError(f"too many terms; the limit is {MAX_TERMS}")
-    return Query(tuple(tuple(dict.fromkeys(c)) for c in clauses), tuple(dict.fromkeys(excluded)))
+    return Query(unique, excluded_unique)

@@ -78,7 +78,7 @@ def resolve(index, selector: str) -> Report:
     if _ID.match(selector):
         return get_report(index, selector)
     agency, sep, year = selector.rpartition("@")
-    if not sep or not agency.strip() or not year.strip().isdigit():
+    if not sep or not agency.strip() or not re.fullmatch(r"[0-9]{1,4}", year.strip()):  # ASCII digits only
         raise UnknownReport(f"{selector!r} is neither a report id nor agency@year (e.g. 平潭@2021)")
     needle = normalize(agency)
     candidates = [m for m in report_metas(index) if m["year"] == int(year) and needle in normalize(m["agency"] or "")]

@@ -243,10 +243,10 @@ def test_a_failing_worker_commits_nothing(synthetic, corpus, tmp_path, monkeypat
     victim = sorted(synthetic.rglob("*.txt"))[-1]
     real = index.build.report_documents
 
-    def documents(report, source, digest):  # the forked workers inherit this
+    def documents(report, source, digest, name=None):  # the forked workers inherit this
         if source == str(victim):
-            raise OSError("disk full")
-        return real(report, source, digest)
+            raise OSError("disk full")  # not the file's fault: the whole batch stops
+        return real(report, source, digest, name)
 
     monkeypatch.setattr(index.build, "report_documents", documents)
     with pytest.raises(RuntimeError, match="an indexing process failed: OSError: disk full"):

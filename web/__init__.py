@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, g, render_template, request, url_for
 
 from index.reader.report import SECTION_NAMES
 from index.store import DAMAGE_ERRORS, IndexMissing
+from search import budget
 from search.errors import QueryError
 
 from .highlight import mark
 from .respond import wants_json
 
+# The query parameters the app's pages read. Links are built from these only: any other name
+# would reach url_for as a keyword (endpoint, _external, _scheme …) and change what it builds.
+PAGE_PARAMS = (
+    "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit",
+    "page", "rule", "severity", "topic", "a", "b",
+)  # fmt: skip
+
+
+def page_args() -> dict[str, list[str]]:
+    """The current request's own parameters (PAGE_PARAMS), as lists."""
+    return {k: v for k, v in request.args.to_dict(flat=False).items() if k in PAGE_PARAMS}
+
 
 def url_with(**changes) -> str:
     """The current page's URL with some parameters replaced (None removes one); page resets to 1."""
-    args = request.args.to_dict(flat=False)
+    args = page_args()
     args.pop("page", None)
     for key, value in changes.items():
         if value is None:
@@ -28,6 +41,11 @@ CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -43,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         COPIES_MAX_REPORTS=20_000,  # above it, copied text is left to `xxgk copies` (10,000: 98 s, 1.8 GB)
         COPIES_WAIT=5.0,  # seconds a request waits for copied-text detection before showing "computing"
         JSON_AS_ASCII=False,
+        QUERY_BUDGET=3.0,  # seconds of matching a request may spend (search/budget.py)
     )
     if test_config:
         app.config.update(test_config)
@@ -56,13 +75,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     # decorator, registered first, so that url_for() builds page links, not API links.
     app.jinja_env.filters["mark"] = mark
     app.add_template_global(url_with)
+    app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
+
+    @app.before_request
+    def start_budget():
+        g.budget = budget.start(app.config["QUERY_BUDGET"])
+
+    @app.teardown_request
+    def end_budget(exc):
+        token = g.pop("budget", None)
+        if token is not None:
+            budget.end(token)
 
     @app.after_request
     def security_headers(response):
-        response.headers["Content-Security-Policy"] = CSP
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
+        response.headers.update(SECURITY_HEADERS)
         return response
 
     @app.errorhandler(QueryError)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import current_app, request
 
 from search.errors import QueryError
@@ -17,13 +19,12 @@ def text(name: str, default: str = "") -> str:
 
 
 def number(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name, "")
+    raw = request.args.get(name, "").strip()
     if not raw:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise QueryError(f"{name} 应为整数") from None
+    if not re.fullmatch(r"[0-9]{1,9}", raw):  # ASCII digits: int() takes other scripts' digits too
+        raise QueryError(f"{name} 应为整数")
+    value = int(raw)
     if not low <= value <= high:
         raise QueryError(f"{name} 应在 {low} 到 {high} 之间")
     return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -307,13 +308,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     Example: xxgk serve --port 8000, then open http://127.0.0.1:8000/
     """
-    from waitress import serve
-
     from web import create_app
+    from web.serve import serve
 
     app = create_app({"INDEX_DIR": args.index, "TOPICS_FILE": args.topics})
-    print(f"xxgk: serving {args.index} on http://{args.host}:{args.port}/", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads)
+    how = f"{args.processes} processes × {args.threads} threads"
+    print(f"xxgk: serving {args.index} on http://{args.host}:{args.port}/ ({how})", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, processes=args.processes)
     return EXIT_OK
 
 
@@ -404,7 +405,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--threads", type=int, default=4)
+    p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")
+    p.add_argument(
+        "--processes",
+        type=int,
+        default=min(os.cpu_count() or 1, 8),
+        help="worker processes sharing the port, one core each (default: the machine's cores, at most 8)",
+    )
     p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
     p.set_defaults(func=cmd_serve)
     return parser

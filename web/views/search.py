@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import Blueprint, Response, current_app, request
 
+from search.csvfile import csv_text
 from search.engine import Page, export, search
 
 from .. import params
@@ -43,15 +41,10 @@ def home():
 def export_csv():
     """Every matching section (up to CSV_MAX_ROWS), one row each."""
     rows_max = current_app.config["CSV_MAX_ROWS"]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["report_id", "agency", "year", "section", "score", "snippet"])
-    for hit in export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance")):
-        writer.writerow(
-            [hit["report_id"], hit["agency"] or "", hit["year"] or "", hit["section"], hit["score"], hit["snippet"]]
-        )
+    hits = export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance"))
+    rows = ([h["report_id"], h["agency"] or "", h["year"] or "", h["section"], h["score"], h["snippet"]] for h in hits)
     return Response(
-        "\ufeff" + out.getvalue(),  # a BOM so spreadsheet programs read UTF-8
+        csv_text(["report_id", "agency", "year", "section", "score", "snippet"], rows),
         mimetype="text/csv",
         headers={"Content-Disposition": "attachment; filename=xxgk-search.csv"},
     )

@@ -1,0 +1,91 @@
+"""Serving the app: waitress in one process, or in several sharing one listening socket.
+
+Searching is CPU work in Python, so one process uses one core whatever its
+threads. With `processes` > 1 the socket is bound here and the server forks
+that many workers; each opens the index itself (read-only, so they share the
+operating system's page cache) and serves with its own threads; the kernel
+spreads connections between them. A worker that dies is started again. Errors
+that waitress answers itself (a malformed request, headers too large) carry the
+same security headers as the app's pages.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sys
+import time
+
+from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
+
+from . import SECURITY_HEADERS
+
+
+class SecureErrorTask(ErrorTask):
+    """waitress's own error answers (400, 431 …), with the app's security headers."""
+
+    def execute(self) -> None:
+        self.response_headers.extend(SECURITY_HEADERS.items())
+        super().execute()
+
+
+def serve(app: Flask, host: str, port: int, threads: int = 4, processes: int = 1) -> None:
+    """Serve `app` on host:port until interrupted."""
+    from waitress import create_server
+
+    HTTPChannel.error_task_class = SecureErrorTask
+    if processes <= 1:
+        create_server(app, host=host, port=port, threads=threads).run()
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(1024)
+    sock.setblocking(False)
+    children: dict[int, int] = {}  # pid → worker number
+
+    def start(number: int) -> None:
+        pid = os.fork()
+        if pid == 0:  # the worker: serve until the parent says stop
+            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                create_server(app, sockets=[sock], threads=threads).run()
+            finally:
+                os._exit(0)
+        children[pid] = number
+
+    stopping = False
+
+    def stop(signum, frame) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for number in range(processes):
+        start(number)
+    try:
+        while not stopping:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                pid = 0
+            if pid and pid in children and not stopping:
+                number = children.pop(pid)
+                print(f"xxgk serve: worker {number} ended ({status}); starting it again", file=sys.stderr, flush=True)
+                start(number)
+            time.sleep(0.2)
+    finally:
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
+        sock.close()
