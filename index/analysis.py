@@ -8,9 +8,9 @@ Two fields are built from every section text:
   the pair starting at character i; a phrase of n characters is n-1 bigrams at
   consecutive positions, so matching is exactly "the normalised text contains it".
 
-Both, and every query, go through `normalize`: full-width → half-width, traditional →
-simplified, lower case, whitespace next to Chinese removed, other whitespace runs
-collapsed to one space.
+Both, and every query, go through `normalize`: full-width → half-width (punctuation
+included: ，（）：；！？ read as ,():;!?), traditional → simplified, lower case, whitespace
+next to Chinese or punctuation removed, other whitespace runs collapsed to one space.
 """
 
 from __future__ import annotations
@@ -27,7 +27,17 @@ from .reader.text.normalize import CJK, fold
 USERDICT = "data/userdict.txt"
 _WORDISH = re.compile(rf"[0-9a-z{CJK}]")
 # Characters whose neighbouring whitespace is layout, not content.
-_CJK_OR_PUNCT = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’…—·•]")
+_CJK_OR_PUNCT = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’…—·•,():;!?]")
+# Punctuation the parser keeps full-width (index/reader/text/normalize.py) but search folds,
+# so that 信息源不够，更新不及时 finds 信息源不够,更新不及时 (one character for one: offsets hold).
+_PUNCT_PAIRS = tuple(zip("，（）：；！？", ",():;!?", strict=True))
+
+
+def _fold_punct(text: str) -> str:
+    for wide, narrow in _PUNCT_PAIRS:  # str.replace runs at C speed; translate would not
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 _SPACE_RUN = re.compile(r"\s+")
@@ -45,7 +55,7 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> normalize_with_offsets("更新 不及时")
     ('更新不及时', [0, 1, 3, 4, 5])
     """
-    folded = _ascii_lower(fold(text))
+    folded = _fold_punct(_ascii_lower(fold(text)))
     parts: list[str] = []
     offsets: list[int] = []
     pos = 0
@@ -83,14 +93,14 @@ def normalize(text: str) -> str:
 
     The same as normalize_with_offsets(text)[0], without building the offsets.
 
-    >>> normalize("信息公開 更新　不及時，LED  屏 Ab  Cd")
-    '信息公开更新不及时，led屏ab cd'
+    >>> normalize("信息公開 更新　不及時，LED  屏 Ab  Cd（五）")
+    '信息公开更新不及时,led屏ab cd(五)'
     """
     global _last
     last = _last
     if text is last[0]:
         return last[1]
-    out = _SPACE_RUN.sub(_keep_space, _ascii_lower(fold(text)))
+    out = _SPACE_RUN.sub(_keep_space, _fold_punct(_ascii_lower(fold(text))))
     _last = (text, out)
     return out
 

@@ -129,13 +129,20 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
     return docs
 
 
+# Raised when what is indexed changes (the normalisation, a field): an index written by an
+# earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
+INDEX_FORMAT = "3"  # 3: punctuation width folded
+FORMAT_FILE = "format"
+
+
 def is_current(ix) -> bool:
-    """Whether an index was written with this version's schema (the grams field's position format)."""
+    """Whether an index was written with this version's schema and normalisation."""
     try:
         grams, figures = ix.schema["grams"], ix.schema["f_*"]
-    except KeyError:
+        written = (Path(ix.storage.folder) / FORMAT_FILE).read_text(encoding="utf-8").strip()
+    except (KeyError, OSError):
         return False
-    return isinstance(grams.format, PositionArray) and not figures.column_type
+    return isinstance(grams.format, PositionArray) and not figures.column_type and written == INDEX_FORMAT
 
 
 def open_index(path: Path | str):
@@ -159,6 +166,7 @@ def open_or_create(path: Path | str, wait: float = 10.0):
         # An outdated index is replaced under the write lock, so no build is running on it.
         acquire_writer(ix, wait).cancel()
     path.mkdir(parents=True, exist_ok=True)
+    (path / FORMAT_FILE).write_text(INDEX_FORMAT + "\n", encoding="utf-8")  # before the TOC readers look for
     return whoosh_index.create_in(path, schema(), indexname=INDEX_NAME)
 
 

@@ -14,12 +14,14 @@ from collections import Counter
 from dataclasses import dataclass
 
 from index.analysis import segment
+from index.reader.report import SECTIONS
 from index.store import figure_field, open_index
 
+from . import budget
 from .doctable import DocTable, Generation, generation_key
 from .errors import QueryError
 from .filters import FIGURE_KEYS, Filters
-from .matching import matching_docs
+from .matching import covering_grams, matching_docs
 from .postings import read_postings
 from .query import Query, parse_query
 from .snippets import make_snippet
@@ -156,8 +158,11 @@ def search(
     page = page or Page()
     table, query, matched = _match(index, text, filters)
     first = (page.page - 1) * page.limit
+    searched = (filters or Filters()).sections
     result = {
         "query": text,
+        # the sections searched, by name; ["all"] when every section was
+        "sections": list(searched) if searched and set(searched) != set(SECTIONS) else ["all"],
         "total": len(matched),
         "reports": len(set(map(table.report_of.__getitem__, matched))),
         "page": page.page,
@@ -210,20 +215,55 @@ def _hits(
 
 
 def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
-    """BM25F of the query's words in the text of each given document (absent: no word occurs)."""
-    words = list(dict.fromkeys(w for p in query.phrases for w in segment(p)))
+    """BM25F of the query's words in the text of each given document.
+
+    jieba may segment a phrase differently in the text than alone (培训 inside 业务培训 /
+    培训力度), so a matching document can hold none of the phrase's words; there the
+    phrase's own occurrences score it, counted from the bigram field (the fewest of its
+    covering bigrams), so a section that matches never scores 0.
+    """
     searcher, lengths, avg = table.searcher, table.text_length, table.average_text_length
+    base, per_length = K1 * (1 - B), K1 * B / avg
     out: dict[int, float] = {}
-    for word in words:
+    seen: dict[str, set[int]] = {}  # word → the given documents that hold it
+    for word in dict.fromkeys(w for p in query.phrases for w in segment(p)):
+        seen[word] = set()
         if ("text", word) not in table.reader:
             continue
         # Whoosh's bm25(idf, tf, length, avg, B, K1), its constants taken out of the loop
-        idf, base, per_length = searcher.idf("text", word), K1 * (1 - B), K1 * B / avg
+        idf = searcher.idf("text", word)
         postings = read_postings(table.reader, "text", word, weights=True)
         for d, tf in zip(postings.ids, postings.weights, strict=True):
             if d in docs:
+                seen[word].add(d)
                 out[d] = out.get(d, 0.0) + idf * tf * (K1 + 1) / (tf + base + per_length * lengths[d])
+    for phrase in query.phrases:
+        if len(phrase) < 2:
+            continue
+        rest = docs.difference(*(seen.get(w, ()) for w in segment(phrase)))
+        if rest:
+            _score_by_grams(table, phrase, rest, out, base, per_length)
     return out
+
+
+def _score_by_grams(table: DocTable, phrase: str, docs: set[int], out: dict, base: float, per_length: float) -> None:
+    """Add BM25 of a phrase counted from its covering bigrams to documents none of its words scored."""
+    reader, lengths = table.reader, table.text_length
+    grams = [gram for _, gram in covering_grams(phrase)]
+    if any(("grams", g) not in reader for g in grams):
+        return
+    rarest = min(grams, key=lambda g: reader.doc_frequency("grams", g))
+    idf = table.searcher.idf("grams", rarest)
+    tf: dict[int, float] | None = None
+    for gram in dict.fromkeys(grams):
+        budget.check()
+        postings = read_postings(reader, "grams", gram, weights=True)
+        counts = {d: w for d, w in zip(postings.ids, postings.weights, strict=True) if d in docs}
+        tf = counts if tf is None else {d: min(tf[d], counts[d]) for d in tf.keys() & counts.keys()}
+        if not tf:
+            return
+    for d, n in (tf or {}).items():
+        out[d] = out.get(d, 0.0) + idf * n * (K1 + 1) / (n + base + per_length * lengths[d])
 
 
 def _sort_keys(table: DocTable, query: Query, docs: set[int], sort: str) -> tuple[dict[int, tuple], dict]:

@@ -12,6 +12,9 @@ from .errors import QueryError
 
 # Section groups a user can name: "narrative" is what part 五 says.
 SECTION_GROUPS = {"narrative": ("problems", "improvements"), "all": SECTIONS}
+# What a search looks in when no section is named, on the command line and the web alike:
+# part 五, the problems and improvements the reports are read for. `all` searches every section.
+DEFAULT_SECTIONS = ("narrative",)
 FIGURE_KEYS = frozenset(
     application_keys("2019")
     + application_keys("2021")

@@ -52,7 +52,7 @@ def test_index_then_search_json(tmp_path, capsys):
     assert "5 unchanged" in capsys.readouterr().out
     assert main(["search", "政务新媒体", "--index", ix, "--json", "--section", "narrative", "--limit", "2"]) == 0
     result = json.loads(capsys.readouterr().out)
-    assert set(result) == {"query", "total", "reports", "page", "limit", "hits"}
+    assert set(result) == {"query", "sections", "total", "reports", "page", "limit", "hits"}
     assert result["total"] >= result["reports"] >= 1 and len(result["hits"]) <= 2
     hit = result["hits"][0]
     assert set(hit) == {"report_id", "agency", "year", "section", "score", "snippet", "spans"}

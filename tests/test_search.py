@@ -107,6 +107,22 @@ def test_traditional_and_full_width_queries_match_simplified_text(built_index, i
     assert all_hits(built_index, "２０２１年")[0] == all_hits(built_index, "2021年")[0]
 
 
+@pytest.mark.parametrize(
+    ("wide", "narrow"), [("信息源不够，更新不及时", "信息源不够,更新不及时"), ("（五）监督保障", "(五)监督保障")]
+)
+def test_punctuation_width_is_folded_on_index_query_and_scan(built_index, indexed_reports, wide, narrow):
+    found, _ = all_hits(built_index, wide)
+    assert found and found == all_hits(built_index, narrow)[0]
+    assert found == scan(indexed_reports, lambda text: normalize(narrow) in text)
+
+
+@pytest.mark.parametrize("phrase", ["培训", "公开", "更新不及时", "人员", "政务新媒体"])
+def test_every_match_scores_above_zero(built_index, phrase):
+    # jieba segments 培训 inside 业务培训 / 培训力度: the words field alone would score those 0
+    result = search(built_index, phrase, make_filters(sections=[]), Page(limit=MAX_LIMIT))
+    assert result["hits"] and all(h["score"] > 0 for h in result["hits"])
+
+
 def test_and_or_not(built_index, indexed_reports):
     found, _ = all_hits(built_index, "人员 培训 -兼职")
     assert found == scan(indexed_reports, lambda t: "人员" in t and "培训" in t and "兼职" not in t)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import importlib
 import io
+import json
 import shutil
+import subprocess
+import sys
 import threading
 import time
 
@@ -15,7 +18,7 @@ from index.build import build_index
 from search.copies import find_copies
 from web import create_app
 
-from .conftest import CORPUS_FILES, corpus_file
+from .conftest import CORPUS_FILES, ROOT, corpus_file
 
 XSS = (
     "某局2021年政府信息公开工作年度报告\n一、总体情况\n<script>window.xssFired = 1</script>"
@@ -180,6 +183,21 @@ def test_audit_page(client):
     # the bundled corpus is small: copied text is ready within the request's wait
     assert data["copies_status"] == "ready" and data["copies_total"] == len(data["copies"])
     assert all(c["copied_sentences"] > 0 for c in data["copies"])
+
+
+@pytest.mark.parametrize("query", ["政务新媒体", "培训", "人员 OR 编制"])
+def test_cli_json_is_what_the_api_serves(app, client, query):
+    cli = subprocess.run(
+        [sys.executable, "-m", "xxgk", "search", query, "--index", app.config["INDEX_DIR"], "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    api = client.get("/api/search", query_string={"q": query}).get_json()
+    printed = json.loads(cli.stdout)
+    assert printed["sections"] == api["sections"] == ["problems", "improvements"]
+    assert (printed["total"], printed["hits"]) == (api["total"], api["hits"])
 
 
 def test_audit_names_every_rule_in_chinese(client):

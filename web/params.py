@@ -7,7 +7,7 @@ import re
 from flask import current_app, request
 
 from search.errors import QueryError
-from search.filters import Filters, make_filters
+from search.filters import DEFAULT_SECTIONS, Filters, make_filters
 
 
 def text(name: str, default: str = "") -> str:
@@ -30,8 +30,8 @@ def number(name: str, default: int, low: int, high: int) -> int:
     return value
 
 
-def filters(default_sections: tuple[str, ...] = ("narrative",)) -> Filters:
-    """The filters of a search request; sections default to the narrative (part 五)."""
+def filters(default_sections: tuple[str, ...] = DEFAULT_SECTIONS) -> Filters:
+    """The filters of a search request; sections default to the narrative (part 五), as on the command line."""
     sections = [s for s in request.args.getlist("section") if s] or list(default_sections)
     return make_filters(
         sections=[] if "all" in sections else sections,

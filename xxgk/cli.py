@@ -19,7 +19,7 @@ from search.compare import compare
 from search.copies import copies_summary, find_copies
 from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
-from search.filters import make_filters
+from search.filters import DEFAULT_SECTIONS, make_filters
 from search.mentions import load_topics, mentions, topic_counts, topic_query
 from search.reports import all_records, record_to_report, resolve
 
@@ -140,7 +140,10 @@ def _check(args: argparse.Namespace, corpus: list[str]) -> int:
 
 
 def _print_hits(result: dict) -> None:
-    print(f"{result['total']} sections in {result['reports']} reports match {result['query']!r}")
+    where = (
+        "every section" if result.get("sections") == ["all"] else "sections " + ", ".join(result.get("sections", []))
+    )
+    print(f"{result['total']} sections in {result['reports']} reports match {result['query']!r} (searched: {where})")
     for hit in result["hits"]:
         extra = f" (also {', '.join(s for s in hit['sections'] if s != hit['section'])})" if hit.get("sections") else ""
         print(f"\n{hit['agency'] or '(agency unknown)'} {hit['year'] or ''} · {hit['section']}{extra} · {hit['score']}")
@@ -151,10 +154,13 @@ def _print_hits(result: dict) -> None:
 def cmd_search(args: argparse.Namespace) -> int:
     """Search the reports' text: a bare phrase matches exactly; spaces mean AND; OR; -term excludes.
 
-    Example: xxgk search 更新不及时 --section narrative --year 2020-2022 --where "applications.new.total>=10"
+    Searches part 五 (--section narrative) unless told otherwise, as the web search does;
+    --section all searches every section.
+    Example: xxgk search 更新不及时 --year 2020-2022 --where "applications.new.total>=10"
     """
     try:
-        filters = make_filters(args.section or (), args.year, args.agency, args.template, args.where or ())
+        sections = args.section or DEFAULT_SECTIONS
+        filters = make_filters(sections, args.year, args.agency, args.template, args.where or ())
         result = search(
             SearchIndex.open(args.index),
             args.query,
@@ -357,7 +363,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="search the indexed reports", description=cmd_search.__doc__)
     p.add_argument("query", help='e.g. 更新不及时, "政务 新媒体", 人员 OR 编制 -兼职')
     p.add_argument(
-        "--section", action="append", metavar="S", help="section(s), or narrative = problems+improvements, all"
+        "--section",
+        action="append",
+        metavar="S",
+        help="section(s), narrative = problems+improvements (the default, as on the web), or all",
     )
     p.add_argument("--year", metavar="Y|Y1-Y2", help="a year or a range")
     p.add_argument("--agency", metavar="A", help="agency name contains A")
