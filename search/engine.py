@@ -25,6 +25,7 @@ from .matching import covering_grams, matching_docs
 from .postings import read_postings
 from .query import Query, parse_query
 from .snippets import make_snippet
+from .suggest import suggest
 
 MAX_LIMIT = 100
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
@@ -99,7 +100,7 @@ def check_sort(sort: str) -> str:
     """Given a sort name (relevance, year, or a figure key such as applications.new.total), return it checked."""
     if sort in SORTS or sort in FIGURE_KEYS:
         return sort
-    raise QueryError(f"unknown sort {sort!r}; choose relevance, year or a figure such as applications.new.total")
+    raise QueryError(f"未知的排序“{sort}”：可选 relevance（相关度）、year（年份）或数字字段，如 applications.new.total")
 
 
 @dataclass(frozen=True)
@@ -109,9 +110,9 @@ class Page:
 
     def __post_init__(self) -> None:
         if not 1 <= self.limit <= MAX_LIMIT:
-            raise QueryError(f"limit must be between 1 and {MAX_LIMIT}")
+            raise QueryError(f"每页条数应在 1 到 {MAX_LIMIT} 之间")
         if not 1 <= self.page <= MAX_PAGE:
-            raise QueryError(f"page must be between 1 and {MAX_PAGE}")
+            raise QueryError(f"页码应在 1 到 {MAX_PAGE} 之间")
 
 
 def agencies_in(index) -> list[str]:
@@ -171,6 +172,10 @@ def search(
     }
     if facets:
         result["facets"] = _facets(table, matched)
+    if not matched:
+        suggestion = suggest(table, query, text)
+        if suggestion:
+            result["suggestion"] = suggestion
     return result
 
 

@@ -58,7 +58,7 @@ def parse_sections(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             elif part in SECTIONS:
                 out.append(part)
             else:
-                raise QueryError(f"unknown section {part!r}; choose from {', '.join((*SECTIONS, *SECTION_GROUPS))}")
+                raise QueryError(f"未知的章节“{part}”：可选 {'、'.join((*SECTIONS, *SECTION_GROUPS))}")
     return tuple(dict.fromkeys(out))
 
 
@@ -69,7 +69,7 @@ def _conditions(where) -> tuple[Condition, ...]:
     """Parse the conditions on figures; the same condition twice counts once, and there is a cap."""
     unique = list(dict.fromkeys(w.strip() for w in where if w.strip()))
     if len(unique) > MAX_CONDITIONS:
-        raise QueryError(f"too many conditions on figures ({len(unique)}); the limit is {MAX_CONDITIONS}")
+        raise QueryError(f"数字条件过多（{len(unique)} 个，上限 {MAX_CONDITIONS} 个）")
     return tuple(parse_condition(w) for w in unique)
 
 
@@ -81,15 +81,15 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     """
     m = _YEARS.match(text)
     if not m or not (m.group(1) or m.group(3)):
-        raise QueryError(f"year must be YYYY or YYYY-YYYY, not {text!r}")
+        raise QueryError(f"年份应写作 2021 或 2019-2022，而不是“{text}”")
     first, dash, last = m.group(1), m.group(2), m.group(3)
     if not dash:
         if last:
-            raise QueryError(f"year must be YYYY or YYYY-YYYY, not {text!r}")
+            raise QueryError(f"年份应写作 2021 或 2019-2022，而不是“{text}”")
         return int(first), int(first)
     lo, hi = (int(first) if first else None), (int(last) if last else None)
     if lo is not None and hi is not None and lo > hi:
-        raise QueryError(f"year range {text!r} runs backwards")
+        raise QueryError(f"年份范围“{text}”起止颠倒")
     return lo, hi
 
 
@@ -101,16 +101,16 @@ def parse_condition(text: str) -> Condition:
     """
     m = _CONDITION.match(text)
     if not m:
-        raise QueryError(f"condition must look like applications.new.total>=10, not {text!r}")
+        raise QueryError(f"数字条件应写作 applications.new.total>=10，而不是“{text}”")
     key, op, value = m.groups()
     if key not in FIGURE_KEYS:
-        raise QueryError(f"unknown figure {key!r} (see docs/fields.md), e.g. applications.new.total")
+        raise QueryError(f"未知的数字字段“{key}”（见 docs/fields.md），如 applications.new.total")
     return Condition(key, "=" if op == "==" else op, float(value))
 
 
 def parse_template(text: str) -> str:
     if text not in TEMPLATES:
-        raise QueryError(f"unknown template {text!r}; choose from {', '.join(TEMPLATES)}")
+        raise QueryError(f"未知的格式“{text}”：可选 {'、'.join(TEMPLATES)}")
     return text
 
 

@@ -45,12 +45,12 @@ def load_topics(extra: Path | str | None = None) -> dict[str, Topic]:
         try:
             tables |= tomllib.loads(Path(extra).read_text(encoding="utf-8"))
         except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise QueryError(f"cannot read topics file {extra}: {exc}") from None
+            raise QueryError(f"无法读取议题文件 {extra}：{exc}") from None
     topics = {}
     for name, table in tables.items():
         phrases = table.get("phrases") if isinstance(table, dict) else None
         if not phrases or not all(isinstance(p, str) and p.strip() for p in phrases):
-            raise QueryError(f"topic {name!r} needs a non-empty list of phrases")
+            raise QueryError(f"议题“{name}”需要非空的 phrases 列表")
         topics[name] = Topic(name, tuple(dict.fromkeys(phrases)))
     return topics
 
@@ -147,5 +147,5 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
 
 def topic_query(topics: dict[str, Topic], name: str) -> str:
     if name not in topics:
-        raise QueryError(f"unknown topic {name!r}; topics: {', '.join(topics)}")
+        raise QueryError(f"未知的议题“{name}”；现有议题：{'、'.join(topics)}")
     return topics[name].query

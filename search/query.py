@@ -2,11 +2,16 @@
 
 A bare Chinese string is one exact phrase (after normalisation), as a user typing
 更新不及时 expects; "…" quotes a phrase explicitly (so it may contain spaces);
-space-separated terms must all occur; `a OR b` lets either; `-term` excludes.
+space-separated terms must all occur (AND may be written, in any case); `a OR b`
+(or `a or b`) lets either; `-term` excludes. Wildcards and other search-engine
+syntax (`更新*`, `标题:…`, `a~`) are not supported and are refused with a message
+rather than searched as literal characters. Messages are in Chinese: they are
+shown on the web pages.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from index.analysis import normalize
@@ -45,18 +50,35 @@ def _tokens(text: str) -> list[tuple[str, str]]:
         if text[i] in '"“”':
             closing = text.find('"', i + 1) if text[i] == '"' else text.find("”", i + 1)
             if closing < 0:
-                raise QueryError(f"unbalanced quote at character {i + 1}")
+                raise QueryError(f"第 {i + 1} 个字符处的引号没有配对")
             value, i = text[i + 1 : closing], closing + 1
         else:
             j = i
             while j < n and not text[j].isspace() and text[j] not in '"“':
                 j += 1
             value, i = text[i:j], j
-        if value == "OR" and not negate:
+        if value.upper() == "OR" and not negate:
             out.append(("or", value))
+        elif value.upper() == "AND" and not negate:
+            continue  # spaces already mean AND
         else:
+            _refuse_syntax(value)
             out.append(("not" if negate else "term", value))
     return out
+
+
+# Syntax of other search engines that a user may try; here it would silently be literal text.
+_UNSUPPORTED = (
+    (re.compile(r"[*?？]"), "不支持通配符（* 或 ?）：短语按原文精确匹配，输入词语的一部分即可，如 更新 而非 更新*"),
+    (re.compile(r"^[A-Za-z_]+[:：]."), "不支持“字段:词语”的写法：请用章节、年份、机关等筛选项"),
+    (re.compile(r"[~^]\d*$"), "不支持模糊匹配或加权（~、^）：短语按原文精确匹配"),
+)
+
+
+def _refuse_syntax(value: str) -> None:
+    for pattern, message in _UNSUPPORTED:
+        if pattern.search(value):
+            raise QueryError(f"“{value}”：{message}")
 
 
 def parse_query(text: str) -> Query:
@@ -66,22 +88,22 @@ def parse_query(text: str) -> Query:
     Query(clauses=(('更新不及时',), ('人员', '编制')), excluded=('新媒体',))
     """
     if len(text) > MAX_QUERY_CHARS:
-        raise QueryError(f"query is {len(text)} characters; the limit is {MAX_QUERY_CHARS}")
+        raise QueryError(f"检索式有 {len(text)} 个字符，上限 {MAX_QUERY_CHARS}")
     clauses: list[list[str]] = []
     excluded: list[str] = []
     pending_or = False
     for kind, value in _tokens(text):
         if kind == "or":
             if not clauses or pending_or:
-                raise QueryError("OR must stand between two terms")
+                raise QueryError("OR 应位于两个检索词之间")
             pending_or = True
             continue
         phrase = normalize(value)
         if not phrase:
-            raise QueryError(f"empty term {value!r}")
+            raise QueryError(f"检索词“{value}”在规范化后为空（只有空格或标点）")
         if kind == "not":
             if pending_or:
-                raise QueryError("an excluded term (-term) cannot be part of OR")
+                raise QueryError("排除词（-词语）不能用在 OR 中")
             excluded.append(phrase)
         elif pending_or:
             clauses[-1].append(phrase)
@@ -89,12 +111,12 @@ def parse_query(text: str) -> Query:
         else:
             clauses.append([phrase])
     if pending_or:
-        raise QueryError("OR must stand between two terms")
+        raise QueryError("OR 应位于两个检索词之间")
     if not clauses:
-        raise QueryError("the query has nothing to find" + (" (only excluded terms)" if excluded else ""))
+        raise QueryError("检索式没有要查找的词" + ("（只有排除词）" if excluded else ""))
     # a term repeated is one term: AND of the same phrase twice is the phrase
     unique = tuple(dict.fromkeys(tuple(dict.fromkeys(c)) for c in clauses))
     excluded_unique = tuple(dict.fromkeys(excluded))
     if sum(map(len, unique)) + len(excluded_unique) > MAX_TERMS:
-        raise QueryError(f"too many terms; the limit is {MAX_TERMS}")
+        raise QueryError(f"检索词过多（上限 {MAX_TERMS} 个）")
     return Query(unique, excluded_unique)

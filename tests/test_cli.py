@@ -78,3 +78,16 @@ def test_search_errors_are_messages_not_tracebacks(tmp_path, capsys):
         assert main(["search", *args, "--index", ix]) == 2
         err = capsys.readouterr().err
         assert err.startswith("xxgk search: ") and "Traceback" not in err
+
+
+def test_an_excluded_word_first_needs_no_double_dash(tmp_path, capsys):
+    ix = str(tmp_path / "ix")
+    assert main(["index", "--corpus", str(CORPUS_FILES[0].parent), "--index", ix, "--quiet"]) == 0
+    capsys.readouterr()
+    assert main(["search", "-保密", "公开", "--index", ix, "--json", "--section", "all"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["search", "公开 -保密", "--index", ix, "--json", "--section", "all"]) == 0
+    same = json.loads(capsys.readouterr().out)
+    assert first["total"] == same["total"] > 0 and first["query"] == "-保密 公开"
+    assert main(["search", "更新不急时", "--index", ix]) == 0
+    assert "did you mean: 更新不及时" in capsys.readouterr().out

@@ -158,7 +158,7 @@ def test_too_many_conditions_are_refused(server):
     base, _ = server
     where = [f"applications.new.total>={i}" for i in range(30)]
     status, _, body = _get(base + "/api/search?" + urllib.parse.urlencode({"q": "公开", "where": where}, doseq=True))
-    assert status == 400 and "limit" in json.loads(body)["error"]
+    assert status == 400 and "上限" in json.loads(body)["error"]
 
 
 def test_a_request_over_its_time_budget_stops_with_a_message(index_dir):

@@ -53,7 +53,7 @@ def test_taxonomy_has_at_least_15_topics_and_users_can_extend_it(tmp_path):
     assert mine["政务新媒体"].phrases == ("公众号",)  # replaced
     bad = tmp_path / "bad.toml"
     bad.write_text('["空"]\nphrases = []\n', "utf-8")
-    with pytest.raises(QueryError, match="needs a non-empty list"):
+    with pytest.raises(QueryError, match="需要非空的 phrases 列表"):
         load_topics(bad)
 
 

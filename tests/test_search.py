@@ -217,7 +217,7 @@ def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
     present = [v for v in values if v is not None]
     assert present == sorted(present, reverse=True) and len(set(present)) > 10
     assert None in values and values == present + [None] * (len(values) - len(present))
-    with pytest.raises(QueryError, match="unknown sort"):
+    with pytest.raises(QueryError, match="未知的排序"):
         search(ix, "公开", sort="applications.nothing")
 
 
@@ -265,12 +265,12 @@ def test_pages_partition_the_results(built_index):
 @pytest.mark.parametrize(
     "query, message",
     [
-        ('"更新', "unbalanced quote"),
-        ("OR 人员", "OR must stand between"),
-        ("人员 OR", "OR must stand between"),
-        ("-兼职", "nothing to find"),
-        ("   ", "nothing to find"),
-        ("字" * 201, "limit is 200"),
+        ('"更新', "引号没有配对"),
+        ("OR 人员", "OR 应位于两个检索词之间"),
+        ("人员 OR", "OR 应位于两个检索词之间"),
+        ("-兼职", "没有要查找的词（只有排除词）"),
+        ("   ", "没有要查找的词"),
+        ("字" * 201, "上限 200"),
     ],
 )
 def test_malformed_queries(built_index, query, message):
@@ -281,12 +281,12 @@ def test_malformed_queries(built_index, query, message):
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(year="20x1"), "year must be"),
-        (dict(year="2022-2020"), "backwards"),
-        (dict(sections=["nonsense"]), "unknown section"),
-        (dict(where=["applications.new.bogus>1"]), "unknown figure"),
-        (dict(where=["applications.new.total >> 1"]), "condition must look like"),
-        (dict(template="1999"), "unknown template"),
+        (dict(year="20x1"), "年份应写作"),
+        (dict(year="2022-2020"), "起止颠倒"),
+        (dict(sections=["nonsense"]), "未知的章节"),
+        (dict(where=["applications.new.bogus>1"]), "未知的数字字段"),
+        (dict(where=["applications.new.total >> 1"]), "数字条件应写作"),
+        (dict(template="1999"), "未知的格式"),
     ],
 )
 def test_malformed_filters(kwargs, message):
@@ -299,3 +299,25 @@ def test_page_bounds():
         Page(MAX_LIMIT + 1, 1)
     with pytest.raises(QueryError):
         Page(10, 0)
+
+
+@pytest.mark.parametrize(("typo", "meant"), [("更新不急时", "更新不及时"), ("政务心媒体", "政务新媒体")])
+def test_zero_hits_suggest_the_nearest_indexed_phrase(built_index, typo, meant):
+    result = search(built_index, typo, make_filters(sections=["all"]))
+    assert result["total"] == 0 and result["suggestion"] == meant
+    assert search(built_index, meant, make_filters(sections=["all"]))["total"] > 0
+
+
+def test_a_found_phrase_has_no_suggestion(built_index):
+    assert "suggestion" not in search(built_index, "更新不及时", make_filters(sections=["all"]))
+
+
+@pytest.mark.parametrize(("query", "same_as"), [("公开 AND 培训", "公开 培训"), ("人员 or 编制", "人员 OR 编制")])
+def test_and_and_lower_case_or_are_operators(built_index, query, same_as):
+    assert all_hits(built_index, query)[0] == all_hits(built_index, same_as)[0]
+
+
+@pytest.mark.parametrize("query", ["更新*", "更新?", "title:公开", "公开~2"])
+def test_unsupported_syntax_is_named_not_searched_literally(built_index, query):
+    with pytest.raises(QueryError, match="不支持"):
+        search(built_index, query)

@@ -295,3 +295,23 @@ def test_cached_pages_follow_a_commit(tmp_path):
     assert after == fresh.get("/api/audit", query_string={"limit": 100}).get_json() and after["total"] == before + 1
     topics_after = client.get("/api/topics").get_json()
     assert topics_after == fresh.get("/api/topics").get_json() and topics_after != topics_before
+
+
+def test_custom_topics_are_listed_on_the_report_page(app, tmp_path):
+    topics = tmp_path / "topics.toml"
+    topics.write_text('["加强培训（自定义）"]\nphrases = ["加强培训"]\n', encoding="utf-8")
+    custom = create_app({"INDEX_DIR": app.config["INDEX_DIR"], "TESTING": True, "TOPICS_FILE": str(topics)})
+    client = custom.test_client()
+    counted = client.get("/api/topics").get_json()
+    (row,) = [t for t in counted["topics"] if t["topic"] == "加强培训（自定义）"]
+    assert row["reports"] >= 1
+    report_id = xss_id(client)  # the hostile report's part 五 says 下一步，加强培训
+    page = client.get(f"/api/reports/{report_id}").get_json()
+    assert "加强培训（自定义）" in [t["topic"] if isinstance(t, dict) else t for t in page["topics"]]
+
+
+def test_zero_hits_page_suggests_in_chinese(client):
+    page = client.get("/", query_string={"q": "更新不急时", "section": "all"})
+    assert page.status_code == 200 and "您是不是要找" in page.text and "更新不及时" in page.text
+    wildcard = client.get("/", query_string={"q": "更新*"})
+    assert wildcard.status_code == 400 and "不支持通配符" in wildcard.text

@@ -144,6 +144,8 @@ def _print_hits(result: dict) -> None:
         "every section" if result.get("sections") == ["all"] else "sections " + ", ".join(result.get("sections", []))
     )
     print(f"{result['total']} sections in {result['reports']} reports match {result['query']!r} (searched: {where})")
+    if result.get("suggestion"):
+        print(f"did you mean: {result['suggestion']}")
     for hit in result["hits"]:
         extra = f" (also {', '.join(s for s in hit['sections'] if s != hit['section'])})" if hit.get("sections") else ""
         print(f"\n{hit['agency'] or '(agency unknown)'} {hit['year'] or ''} · {hit['section']}{extra} · {hit['score']}")
@@ -163,7 +165,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         filters = make_filters(sections, args.year, args.agency, args.template, args.where or ())
         result = search(
             SearchIndex.open(args.index),
-            args.query,
+            " ".join(args.query),
             filters,
             Page(args.limit, args.page),
             by_report=args.by_report,
@@ -234,6 +236,7 @@ def cmd_mentions(args: argparse.Namespace) -> int:
     Example: xxgk mentions 人员不足 --section narrative ; xxgk mentions --topic 政务新媒体
     """
     try:
+        args.query = " ".join(args.query) or None
         if (args.query is None) == (args.topic is None):
             raise QueryError("give a QUERY or --topic NAME (one of them)")
         text = topic_query(load_topics(args.topics), args.topic) if args.topic else args.query
@@ -330,8 +333,18 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with `-保密` (a dash and a Chinese word: an excluded search term) taken as a query word, not
+    an option: options are ASCII, so `xxgk search -保密 公开` needs no `--`."""
+
+    def _parse_optional(self, arg_string):
+        if len(arg_string) > 1 and arg_string[0] == "-" and not arg_string[1].isascii():
+            return None
+        return super()._parse_optional(arg_string)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
+    parser = _Parser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("parse", help="parse report files", description=cmd_parse.__doc__)
     p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html, .htm, .pdf, .docx, .doc or .wps report files")
@@ -361,7 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the indexed reports", description=cmd_search.__doc__)
-    p.add_argument("query", help='e.g. 更新不及时, "政务 新媒体", 人员 OR 编制 -兼职')
+    p.add_argument("query", nargs="+", help='e.g. 更新不及时, "政务 新媒体", 人员 OR 编制 -兼职 (words are joined)')
     p.add_argument(
         "--section",
         action="append",
@@ -391,7 +404,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("mentions", help="reports that mention a phrase or topic", description=cmd_mentions.__doc__)
-    p.add_argument("query", nargs="?", help="a query, as in search")
+    p.add_argument("query", nargs="*", help="a query, as in search")
     p.add_argument("--topic", metavar="NAME", help="a topic of the taxonomy (see xxgk topics)")
     p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
     p.add_argument("--section", action="append", metavar="S", help="section(s); topics default to narrative")

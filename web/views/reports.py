@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, current_app
 
 from index.analysis import normalize
 from index.reader.audit.rules import rule_name
@@ -49,7 +49,7 @@ def report(report_id: str):
         "inferred": rep.inferred,
         "blank": rep.blank,
         "findings": [asdict(f) | {"rule_name": rule_name(f.rule)} for f in rep.findings],
-        "topics": report_topics(rep, load_topics()),
+        "topics": report_topics(rep, load_topics(current_app.config["TOPICS_FILE"])),
         "previous_year": previous,
         "same_agency": same,
     }
