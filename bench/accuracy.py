@@ -2,12 +2,12 @@
 
     python -m bench.accuracy [--synthetic 40] [--seed 1]
 
-Real reports (corpus/, and ../shared's development corpus when present) whose
-every cell was read, and synthetic reports with varied figures, are rendered
+Real reports (corpus/ and its development reports in corpus/dev) whose every cell
+was read, and synthetic reports with varied figures, are rendered
 anew in each layout of bench/render.py and parsed; every figure is compared
 with what was rendered. A cell is right, wrong (a different number: the one
 outcome that must not happen silently) or missing (left out, with a finding).
-The PDF of ../shared/corpus-dev-pdf is compared with its figures as published.
+The published PDF of corpus/pdf is compared with its figures as published.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from index.reader.parse import parse_bytes, parse_file, parse_text
 
 from . import render as R
 from .synth import ROOT, SyntheticCorpus
-
-SHARED = ROOT.parent / "shared"
 
 Layout = Callable[[R.Document, random.Random], tuple[bytes, str]]
 
@@ -102,9 +100,7 @@ class Score:
 
 def documents(synthetic: int, seed: int) -> list[R.Document]:
     """Real reports whose every cell was read, then synthetic ones, as documents to render."""
-    files = sorted((ROOT / "corpus").glob("*.txt"))
-    if (SHARED / "corpus-dev").is_dir():
-        files += sorted((SHARED / "corpus-dev").glob("*.txt"))
+    files = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus" / "dev").glob("*.txt"))
     docs = [R.document(r) for r in map(parse_file, files) if R.readable(r)]
     corpus = SyntheticCorpus(seed=seed)
     docs += [R.document(parse_text(corpus.report(i).text)) for i in range(synthetic)]
@@ -129,8 +125,8 @@ def measure(docs: list[R.Document], seed: int) -> dict[str, Score]:
 
 
 def published_pdf() -> Score | None:
-    """The real PDF of ../shared/corpus-dev-pdf against the figures read from its page images."""
-    folder = SHARED / "corpus-dev-pdf"
+    """The published PDF of corpus/pdf against the figures read from its page images."""
+    folder = ROOT / "corpus" / "pdf"
     score = Score()
     for pdf in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
         truth = json.loads(pdf.with_suffix(".figures.json").read_text(encoding="utf-8"))
@@ -158,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{'all layouts':34} {total.cells:7} {share:7.2f}% {total.wrong:6} {total.silent:6} {total.missing:7}")
     pdf = published_pdf()
     if pdf:
-        print(f"\nthe published PDF of ../shared/corpus-dev-pdf: {pdf.right}/{pdf.cells} right, ", end="")
+        print(f"\nthe published PDF of corpus/pdf: {pdf.right}/{pdf.cells} right, ", end="")
         print(f"{pdf.wrong} wrong, {pdf.missing} missing")
     return 0
 

@@ -17,10 +17,14 @@ settings.load_profile("xxgk")
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
-DEV_CORPUS = SHARED / "corpus-dev"
+# The 20 development reports are bundled (corpus/dev, with their MANIFEST), and the published
+# PDF with its figures (corpus/pdf): tests need nothing outside the repository.
+DEV_CORPUS = CORPUS / "dev"
+PDF_CORPUS = CORPUS / "pdf"
 
-CORPUS_FILES = sorted(CORPUS.glob("*.txt"))
-DEV_FILES = sorted(DEV_CORPUS.glob("*.txt")) if DEV_CORPUS.is_dir() else []
+CORPUS_FILES = sorted(CORPUS.glob("*.txt"))  # the five seed reports at the top of corpus/
+DEV_FILES = sorted(DEV_CORPUS.glob("*.txt"))
+PDF_FILES = sorted(PDF_CORPUS.glob("*.pdf"))
 
 
 def corpus_file(prefix: str) -> Path:
@@ -36,7 +40,7 @@ def built_index(tmp_path_factory):
     from search.engine import SearchIndex
 
     path = tmp_path_factory.mktemp("index")
-    summary = build_index([CORPUS, *DEV_FILES], path)
+    summary = build_index([CORPUS], path)  # seeds, dev reports and the PDF
     assert not summary.failed
     return SearchIndex.open(path)
 
@@ -44,7 +48,7 @@ def built_index(tmp_path_factory):
 @pytest.fixture(scope="session")
 def indexed_reports():
     """Every indexed report, parsed, by id."""
-    return {r.id: r for r in map(parse_file, CORPUS_FILES + DEV_FILES)}
+    return {r.id: r for r in map(parse_file, CORPUS_FILES + DEV_FILES + PDF_FILES)}
 
 
 @pytest.fixture(scope="session")

@@ -47,9 +47,10 @@ def test_summary_and_failure_exit_code(tmp_path, capsys):
 def test_index_then_search_json(tmp_path, capsys):
     ix = str(tmp_path / "ix")
     assert main(["index", "--corpus", str(CORPUS_FILES[0].parent), "--index", ix, "--quiet"]) == 0
-    assert "5 added, 0 updated, 0 unchanged, 0 removed, 0 failed" in capsys.readouterr().out
+    # the seeds, the 20 development reports and the published PDF
+    assert "26 added, 0 updated, 0 unchanged, 0 removed, 0 failed" in capsys.readouterr().out
     assert main(["index", "--index", ix, "--corpus", str(CORPUS_FILES[0].parent)]) == 0
-    assert "5 unchanged" in capsys.readouterr().out
+    assert "26 unchanged" in capsys.readouterr().out
     assert main(["search", "政务新媒体", "--index", ix, "--json", "--section", "narrative", "--limit", "2"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {"query", "sections", "total", "reports", "page", "limit", "hits"}

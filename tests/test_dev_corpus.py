@@ -1,4 +1,4 @@
-"""The development corpus (../shared/corpus-dev, skipped when absent): many years, many layouts."""
+"""The development corpus (corpus/dev, bundled): many years, many layouts."""
 
 from __future__ import annotations
 

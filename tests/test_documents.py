@@ -17,9 +17,9 @@ from index.reader.formats.cache import TextCache
 from search.engine import SearchIndex
 from search.reports import all_records, record_to_report
 
-from .conftest import CORPUS_FILES, SHARED, corpus_file
+from .conftest import CORPUS_FILES, PDF_CORPUS, corpus_file
 
-PUBLISHED = sorted((SHARED / "corpus-dev-pdf").glob("*.pdf")) if (SHARED / "corpus-dev-pdf").is_dir() else []
+PUBLISHED = sorted(PDF_CORPUS.glob("*.pdf"))  # a published report with its figures, bundled
 
 
 @pytest.mark.parametrize("path", PUBLISHED, ids=lambda p: p.name)
@@ -33,8 +33,7 @@ def test_published_pdf_every_figure(path):
 
 
 def test_published_pdf_through_the_cli():
-    if not PUBLISHED:
-        pytest.skip("../shared/corpus-dev-pdf is not present")
+    assert PUBLISHED
     out = subprocess.run(
         [sys.executable, "-m", "xxgk", "parse", "--json", str(PUBLISHED[0])], capture_output=True, text=True, check=True
     )

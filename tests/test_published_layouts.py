@@ -21,7 +21,7 @@ from bench.synth import SyntheticCorpus
 from index.reader import parse_bytes, parse_file, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
-DEV = ROOT.parent / "shared" / "corpus-dev"
+DEV = ROOT / "corpus" / "dev"
 # crawlers that glue digits together lose cells they cannot split unambiguously
 MAY_MISS = {"glued (crawled)"}
 

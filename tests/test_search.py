@@ -210,7 +210,8 @@ def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
     summary = build_index([CORPUS, tmp_path / "synth"], tmp_path / "ix")
     assert not summary.failed
     ix = SearchIndex.open(tmp_path / "ix")
-    reports = {r.id: r for r in map(parse_file, [*CORPUS_FILES, *(tmp_path / "synth").rglob("*.txt")])}
+    bundled = [p for p in CORPUS.rglob("*") if p.suffix in (".txt", ".pdf")]
+    reports = {r.id: r for r in map(parse_file, [*bundled, *(tmp_path / "synth").rglob("*.txt")])}
     key = "art20.normative.in_force"
     hits = search(ix, "公开", sort=key, by_report=True, page=Page(MAX_LIMIT, 1))["hits"]
     values = [reports[h["report_id"]].figures.get(key) for h in hits]

@@ -81,7 +81,7 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     Reports whose file was deleted stay until you say --prune (then those positively gone
     from a folder that could be read whole are removed); --dry-run shows what a build
-    would add, update and remove. Example: xxgk index --corpus corpus --corpus ../more-reports
+    would add, update and remove. Example: xxgk index --corpus corpus --corpus corpus/dev --dry-run
     """
     corpus = args.corpus or [DEFAULT_CORPUS]
     if args.check or args.repair:
@@ -158,7 +158,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     Searches part 五 (--section narrative) unless told otherwise, as the web search does;
     --section all searches every section.
-    Example: xxgk search 更新不及时 --year 2020-2022 --where "applications.new.total>=10"
+    Example: xxgk search 政务新媒体 --year 2019-2024 --where "applications.new.total>=1"
     """
     try:
         sections = args.section or DEFAULT_SECTIONS
@@ -233,7 +233,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_mentions(args: argparse.Namespace) -> int:
     """List every report that mentions a phrase or a topic, with counts by year and agency.
 
-    Example: xxgk mentions 人员不足 --section narrative ; xxgk mentions --topic 政务新媒体
+    Example: xxgk mentions 人员 --section narrative ; xxgk mentions --topic 政务新媒体
     """
     try:
         args.query = " ".join(args.query) or None
@@ -278,7 +278,7 @@ def cmd_topics(args: argparse.Namespace) -> int:
 def cmd_copies(args: argparse.Namespace) -> int:
     """Find copied text: sentences shared with other agencies' reports or the same agency's earlier ones.
 
-    Example: xxgk copies ; xxgk copies 平潭综合实验区@2013 --json
+    Example: xxgk copies ; xxgk copies 平潭县人民政府@2012 --json
     """
     try:
         index = SearchIndex.open(args.index)
