@@ -1,23 +1,44 @@
 """Comparing two reports: sentences aligned per section, figures side by side, X1/X2 across years.
 
 Sentences are split on 。！？； and line breaks and compared after normalisation
-(index.analysis.normalize, closing punctuation dropped). A sentence found in
-both is "same"; of the rest, pairs whose character-bigram Jaccard similarity
-is at least NEAR are "changed" (paired greedily, most similar first, with a
-word-level diff); the others are only in A or only in B. Everything here is
-symmetric, so swapping A and B mirrors the result.
+(index.analysis.normalize: punctuation width folded; closing punctuation dropped).
+The two sections are aligned in document order: identical sentences are "same",
+sentences whose character-bigram Jaccard similarity (numbering ignored) is at
+least NEAR are "changed" (with a word-level diff), and the rest stand in their
+place as only in A or only in B. Everything here is symmetric, so swapping A and
+B mirrors the result.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
+import zlib
 from dataclasses import asdict
 from difflib import SequenceMatcher
 
 from index.analysis import normalize, segment
 from index.reader.report import SECTIONS, Finding, Report
-from index.reader.tables.layout import APPLICATION_COLUMNS
+from index.reader.tables.layout import (
+    APPLICATION_COLUMNS,
+    ART20_ROWS,
+    application_keys,
+    figure_label,
+    figure_table,
+    review_keys,
+)
+
+# the format's own order of every figure: table 二's rows, then 三's, then 四's (2021's keys, then 2019's)
+FIGURE_ORDER = {
+    key: i
+    for i, key in enumerate(
+        dict.fromkeys(
+            [k for t in ("2021", "2019") for row in ART20_ROWS[t] for k in row.keys]
+            + application_keys("2021")
+            + application_keys("2019")
+            + review_keys()
+        )
+    )
+}
 
 NEAR = 0.5  # character-bigram Jaccard from which two sentences count as one sentence changed
 _SPLIT = re.compile(r"(?<=[。！？；!?;])|\n")
@@ -28,13 +49,23 @@ OTHER_2021 = ("other.no_correction", "other.unpaid_fee", "other.other")
 ART20_COMPARABLE = ("art20.licensing.decisions", "art20.penalty.decisions", "art20.enforcement.decisions")
 
 
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
 def sentences(text: str) -> list[str]:
     """Given a section text, return its sentences (those with Chinese words), stripped.
 
-    >>> sentences("一、总体情况\\n加强领导。完善制度；  \\n0\\t0")
+    Table rows are not sentences: tables are compared cell by cell (compare_figures).
+
+    >>> sentences("一、总体情况\\n加强领导。完善制度；  \\n（一）予以公开\\t0\\t3\\n| 规章 | 0 | 0 |")
     ['一、总体情况', '加强领导。', '完善制度；']
     """
-    return [s.strip() for s in _SPLIT.split(text) if _HAS_WORDS.search(s)]
+    out = []
+    for line in text.split("\n"):
+        if "\t" in line or line.count("|") >= 2 or (len(_NUMBERS.findall(line)) >= 3 and len(line) < 80):
+            continue
+        out += [s.strip() for s in _SPLIT.split(line) if _HAS_WORDS.search(s)]
+    return out
 
 
 def sentence_key(sentence: str) -> str:
@@ -79,50 +110,87 @@ def _words(sentence: str) -> list[str]:
     return words
 
 
+_N = "一二三四五六七八九十"
+_NUMBERING = re.compile(rf"^(?:[(（]?[{_N}\d]{{1,3}}[)）]|[{_N}]{{1,3}}是|[\d{_N}]{{1,3}}[、.．])\s*")
+
+
+def _loose(key: str) -> str:
+    """A sentence key without its leading numbering: （三）加强培训 and （五）加强培训 are one sentence moved."""
+    return _NUMBERING.sub("", key)
+
+
 def align(text_a: str, text_b: str) -> dict:
-    """Given one section of each report, return its same / changed / only_a / only_b sentences and similarity."""
+    """Given one section of each report, return its sentences aligned in document order, and similarity.
+
+    `rows` walks both texts in order: a sentence in both (`same`), a sentence changed
+    (`changed`, with its word diff), or a sentence only on one side (`only_a` / `only_b`)
+    in its place. The alignment is the order-preserving pairing with the highest total
+    similarity (identical sentences count most; pairs below NEAR are never made), with
+    ties broken by the sentences' content, so swapping A and B mirrors it.
+    """
     sa, sb = sentences(text_a), sentences(text_b)
     ka, kb = [sentence_key(s) for s in sa], [sentence_key(s) for s in sb]
-    common = Counter(ka) & Counter(kb)
-    left = Counter(common)
-    same, rest_a = [], []
-    for s, k in zip(sa, ka, strict=True):
-        if left[k]:
-            left[k] -= 1
-            same.append(s)
+    ga, gb = [bigrams(_loose(k)) for k in ka], [bigrams(_loose(k)) for k in kb]
+    n, m = len(sa), len(sb)
+
+    def weight(i: int, j: int) -> float | None:
+        if ka[i] == kb[j]:
+            return 2.0
+        union = len(ga[i] | gb[j])
+        sim = len(ga[i] & gb[j]) / union if union else 1.0
+        if sim < NEAR:
+            return None
+        # a tiny tie-break from the pair's content, the same whichever side is A
+        tie = zlib.crc32("\x00".join(sorted((ka[i], kb[j]))).encode()) / 2**32 * 1e-6
+        return sim + tie
+
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, up = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            w = weight(i - 1, j - 1)
+            row[j] = max(up[j], row[j - 1], up[j - 1] + w if w is not None else -1.0)
+    pairs: list[tuple[int, int]] = []
+    i, j = n, m
+    while i and j:
+        w = weight(i - 1, j - 1)
+        if w is not None and abs(best[i][j] - (best[i - 1][j - 1] + w)) < 1e-12:
+            pairs.append((i - 1, j - 1))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            i -= 1
         else:
-            rest_a.append((s, k))
-    left = Counter(common)
-    rest_b = []
-    for s, k in zip(sb, kb, strict=True):
-        if left[k]:
-            left[k] -= 1
-        else:
-            rest_b.append((s, k))
-    pairs = sorted(
-        (
-            (round(similarity(x[1], y[1]), 6), min(x[1], y[1]), max(x[1], y[1]), i, j)
-            for i, x in enumerate(rest_a)
-            for j, y in enumerate(rest_b)
-        ),
-        key=lambda p: (-p[0], p[1], p[2]),
-    )
-    used_a, used_b, changed = set(), set(), []
-    for score, _, _, i, j in pairs:
-        if score < NEAR:
-            break
-        if i in used_a or j in used_b:
-            continue
-        used_a.add(i)
-        used_b.add(j)
-        a, b = rest_a[i][0], rest_b[j][0]
-        changed.append({"a": a, "b": b, "similarity": score, "diff": word_diff(a, b)})
-    changed.sort(key=lambda c: sa.index(c["a"]))
-    only_a = [s for i, (s, _) in enumerate(rest_a) if i not in used_a]
-    only_b = [s for j, (s, _) in enumerate(rest_b) if j not in used_b]
-    total = len(sa) + len(sb)
-    score = (2 * len(same) + 2 * sum(c["similarity"] for c in changed)) / total if total else 1.0
-    return {"same": same, "changed": changed, "only_a": only_a, "only_b": only_b, "similarity": round(score, 4)}
+            j -= 1
+    pairs.reverse()
+
+    rows: list[dict] = []
+    same, changed, total_sim = [], [], 0.0
+    ai = bj = 0
+    for pi, pj in [*pairs, (n, m)]:
+        rows += [{"kind": "only_a", "a": sa[x], "b": None} for x in range(ai, pi)]
+        rows += [{"kind": "only_b", "a": None, "b": sb[y]} for y in range(bj, pj)]
+        if pi < n and pj < m:
+            a, b = sa[pi], sb[pj]
+            if ka[pi] == kb[pj]:
+                rows.append({"kind": "same", "a": a, "b": b})
+                same.append(a)
+                total_sim += 1.0
+            else:
+                sim = round(similarity(ka[pi], kb[pj]), 6)
+                item = {"a": a, "b": b, "similarity": sim, "diff": word_diff(a, b)}
+                rows.append({"kind": "changed", **item})
+                changed.append(item)
+                total_sim += sim
+        ai, bj = pi + 1, pj + 1
+    total = n + m
+    return {
+        "rows": rows,
+        "same": same,
+        "changed": changed,
+        "only_a": [r["a"] for r in rows if r["kind"] == "only_a"],
+        "only_b": [r["b"] for r in rows if r["kind"] == "only_b"],
+        "similarity": round(2 * total_sim / total, 4) if total else 1.0,
+    }
 
 
 def comparable_figures(report: Report) -> dict[str, float]:
@@ -144,16 +212,50 @@ def _comparable(key: str, template_a: str, template_b: str) -> bool:
 
 
 def compare_figures(a: Report, b: Report) -> list[dict]:
-    """Given two reports, return every figure of either, side by side with Δ (b − a) and % change."""
+    """Given two reports, return every figure of either, cell by cell in the format's order (tables 二, 三,
+    四), with its Chinese label, Δ (b − a) and % change."""
     fa, fb = comparable_figures(a), comparable_figures(b)
     out = []
-    for key in sorted(set(fa) | set(fb)):
+    for key in sorted(set(fa) | set(fb), key=_format_order):
         va, vb = fa.get(key), fb.get(key)
         comparable = va is not None and vb is not None and _comparable(key, a.template, b.template)
         delta = round(vb - va, 6) if comparable else None
         pct = round(100 * delta / va, 2) if comparable and va else None
-        out.append({"key": key, "a": va, "b": vb, "delta": delta, "pct": pct, "comparable": comparable})
+        out.append(
+            {
+                "key": key,
+                "label": figure_label(key),
+                "table": figure_table(key),
+                "a": va,
+                "b": vb,
+                "delta": delta,
+                "pct": pct,
+                "comparable": comparable,
+            }
+        )
     return out
+
+
+def _format_order(key: str) -> tuple:
+    return (FIGURE_ORDER.get(key, len(FIGURE_ORDER)), key)
+
+
+def change_list(sections: dict[str, dict], figures: list[dict], largest: int = 8) -> dict:
+    """The summary at the top of a comparison: sentences changed / only in A / only in B (per section and in
+    all), and the figures that changed most (by |Δ|)."""
+    counts = {
+        name: {k: sum(r["kind"] == k for r in sec["rows"]) for k in ("same", "changed", "only_a", "only_b")}
+        for name, sec in sections.items()
+    }
+    totals = {k: sum(c[k] for c in counts.values()) for k in ("same", "changed", "only_a", "only_b")}
+    moved = sorted((f for f in figures if f["delta"]), key=lambda f: (-abs(f["delta"]), f["key"]))
+    return {
+        **totals,
+        "sections": counts,
+        "figures_changed": sum(1 for f in figures if f["delta"]),
+        "figures_not_comparable": sum(1 for f in figures if not f["comparable"]),
+        "largest": [{k: f[k] for k in ("key", "label", "a", "b", "delta", "pct")} for f in moved[:largest]],
+    }
 
 
 def year_checks(a: Report, b: Report) -> list[Finding]:
@@ -216,10 +318,13 @@ def meta(report: Report) -> dict:
 
 def compare(a: Report, b: Report) -> dict:
     """Given two reports, return their comparison as a plain dict (the JSON of `xxgk compare`)."""
+    sections = {name: align(a.section(name), b.section(name)) for name in SECTIONS}
+    figures = compare_figures(a, b)
     return {
         "a": meta(a),
         "b": meta(b),
-        "sections": {name: align(a.section(name), b.section(name)) for name in SECTIONS},
-        "figures": compare_figures(a, b),
-        "findings": [asdict(f) for f in year_checks(a, b)],
+        "summary": change_list(sections, figures),
+        "sections": sections,
+        "figures": figures,
+        "findings": [asdict(f) | {"label": figure_label(f.location)} for f in year_checks(a, b)],
     }

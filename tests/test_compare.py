@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
-from index.reader.parse import parse_text
+from index.reader.parse import parse_file, parse_text
 from search.compare import align, compare, sentence_key, word_diff, year_checks
 from search.reports import UnknownReport, get_report, resolve
 
-from .conftest import CORPUS_FILES
+from .conftest import CORPUS_FILES, corpus_file
 
 
 def test_a_report_compared_with_itself_is_all_same(built_index, indexed_reports):
@@ -123,3 +124,43 @@ def test_ambiguous_selector_lists_candidates(built_index, dev_reports):
 def test_x1_on_the_dev_corpus_years(dev_reports):
     by_year = {r.year: r for r in dev_reports.values() if r.agency == "平潭综合实验区"}
     assert year_checks(by_year[2020], by_year[2021]) == []  # carried forward 0 = carried over 0
+
+
+def test_sentences_are_aligned_in_document_order():
+    a = "一、总体情况\n加强组织领导。完善公开制度。（一）主动公开\n规范依申请公开。强化监督考核。"
+    b = "一、总体情况\n加强组织领导。新增政务新媒体管理。(一) 主动公开。\n规范依申请公开工作流程。强化监督考核。"
+    rows = align(a, b)["rows"]
+    assert [r["kind"] for r in rows] == ["same", "same", "only_a", "only_b", "same", "changed", "same"]
+    assert rows[2]["a"] == "完善公开制度。" and rows[3]["b"] == "新增政务新媒体管理。"
+    # the mirror image, swapped
+    mirrored = align(b, a)["rows"]
+    swap = {"only_a": "only_b", "only_b": "only_a"}
+    assert [swap.get(r["kind"], r["kind"]) for r in mirrored] == [
+        "same",
+        "same",
+        "only_b",
+        "only_a",
+        "same",
+        "changed",
+        "same",
+    ]
+
+
+def test_paraphrases_differing_in_numbering_or_width_are_paired():
+    rows = align("（三）加强业务培训，提升工作能力。", "（五）加强业务培训,提升工作能力")["rows"]
+    assert [r["kind"] for r in rows] == ["changed"] and rows[0]["similarity"] >= 0.7
+    assert [r["kind"] for r in align("（一）主动公开", "(一) 主动公开。")["rows"]] == ["same"]
+
+
+def test_tables_are_compared_cell_by_cell_not_as_sentences(indexed_reports):
+    a = parse_file(corpus_file("2021-郑州"))
+    b = parse_file(corpus_file("2022-郑东"))
+    result = compare(a, b)
+    for name in ("applications", "review", "active"):
+        for row in result["sections"][name]["rows"]:
+            text = row["a"] or row["b"]
+            assert "\t" not in text and len(re.findall(r"\d+", text)) < 3, text
+    new = next(f for f in result["figures"] if f["key"] == "applications.new.total")
+    assert (new["label"], new["table"], new["a"], new["b"], new["delta"]) == ("本年新收·总计", "三", 20, 0, -20)
+    assert result["summary"]["largest"][0]["key"] in {f["key"] for f in result["figures"] if f["delta"]}
+    assert all(f["label"] != f["key"] for f in result["figures"])  # every figure has its Chinese label

@@ -25,6 +25,13 @@ def page_args() -> dict[str, list[str]]:
     return {k: v for k, v in request.args.to_dict(flat=False).items() if k in PAGE_PARAMS}
 
 
+def num(value) -> str:
+    """A figure as a person reads it: — when not read, 12 not 12.0."""
+    if value is None:
+        return "—"
+    return str(int(value)) if float(value) == int(value) else f"{value:g}"
+
+
 def url_with(**changes) -> str:
     """The current page's URL with some parameters replaced (None removes one); page resets to 1."""
     args = page_args()
@@ -74,6 +81,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Each view answers an HTML route and an /api/ route; the HTML one is the bottom
     # decorator, registered first, so that url_for() builds page links, not API links.
     app.jinja_env.filters["mark"] = mark
+    app.add_template_filter(num)
     app.add_template_global(url_with)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+from flask import Response, render_template, request
+
+from search.csvfile import csv_text
 
 
 def wants_json() -> bool:
@@ -14,3 +16,12 @@ def respond(template: str, data: dict, **context):
     if wants_json():
         return data
     return render_template(template, data=data, **context)
+
+
+def csv_response(header: list[str], rows, filename: str) -> Response:
+    """Rows as a CSV download (UTF-8 with a BOM; cells that would start a formula neutralised)."""
+    return Response(
+        csv_text(header, rows),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )

@@ -209,22 +209,30 @@ def cmd_compare(args: argparse.Namespace) -> int:
     a, b = result["a"], result["b"]
     print(f"A  {a['agency'] or '(agency unknown)'} {a['year']}  ({a['id']}, {a['template']})")
     print(f"B  {b['agency'] or '(agency unknown)'} {b['year']}  ({b['id']}, {b['template']})")
+    summary = result["summary"]
+    print(
+        f"\n{summary['changed']} sentences changed, {summary['only_a']} only in A, {summary['only_b']} only in B, "
+        f"{summary['same']} the same; {summary['figures_changed']} figures changed"
+    )
     for name, sec in result["sections"].items():
-        counts = f"same {len(sec['same'])}, changed {len(sec['changed'])}"
-        only = f"only A {len(sec['only_a'])}, only B {len(sec['only_b'])}"
-        print(f"\n== {name}: similarity {sec['similarity']:.2f} ({counts}, {only})")
-        for change in sec["changed"]:
-            diff = "".join(t if op == "equal" else f"[-{t}-]{{+{u}+}}" for op, t, u in change["diff"])
-            print(f"  ~ {diff}")
-        for s in sec["only_a"]:
-            print(f"  - {s}")
-        for s in sec["only_b"]:
-            print(f"  + {s}")
+        counts = summary["sections"][name]
+        if not sec["rows"]:
+            continue
+        print(f"\n== {name}: similarity {sec['similarity']:.2f} (same {counts['same']}, changed {counts['changed']}, "
+              f"only A {counts['only_a']}, only B {counts['only_b']})")  # fmt: skip
+        for row in sec["rows"]:  # in document order
+            if row["kind"] == "changed":
+                diff = "".join(t if op == "equal" else f"[-{t}-]{{+{u}+}}" for op, t, u in row["diff"])
+                print(f"  ~ {diff}")
+            elif row["kind"] == "only_a":
+                print(f"  - {row['a']}")
+            elif row["kind"] == "only_b":
+                print(f"  + {row['b']}")
     changed = [f for f in result["figures"] if f["delta"]]
     print(f"\n== figures: {len(changed)} changed of {sum(f['comparable'] for f in result['figures'])} comparable")
     for f in changed:
         pct = f" ({f['pct']:+.1f}%)" if f["pct"] is not None else ""
-        print(f"  {f['key']}: {f['a']:g} → {f['b']:g}  Δ {f['delta']:+g}{pct}")
+        print(f"  表{f['table']} {f['label']}: {f['a']:g} → {f['b']:g}  Δ {f['delta']:+g}{pct}")
     for f in result["findings"]:
         print(f"  [{f['severity']} {f['rule']}] {f['message']}")
     return EXIT_OK

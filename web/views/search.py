@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 
-from search.csvfile import csv_text
 from search.engine import Page, export, search
 
 from .. import params
-from ..respond import respond
+from ..respond import csv_response, respond
 from ..state import get_index
 
 bp = Blueprint("search", __name__)
@@ -43,8 +42,4 @@ def export_csv():
     rows_max = current_app.config["CSV_MAX_ROWS"]
     hits = export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance"))
     rows = ([h["report_id"], h["agency"] or "", h["year"] or "", h["section"], h["score"], h["snippet"]] for h in hits)
-    return Response(
-        csv_text(["report_id", "agency", "year", "section", "score", "snippet"], rows),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=xxgk-search.csv"},
-    )
+    return csv_response(["report_id", "agency", "year", "section", "score", "snippet"], rows, "xxgk-search.csv")

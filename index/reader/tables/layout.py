@@ -211,3 +211,58 @@ ROW_NAMES = {
     "total": "（七）总计",
     "carried_forward": "四、结转下年度继续办理",
 }
+
+
+ART20_ITEM_NAMES = {
+    "regulations": "规章",
+    "normative": "行政规范性文件",
+    "licensing": "行政许可",
+    "other_services": "其他对外管理服务事项",
+    "penalty": "行政处罚",
+    "enforcement": "行政强制",
+    "fees": "行政事业性收费",
+    "procurement": "政府集中采购",
+}
+ART20_MEASURE_NAMES = {
+    "issued": "本年制发件数",
+    "repealed": "本年废止件数",
+    "in_force": "现行有效件数",
+    "decisions": "处理决定数量",
+    "amount": "金额（万元）",
+    "made": "本年新制作数量",
+    "published": "本年新公开数量",
+    "total": "对外公开总数量",
+    "previous": "上一年项目数量",
+    "change": "本年增/减",
+    "count": "采购项目数量",
+}
+_ROW_NUMBERING = re.compile(r"^(?:[一二三四五六七]、|（[一二三四五六七]）(?:\d+\.)?)")
+
+
+def figure_label(key: str) -> str:
+    """Given a figure key, return its Chinese label, as a person reads it (the key itself when unknown).
+
+    >>> figure_label("applications.granted.business"), figure_label("review.corrected")
+    ('予以公开·商业企业', '行政复议·结果纠正')
+    >>> figure_label("art20.normative.in_force")
+    '行政规范性文件·现行有效件数'
+    """
+    if key.startswith("applications."):
+        row, _, col = key.removeprefix("applications.").rpartition(".")
+        if row in ROW_NAMES and col in COLUMN_NAMES:
+            name = "办理结果总计" if row == "total" else _ROW_NUMBERING.sub("", ROW_NAMES[row])
+            return f"{name}·{COLUMN_NAMES[col]}"
+    elif key.startswith("art20."):
+        _, item, measure = key.split(".", 2) if key.count(".") == 2 else ("", "", "")
+        if item in ART20_ITEM_NAMES and measure in ART20_MEASURE_NAMES:
+            return f"{ART20_ITEM_NAMES[item]}·{ART20_MEASURE_NAMES[measure]}"
+    else:
+        group, _, col = key.partition(".")
+        if group in GROUP_NAMES and col in COLUMN_NAMES:
+            return f"{GROUP_NAMES[group]}·{COLUMN_NAMES[col]}"
+    return key
+
+
+def figure_table(key: str) -> str:
+    """Which of the format's tables a figure belongs to: "二", "三" or "四"."""
+    return "二" if key.startswith("art20.") else "三" if key.startswith("applications.") else "四"
