@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, render_template, request, url_for
 
 from index.reader.report import SECTION_NAMES
+from index.reader.text.agency import agency_key
 from index.store import DAMAGE_ERRORS, IndexMissing
 from search import budget
 from search.errors import QueryError
@@ -30,6 +31,12 @@ def num(value) -> str:
     if value is None:
         return "—"
     return str(int(value)) if float(value) == int(value) else f"{value:g}"
+
+
+def agency_url(name: str | None) -> str | None:
+    """The agency page of a printed agency name (its variants share one page), or None."""
+    key = agency_key(name)
+    return url_for("agencies.agency", key=key) if key else None
 
 
 def url_with(**changes) -> str:
@@ -83,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.jinja_env.filters["mark"] = mark
     app.add_template_filter(num)
     app.add_template_global(url_with)
+    app.add_template_global(agency_url)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
 

@@ -12,8 +12,11 @@ from index.reader.audit.rules import rule_name
 from index.reader.report import SECTIONS
 from search.compare import meta
 from search.mentions import load_topics, report_topics
+from search.query import parse_query
 from search.reports import UnknownReport, get_report, report_metas
+from search.snippets import find_matches
 
+from .. import params
 from ..respond import respond
 from ..state import cached, get_index
 from ..tables import report_tables
@@ -41,8 +44,15 @@ def report(report_id: str):
         if m["id"] != rep.id and rep.agency and m["agency"] and normalize(m["agency"]) == normalize(rep.agency)
     ]
     previous = next((m for m in same if rep.year and m["year"] == rep.year - 1), None)
+    # a search hit links here with its query: the matches are marked in the text (and the page opens at
+    # the hit's section, the URL's #anchor)
+    query = params.text("q")
+    phrases = parse_query(query).phrases if query else []
+    marks = {name: find_matches(rep.section(name), phrases) for name in SECTIONS} if phrases else {}
     data = {
         **meta(rep),
+        "query": query or None,
+        "marks": {name: [list(span) for span in spans] for name, spans in marks.items() if spans},
         "split": rep.split,
         "sections": {name: rep.section(name) for name in SECTIONS},
         "figures": rep.figures,

@@ -9,8 +9,26 @@ from search.engine import Page, export, search
 from .. import params
 from ..respond import csv_response, respond
 from ..state import get_index
+from .agencies import all_agencies
+from .reports import all_metas
 
 bp = Blueprint("search", __name__)
+
+
+def _holdings() -> dict:
+    """What the index holds, for the home page: reports, agencies, years."""
+    groups = all_agencies()
+    years = sorted({y for g in groups for y in g["years"]})
+    return {
+        "reports": sum(g["reports"] for g in groups) + _unnamed(),
+        "agencies": len(groups),
+        "first": years[0] if years else None,
+        "last": years[-1] if years else None,
+    }
+
+
+def _unnamed() -> int:
+    return sum(1 for m in all_metas() if not m["agency"])
 
 
 def _run(page: Page) -> dict:
@@ -31,8 +49,14 @@ def home():
     result = _run(page)
     pages = max(1, -(-(result["reports"] if request.args.get("by_report") == "1" else result["total"]) // size))
     figure_sorts = list(dict.fromkeys(c.key for c in params.filters().where))  # sortable: the figures filtered on
+    holdings = None if result["query"] else _holdings()
     return respond(
-        "search/index.html", result, pages=pages, sections=request.args.getlist("section"), figure_sorts=figure_sorts
+        "search/index.html",
+        result,
+        pages=pages,
+        sections=request.args.getlist("section"),
+        figure_sorts=figure_sorts,
+        holdings=holdings,
     )
 
 

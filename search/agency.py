@@ -1,0 +1,99 @@
+"""One agency across its years: key figures as series, part 五 year by year, checks between years.
+
+An agency is every report whose printed name has the same grouping key
+(index.reader.text.agency.agency_key: 平潭综合实验区, 平潭综合实验区管委会 and
+平潭综合实验区（管委会） are one agency). Sentences of part 五 that the previous
+year's report already said (same normalised sentence) are marked, since copied
+problems and promises are what a reader of a series looks for first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from itertools import pairwise
+
+from index.reader.report import Report
+from index.reader.tables.layout import figure_label
+from index.reader.text.agency import agency_key
+
+from .compare import sentence_key, sentences, year_checks
+from .reports import UnknownReport, get_report, report_metas
+
+# The figures a series shows first: requests, outcomes, reviews and suits, documents.
+KEY_FIGURES = (
+    "applications.new.total",
+    "applications.total.total",
+    "applications.granted.total",
+    "applications.carried_forward.total",
+    "review.total",
+    "litigation_direct.total",
+    "litigation_after_review.total",
+    "art20.normative.issued",
+)
+
+
+def agencies(index) -> list[dict]:
+    """Every agency in the index: its key, the names it was printed under, its years and report count."""
+    groups: dict[str, dict] = {}
+    for meta in report_metas(index):
+        key = agency_key(meta["agency"])
+        if not key:
+            continue
+        group = groups.setdefault(key, {"key": key, "names": [], "years": [], "reports": 0})
+        if meta["agency"] not in group["names"]:
+            group["names"].append(meta["agency"])
+        if meta["year"] is not None and meta["year"] not in group["years"]:
+            group["years"].append(meta["year"])
+        group["reports"] += 1
+    for group in groups.values():
+        group["years"].sort()
+    return sorted(groups.values(), key=lambda g: (-g["reports"], g["key"]))
+
+
+def agency_reports(index, key: str) -> list[Report]:
+    """The reports of one agency (by grouping key), oldest first; UnknownReport when there are none."""
+    ids = [m["id"] for m in report_metas(index) if agency_key(m["agency"]) == key]
+    if not ids:
+        raise UnknownReport(f"no agency with key {key!r}")
+    return sorted((get_report(index, rid) for rid in ids), key=lambda r: (r.year or 0, r.id))
+
+
+def agency_view(reports: list[Report]) -> dict:
+    """Given one agency's reports, oldest first, return its page as a plain dict."""
+    years = [r.year for r in reports]
+    series = []
+    for key in KEY_FIGURES:
+        values = [r.figures.get(key) for r in reports]
+        if any(v is not None for v in values):
+            series.append({"key": key, "label": figure_label(key), "points": values})
+    narrative, before = [], None
+    for report in reports:
+        said_before = _keys(before) if before is not None else set()
+        entry = {"id": report.id, "year": report.year, "agency": report.agency}
+        for name in ("problems", "improvements"):
+            entry[name] = [
+                {"text": s, "same_as_last_year": sentence_key(s) in said_before}
+                for s in sentences(report.section(name))
+            ]
+        entry["repeated"] = sum(s["same_as_last_year"] for n in ("problems", "improvements") for s in entry[n])
+        narrative.append(entry)
+        before = report
+    checks = []
+    for old, new in pairwise(reports):
+        for finding in year_checks(old, new):
+            checks.append(asdict(finding) | {"label": figure_label(finding.location), "year": new.year})
+    return {
+        "key": agency_key(reports[0].agency),
+        "names": list(dict.fromkeys(r.agency for r in reports if r.agency)),
+        "years": years,
+        "reports": [{"id": r.id, "year": r.year, "agency": r.agency, "template": r.template} for r in reports],
+        "series": series,
+        "narrative": narrative,
+        "checks": checks,
+    }
+
+
+def _keys(report: Report) -> set[str]:
+    return {
+        sentence_key(s) for name in ("problems", "improvements", "overview") for s in sentences(report.section(name))
+    }
