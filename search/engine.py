@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from index.analysis import segment
 from index.reader.report import SECTIONS
+from index.reader.text.place import place_of
 from index.store import figure_field, open_index
 
 from . import budget
@@ -296,6 +297,7 @@ def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[st
 
 
 FACETS = ("year", "agency", "template", "section")
+PLACE_FACETS = ("region", "level", "kind")
 
 
 def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
@@ -310,5 +312,14 @@ def _facets(table: DocTable, docs: set[int]) -> dict[str, dict]:
         counts = Counter(map(getattr(table, name).__getitem__, docs))
         for unknown in (None, "", 0):  # no year, agency or template known
             counts.pop(unknown, None)
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    # region, level and kind of body, read from the agency's name (once per distinct agency)
+    places = {agency: place_of(agency) for agency in out["agency"]}
+    for name in PLACE_FACETS:
+        counts: Counter = Counter()
+        for agency, n in out["agency"].items():
+            value = getattr(places[agency], name)
+            if value:
+                counts[value] += n
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
     return out

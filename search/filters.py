@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.tables.layout import ART20_ROWS, application_keys, review_keys
+from index.reader.text.place import GOVERNMENT, KINDS, LEVELS, OTHER_KIND, ZONE
 
 from .errors import QueryError
 
+KIND_NAMES = (GOVERNMENT, ZONE, *(k for k, _ in KINDS), OTHER_KIND)
 # Section groups a user can name: "narrative" is what part 五 says.
 SECTION_GROUPS = {"narrative": ("problems", "improvements"), "all": SECTIONS}
 # What a search looks in when no section is named, on the command line and the web alike:
@@ -41,6 +43,9 @@ class Filters:
     agency: str | None = None
     template: str | None = None
     where: tuple[Condition, ...] = field(default_factory=tuple)
+    region: str | None = None  # a place the agency's name starts with (substring of its region)
+    level: str | None = None  # 省级, 市级, 县级, 乡级, 园区 (index/reader/text/place.py)
+    kind: str | None = None  # 人民政府, 开发区、园区, or a kind of department
 
 
 def parse_sections(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
@@ -120,9 +125,16 @@ def make_filters(
     agency: str | None = None,
     template: str | None = None,
     where: list[str] | tuple[str, ...] = (),
+    region: str | None = None,
+    level: str | None = None,
+    kind: str | None = None,
 ) -> Filters:
     """Given filters as the user wrote them (CLI options, URL parameters), return them checked."""
     lo, hi = parse_years(year) if year else (None, None)
+    if level and level not in LEVELS:
+        raise QueryError(f"未知的层级“{level}”：可选 {'、'.join(LEVELS)}")
+    if kind and kind not in KIND_NAMES:
+        raise QueryError(f"未知的机关类别“{kind}”：可选 {'、'.join(KIND_NAMES)}")
     return Filters(
         sections=parse_sections(sections),
         year_from=lo,
@@ -130,4 +142,7 @@ def make_filters(
         agency=agency.strip() or None if agency else None,
         template=parse_template(template) if template else None,
         where=_conditions(where),
+        region=region.strip() or None if region else None,
+        level=level or None,
+        kind=kind or None,
     )

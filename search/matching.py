@@ -16,6 +16,7 @@ import operator
 from array import array
 
 from index.analysis import normalize
+from index.reader.text.place import place_of
 from index.store import figure_field
 
 from .budget import check
@@ -169,12 +170,24 @@ def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
     if filters.where:
         reports, report_of = figure_reports(table, filters), table.report_of
         checks.append(lambda d: report_of[d] in reports)
+    if filters.region or filters.level or filters.kind:
+        wanted = {a for a in set(table.agency) if a and _place_matches(place_of(a), filters)}
+        agency_of = table.agency
+        checks.append(lambda d: agency_of[d] in wanted)
     if checks and docs is None:
         docs = set(read_postings(reader, "kind", "section").ids)
     for test in checks:
         check()
         docs = {d for d in docs if test(d)}
     return docs
+
+
+def _place_matches(place, filters: Filters) -> bool:
+    if filters.region and not (place.region and normalize(filters.region) in normalize(place.region)):
+        return False
+    if filters.level and place.level != filters.level:
+        return False
+    return not (filters.kind and place.kind != filters.kind)
 
 
 def figure_reports(table: DocTable, filters: Filters) -> set[int]:

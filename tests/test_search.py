@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from index.analysis import normalize, segment
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS
+from index.reader.text.place import place_of
 from search.engine import MAX_LIMIT, Page, search
 from search.errors import QueryError
 from search.filters import make_filters
@@ -150,6 +151,9 @@ def test_facets_count_the_matching_sections(built_index, indexed_reports):
         "template": Counter(r.template for r in reports if r.template),
         "section": Counter(name for _, name in expected),
     }
+    for name in ("region", "level", "kind"):  # read from the agency's name
+        truth[name] = Counter(getattr(place_of(r.agency), name) for r in reports if r.agency)
+        truth[name].pop(None, None)
     assert {name: Counter(counts) for name, counts in result["facets"].items()} == truth
     assert len(truth["year"]) >= 2 and len(truth["section"]) == 2
     for counts in result["facets"].values():  # most sections first

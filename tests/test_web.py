@@ -68,7 +68,7 @@ def test_search_page_defaults_to_narrative_with_facets(client):
     assert "在全部章节中检索" in page.text and "年份" in page.text
     data = client.get("/api/search", query_string={"q": "培训"}).get_json()
     assert data["total"] >= 1 and {h["section"] for h in data["hits"]} <= {"problems", "improvements"}
-    assert set(data["facets"]) == {"year", "agency", "template", "section"}
+    assert set(data["facets"]) == {"year", "agency", "template", "section", "region", "level", "kind"}
     everywhere = client.get("/api/search", query_string={"q": "培训", "section": "all"}).get_json()
     assert everywhere["total"] > data["total"]
 

@@ -6,9 +6,11 @@ from flask import Flask, g, render_template, request, url_for
 
 from index.reader.report import SECTION_NAMES
 from index.reader.text.agency import agency_key
+from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing
 from search import budget
 from search.errors import QueryError
+from search.filters import KIND_NAMES
 
 from .highlight import mark
 from .respond import wants_json
@@ -16,7 +18,7 @@ from .respond import wants_json
 # The query parameters the app's pages read. Links are built from these only: any other name
 # would reach url_for as a keyword (endpoint, _external, _scheme …) and change what it builds.
 PAGE_PARAMS = (
-    "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit",
+    "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit", "region", "level", "kind",
     "page", "rule", "severity", "topic", "a", "b",
 )  # fmt: skip
 
@@ -91,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(num)
     app.add_template_global(url_with)
     app.add_template_global(agency_url)
+    app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
 

@@ -39,6 +39,9 @@ def filters(default_sections: tuple[str, ...] = DEFAULT_SECTIONS) -> Filters:
         agency=text("agency") or None,
         template=text("template") or None,
         where=[w for w in (text_value(w) for w in request.args.getlist("where")) if w],
+        region=text("region") or None,
+        level=text("level") or None,
+        kind=text("kind") or None,
     )
 
 

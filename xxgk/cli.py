@@ -14,6 +14,7 @@ from index.corpus import display
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS, Report
+from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
 from search.compare import compare
 from search.copies import copies_summary, find_copies
@@ -162,7 +163,9 @@ def cmd_search(args: argparse.Namespace) -> int:
     """
     try:
         sections = args.section or DEFAULT_SECTIONS
-        filters = make_filters(sections, args.year, args.agency, args.template, args.where or ())
+        filters = make_filters(
+            sections, args.year, args.agency, args.template, args.where or (), args.region, args.level, args.kind
+        )
         result = search(
             SearchIndex.open(args.index),
             " ".join(args.query),
@@ -391,6 +394,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--year", metavar="Y|Y1-Y2", help="a year or a range")
     p.add_argument("--agency", metavar="A", help="agency name contains A")
+    p.add_argument("--region", metavar="R", help="the agency's region contains R (e.g. 平潭, 上海市)")
+    p.add_argument("--level", choices=LEVELS, help="the agency's level, read from its name")
+    p.add_argument("--kind", metavar="K", help="人民政府, 开发区、园区, or a kind of department (教育, 公安 …)")
     p.add_argument("--template", choices=("2021", "2019", "legacy", "unknown"))
     p.add_argument("--where", action="append", metavar="EXPR", help="figure condition, e.g. applications.new.total>=10")
     p.add_argument("--limit", type=int, default=10, help=f"hits per page (1-{MAX_LIMIT}, default 10)")
