@@ -112,6 +112,8 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
         "query": text,
         "reports": len(ordered),
         "sections": len(docs),
+        # reports that say it among their problems, and among their improvements (a report may do both)
+        "by_section": {name: sum(1 for r in ordered if name in r["sections"]) for name in ("problems", "improvements")},
         "by_year": dict(sorted(Counter(r["year"] for r in ordered if r["year"]).items())),
         "by_agency": dict(Counter(r["agency"] for r in ordered if r["agency"]).most_common()),
         "rows": out,
@@ -131,18 +133,26 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
     years, report_ids = table.year, table.report_ids
     out = []
     for topic in topics.values():
-        docs = matching_docs(table, parse_query(topic.query), Filters(sections=sections))
+        query = parse_query(topic.query)
+        docs = matching_docs(table, query, Filters(sections=sections))
         per_report = {report_ids[d]: years[d] for d in docs}
-        by_year = Counter(y for y in per_report.values() if y)
-        out.append(
-            {
-                "topic": topic.name,
-                "phrases": list(topic.phrases),
-                "reports": len(per_report),
-                "by_year": dict(sorted(by_year.items())),
-            }
-        )
+        row = {
+            "topic": topic.name,
+            "phrases": list(topic.phrases),
+            "reports": len(per_report),
+            "by_year": _by_year(per_report),
+        }
+        # a problem admitted and a remedy promised are told apart: 培训不足 is a problem, 加强业务培训 a remedy
+        for name in ("problems", "improvements"):
+            if name in sections:
+                found = {report_ids[d]: years[d] for d in docs if table.section[d] == name}
+                row[name] = {"reports": len(found), "by_year": _by_year(found)}
+        out.append(row)
     return out
+
+
+def _by_year(per_report: dict) -> dict:
+    return dict(sorted(Counter(y for y in per_report.values() if y).items()))
 
 
 def topic_query(topics: dict[str, Topic], name: str) -> str:

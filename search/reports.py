@@ -47,14 +47,20 @@ def all_records(index) -> list[dict]:
 
 
 def report_metas(index) -> list[dict]:
-    """Given an index, return id, agency, year and template of every report, newest first."""
+    """Given an index, return id, agency, year, title and source file of every report, newest first."""
     index = as_search_index(index)
     searcher = index.searcher()
     out = []
     for docnum in searcher.document_numbers(kind="report"):
         f = searcher.stored_fields(docnum)
         out.append(
-            {"id": f["report_id"], "agency": f.get("agency") or None, "year": f.get("year"), "title": f.get("title")}
+            {
+                "id": f["report_id"],
+                "agency": f.get("agency") or None,
+                "year": f.get("year"),
+                "title": f.get("title"),
+                "source": f["record"].get("source"),  # the file relative to its corpus folder
+            }
         )
     return sorted(out, key=lambda m: (-(m["year"] or 0), m["agency"] or "", m["id"]))
 

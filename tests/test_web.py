@@ -239,13 +239,13 @@ def test_a_failed_background_computation_is_said_not_shown(app, monkeypatch):
     audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint
 
     def broken(reports):
-        raise ValueError("/secret/path went wrong")
+        raise ValueError("/xyzzy/path went wrong")
 
     monkeypatch.setattr(audit_module, "find_copies", broken)
     client = create_app({**app.config, "COPIES_WAIT": 30}).test_client()
     assert client.get("/api/audit").get_json()["copies_status"] == "failed"
     page = client.get("/audit")
-    assert page.status_code == 200 and "内容雷同未能计算" in page.text and "secret" not in page.text
+    assert page.status_code == 200 and "内容雷同未能计算" in page.text and "xyzzy" not in page.text
 
 
 def test_copied_text_is_left_to_the_cli_above_the_report_limit(app):
@@ -315,3 +315,40 @@ def test_zero_hits_page_suggests_in_chinese(client):
     assert page.status_code == 200 and "您是不是要找" in page.text and "更新不及时" in page.text
     wildcard = client.get("/", query_string={"q": "更新*"})
     assert wildcard.status_code == 400 and "不支持通配符" in wildcard.text
+
+
+def test_every_csv_names_its_reports_page_and_file(client):
+    def table(path, **query):
+        resp = client.get(path, query_string=query)
+        assert resp.status_code == 200 and resp.mimetype == "text/csv", path
+        return list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
+
+    search_rows = table("/search.csv", q="公开", section="all")
+    assert search_rows[0][-2:] == ["url", "file"] and all(r[-2].startswith("/reports/") for r in search_rows[1:])
+    assert all(not r[-1].startswith("/") and r[-1].endswith(".txt") for r in search_rows[1:])
+    figures = table("/figures.csv", q="公开", section="all", fig=["applications.new.total", "review.total"])
+    assert figures[0] == ["报告", "文件", "机关", "年度", "本年新收·总计", "行政复议·总计"]
+    assert len(figures) - 1 == len({r[0] for r in search_rows[1:]})  # one row per report the search found
+    mentions = table("/mentions.csv", topic="培训不足")
+    assert mentions[0][:2] == ["报告", "文件"] and "作为问题" in mentions[0] and len(mentions) > 1
+    topics = table("/topics.csv")
+    assert topics[0][:4] == ["议题", "报告数", "作为问题", "作为改进"]
+    audit = table("/audit.csv")
+    assert audit[0][:2] == ["报告", "文件"] and len(audit) > 1
+    a, b = (
+        h["report_id"]
+        for h in client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["hits"][:2]
+    )
+    compared = table("/compare.csv", a=a, b=b)
+    assert compared[0][:3] == ["表", "项目", "字段"] and all(r[1] for r in compared[1:])
+
+
+def test_topics_count_problems_and_remedies_apart(client):
+    rows = client.get("/api/topics").get_json()["topics"]
+    training = next(r for r in rows if r["topic"] == "培训不足")
+    assert training["problems"]["reports"] + training["improvements"]["reports"] >= training["reports"]
+    assert training["problems"]["reports"] <= training["reports"]
+    page = client.get("/topics").text
+    assert "作为问题" in page and "作为改进" in page and 'class="value"' in page  # values on the charts
+    mentions = client.get("/api/mentions", query_string={"topic": "培训不足"}).get_json()
+    assert set(mentions["by_section"]) == {"problems", "improvements"}

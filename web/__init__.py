@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, g, render_template, request, url_for
+from markupsafe import Markup
 
 from index.reader.report import SECTION_NAMES
 from index.reader.text.agency import agency_key
@@ -19,7 +20,7 @@ from .respond import wants_json
 # would reach url_for as a keyword (endpoint, _external, _scheme …) and change what it builds.
 PAGE_PARAMS = (
     "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit", "region", "level", "kind",
-    "page", "rule", "severity", "topic", "a", "b",
+    "page", "rule", "severity", "topic", "a", "b", "fig",
 )  # fmt: skip
 
 
@@ -33,6 +34,22 @@ def num(value) -> str:
     if value is None:
         return "—"
     return str(int(value)) if float(value) == int(value) else f"{value:g}"
+
+
+def severity(level: str) -> Markup:
+    """A finding's severity as an icon and a word, never by colour alone."""
+    word = {"error": "✖ 错误", "warning": "⚠ 提示"}.get(level, level)
+    return Markup('<span class="sev">') + word + Markup("</span>")
+
+
+def finding_anchor(location: str) -> str:
+    """Where on the report page a finding's location is: its cell, or its table's section."""
+    if location.startswith("applications") or location.startswith("art20"):
+        section = "applications" if location.startswith("applications") else "active"
+    else:
+        section = "review"
+    full = location.count(".") >= (2 if location.startswith("applications") else 1) and "*" not in location
+    return f"cell-{location}" if full else section
 
 
 def agency_url(name: str | None) -> str | None:
@@ -93,6 +110,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(num)
     app.add_template_global(url_with)
     app.add_template_global(agency_url)
+    app.add_template_global(severity)
+    app.add_template_global(finding_anchor)
     app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, url_for
 
 from index.reader.audit.rules import RULES, rule_name
+from index.reader.tables.layout import figure_label
 from search.copies import copies_summary, find_copies
 from search.reports import all_records, record_to_report
 
 from .. import params
-from ..respond import respond
+from ..respond import csv_response, respond
 from ..state import Pending, cached, cached_in_background, get_index
 
 bp = Blueprint("audit", __name__)
@@ -40,6 +41,54 @@ def _copies() -> tuple[list[dict] | None, str | None]:
         return None, pending.status
 
 
+def _rows(rule: str, severity: str) -> list[dict]:
+    """Reports with the findings that pass the filters, most errors first."""
+    rows = []
+    for rep in _reports():
+        findings = [
+            asdict(f) | {"rule_name": rule_name(f.rule), "label": figure_label(f.location) if f.location else None}
+            for f in rep.findings
+            if (not rule or f.rule == rule) and (not severity or f.severity == severity)
+        ]
+        if findings:
+            rows.append(
+                {
+                    "report_id": rep.id,
+                    "agency": rep.agency,
+                    "year": rep.year,
+                    "source": rep.source,
+                    "findings": findings,
+                }
+            )
+    rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
+    return rows
+
+
+@bp.get("/audit.csv")
+def audit_csv():
+    """Every finding (of the rule and severity asked for), one row each, with its report's page and file."""
+    header = ["报告", "文件", "机关", "年度", "规则", "规则名称", "严重程度", "位置", "项目", "说明", "应为", "实为"]
+    rows = (
+        [
+            url_for("reports.report", report_id=r["report_id"]),
+            r["source"],
+            r["agency"] or "",
+            r["year"] or "",
+            f["rule"],
+            f["rule_name"],
+            "错误" if f["severity"] == "error" else "提示",
+            f["location"] or "",
+            f["label"] or "",
+            f["message"],
+            f["expected"],
+            f["found"],
+        ]
+        for r in _rows(params.text("rule"), params.text("severity"))
+        for f in r["findings"]
+    )
+    return csv_response(header, rows, "xxgk-audit.csv")
+
+
 @bp.get("/api/audit")
 @bp.get("/audit")
 def audit():
@@ -47,16 +96,7 @@ def audit():
     rule, severity = params.text("rule"), params.text("severity")
     size = params.number("limit", AUDIT_PAGE, 1, current_app.config["MAX_PAGE_SIZE"])
     page = params.number("page", 1, 1, 100_000)
-    rows = []
-    for rep in _reports():
-        findings = [
-            asdict(f) | {"rule_name": rule_name(f.rule)}
-            for f in rep.findings
-            if (not rule or f.rule == rule) and (not severity or f.severity == severity)
-        ]
-        if findings:
-            rows.append({"report_id": rep.id, "agency": rep.agency, "year": rep.year, "findings": findings})
-    rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
+    rows = _rows(rule, severity)
     found = {f.rule for rep in _reports() for f in rep.findings}
     rules = [{"code": r.code, "name": r.name} for r in RULES.values() if r.code in found]
     copies, status = _copies()

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, current_app
 from index.analysis import normalize
 from index.reader.audit.rules import rule_name
 from index.reader.report import SECTIONS
+from index.reader.tables.layout import figure_label
 from search.compare import meta
 from search.mentions import load_topics, report_topics
 from search.query import parse_query
@@ -58,7 +59,10 @@ def report(report_id: str):
         "figures": rep.figures,
         "inferred": rep.inferred,
         "blank": rep.blank,
-        "findings": [asdict(f) | {"rule_name": rule_name(f.rule)} for f in rep.findings],
+        "findings": [
+            asdict(f) | {"rule_name": rule_name(f.rule), "label": figure_label(f.location) if f.location else None}
+            for f in rep.findings
+        ],
         "topics": report_topics(rep, load_topics(current_app.config["TOPICS_FILE"])),
         "previous_year": previous,
         "same_agency": same,

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, request, url_for
 
 from search.engine import Page, export, search
+from search.figures import figures_table
 
 from .. import params
 from ..respond import csv_response, respond
@@ -65,5 +66,45 @@ def export_csv():
     """Every matching section (up to CSV_MAX_ROWS), one row each."""
     rows_max = current_app.config["CSV_MAX_ROWS"]
     hits = export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance"))
-    rows = ([h["report_id"], h["agency"] or "", h["year"] or "", h["section"], h["score"], h["snippet"]] for h in hits)
-    return csv_response(["report_id", "agency", "year", "section", "score", "snippet"], rows, "xxgk-search.csv")
+    sources = {m["id"]: m.get("source") for m in all_metas()}
+    rows = (
+        [
+            h["report_id"],
+            h["agency"] or "",
+            h["year"] or "",
+            h["section"],
+            h["score"],
+            h["snippet"],
+            url_for("reports.report", report_id=h["report_id"], _anchor=h["section"]),
+            sources.get(h["report_id"]) or "",
+        ]
+        for h in hits
+    )
+    header = ["report_id", "agency", "year", "section", "score", "snippet", "url", "file"]
+    return csv_response(header, rows, "xxgk-search.csv")
+
+
+@bp.get("/api/figures")
+@bp.get("/figures.csv")
+def figures():
+    """The figures table: every report the search (or the filters alone) selects × the chosen figures (fig=…),
+    with Chinese column labels; as JSON under /api, else as CSV with each report's page and file."""
+    keys = [k for k in request.args.getlist("fig") if k]
+    table = figures_table(
+        get_index(), params.text("q"), params.filters(("all",)), keys, current_app.config["CSV_MAX_ROWS"]
+    )
+    if request.path.startswith("/api/"):
+        return table
+    sources = {m["id"]: m.get("source") for m in all_metas()}
+    header = ["报告", "文件", "机关", "年度", *table["labels"]]
+    rows = (
+        [
+            url_for("reports.report", report_id=r["report_id"]),
+            sources.get(r["report_id"]) or "",
+            r["agency"] or "",
+            r["year"] or "",
+            *("" if v is None else (int(v) if v == int(v) else v) for v in r["values"]),
+        ]
+        for r in table["rows"]
+    )
+    return csv_response(header, rows, "xxgk-figures.csv")

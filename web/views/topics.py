@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app
+from flask import Blueprint, current_app, url_for
 
+from index.reader.report import SECTION_NAMES
+from search.errors import QueryError
 from search.mentions import load_topics, topic_counts, topic_query
 from search.mentions import mentions as find_mentions
 
 from .. import params
 from ..charts import year_bars
-from ..respond import respond
+from ..respond import csv_response, respond
 from ..state import cached, get_index
+from .reports import all_metas
 
 bp = Blueprint("topics", __name__)
 
@@ -24,8 +27,67 @@ def _topics():
 def topics():
     rows = cached("topics", lambda: topic_counts(get_index(), _topics()))
     years = sorted({y for row in rows for y in row["by_year"]})
-    charts = {row["topic"]: year_bars({int(k): v for k, v in row["by_year"].items()}, years) for row in rows}
+    charts = {
+        (row["topic"], part): year_bars({int(k): v for k, v in row[part]["by_year"].items()}, years)
+        for row in rows
+        for part in ("problems", "improvements")
+    }
     return respond("mentions/topics.html", {"topics": rows, "years": years}, charts=charts)
+
+
+@bp.get("/topics.csv")
+def topics_csv():
+    """Each topic's report counts, as problems and as remedies, per year."""
+    rows = cached("topics", lambda: topic_counts(get_index(), _topics()))
+    years = sorted({y for row in rows for y in row["by_year"]})
+    header = [
+        "议题",
+        "报告数",
+        "作为问题",
+        "作为改进",
+        *(f"{y}年作为问题" for y in years),
+        *(f"{y}年作为改进" for y in years),
+    ]
+    out = (
+        [
+            row["topic"],
+            row["reports"],
+            row["problems"]["reports"],
+            row["improvements"]["reports"],
+            *(row["problems"]["by_year"].get(y, 0) for y in years),
+            *(row["improvements"]["by_year"].get(y, 0) for y in years),
+        ]
+        for row in rows
+    )
+    return csv_response(header, out, "xxgk-topics.csv")
+
+
+@bp.get("/mentions.csv")
+def mentions_csv():
+    """The reports that mention a topic or phrase, one row each, with the report's page and file."""
+    topic, query = params.text("topic"), params.text("q")
+    if not (topic or query):
+        raise QueryError("请给出议题（topic）或检索词（q）")
+    text = topic_query(_topics(), topic) if topic else query
+    sections = params.filters(("narrative",) if topic else ("all",)).sections
+    data = find_mentions(get_index(), text, sections, limit=current_app.config["CSV_MAX_ROWS"])
+    sources = {m["id"]: m for m in all_metas()}
+    header = ["报告", "文件", "机关", "年度", "提及次数", "章节", "作为问题", "作为改进", "摘录"]
+    out = (
+        [
+            url_for("reports.report", report_id=r["report_id"]),
+            sources.get(r["report_id"], {}).get("source", ""),
+            r["agency"] or "",
+            r["year"] or "",
+            r["mentions"],
+            "、".join(SECTION_NAMES.get(s, s) for s in r["sections"]),
+            "是" if "problems" in r["sections"] else "",
+            "是" if "improvements" in r["sections"] else "",
+            r["snippet"],
+        ]
+        for r in data["rows"]
+    )
+    return csv_response(header, out, "xxgk-mentions.csv")
 
 
 @bp.get("/api/mentions")

@@ -247,8 +247,16 @@ def figure_label(key: str) -> str:
     >>> figure_label("art20.normative.in_force")
     '行政规范性文件·现行有效件数'
     """
+    tables = {"applications": "表三", "review": "表四", "art20": "表二"}
+    if key in tables:
+        return tables[key]
     if key.startswith("applications."):
-        row, _, col = key.removeprefix("applications.").rpartition(".")
+        rest = key.removeprefix("applications.")
+        if rest in ROW_NAMES:  # a whole row
+            return "办理结果总计" if rest == "total" else _ROW_NUMBERING.sub("", ROW_NAMES[rest])
+        row, _, col = rest.rpartition(".")
+        if row == "*" and col in COLUMN_NAMES:
+            return f"表三·{COLUMN_NAMES[col]}列"
         if row in ROW_NAMES and col in COLUMN_NAMES:
             name = "办理结果总计" if row == "total" else _ROW_NUMBERING.sub("", ROW_NAMES[row])
             return f"{name}·{COLUMN_NAMES[col]}"
@@ -258,6 +266,8 @@ def figure_label(key: str) -> str:
             return f"{ART20_ITEM_NAMES[item]}·{ART20_MEASURE_NAMES[measure]}"
     else:
         group, _, col = key.partition(".")
+        if group in GROUP_NAMES and not col:
+            return GROUP_NAMES[group]
         if group in GROUP_NAMES and col in COLUMN_NAMES:
             return f"{GROUP_NAMES[group]}·{COLUMN_NAMES[col]}"
     return key

@@ -2,7 +2,8 @@
 
 Without a title, the agency is read only where a report states it: a metadata
 table (`发布单位：…`, `名称：…`), the signature at the end, or the body's own
-words (`本报告由…办公室编制`, `请与…办公室联系`). Where none says it, it stays
+words (`本报告由…办公室编制`, `请与…办公室联系`, the overview opening with the agency as
+its subject: `2024年，平潭综合实验区坚持…`). Where none says it, it stays
 unknown. Names are printed many ways (平潭综合实验区, 平潭综合实验区管委会,
 平潭综合实验区（管委会）); `agency_key` gives them one key, the printed name is
 kept for display.
@@ -29,6 +30,11 @@ _DATE = rf"(?:\d{{4}}|{_NUMERAL}{{4}})\s*年\s*{_NUMERAL}{{1,2}}\s*月(?:\s*{_NU
 _SIGNATURE = re.compile(rf"(?P<name>{_NAME}{{2,30}}{_ORG_END})\s*(?:{_DATE})?\s*$")
 _COMPILED_BY = re.compile(rf"本报告由(?P<name>{_NAME}{{3,40}}?)(?:根据|依据|按照|负责|编制|汇总|牵头)")
 _CONTACT = re.compile(rf"请与(?P<name>{_NAME}{{3,40}}?)(?:联系|咨询)")
+# the overview's opening sentence naming the agency as its subject: 2024年，平潭综合实验区坚持以…
+_SUBJECT = re.compile(
+    rf"(?:^|[。\n]|年(?:度|以来)?[，,]?)\s*(?P<name>{_NAME}{{2,25}}?(?:{_ORG_END}|实验区|开发区|新区|园区|[区县市州盟旗]))"
+    r"(?:坚持|认真贯彻|认真落实|深入贯彻|全面贯彻|高度重视|始终|紧紧围绕|严格按照|紧扣)"
+)
 # where an agency's own name stops and its office, or its disclosure group, begins
 _SUBUNIT = re.compile(r"办公室|办公厅|政府信息公开|信息公开|政务公开|领导小组|保密|综合科|秘书科|党政办")
 _NOT_NAME = re.compile(r"^(?:我|本|该|其|各|区|县|市|乡|镇)|概述|情况|部分|公开|报告")
@@ -44,6 +50,8 @@ def find_agency(text: str) -> tuple[str, str] | None:
     ('平潭县人民政府', 'body')
     >>> find_agency("本报告由概述、主动公开政府信息情况等五部分组成。") is None
     True
+    >>> find_agency("一、总体情况\\n2024年，平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导")
+    ('平潭综合实验区', 'body')
     """
     folded = fold(text)
     m = _METADATA.search(folded[:1500])
@@ -54,7 +62,7 @@ def find_agency(text: str) -> tuple[str, str] | None:
         m = _SIGNATURE.search(line)
         if m and _plausible(m.group("name")) and len(line) <= len(m.group(0)) + 40:
             return m.group("name").strip(), "signature"
-    for regex in (_COMPILED_BY, _CONTACT):
+    for regex in (_COMPILED_BY, _CONTACT, _SUBJECT):
         m = regex.search(folded[:3000])
         if m:
             name = _SUBUNIT.split(m.group("name"), maxsplit=1)[0].strip("（(，, ")
