@@ -93,7 +93,9 @@ def test_pagination_sort_and_group(client):
 def test_sort_by_a_figure_filtered_on(client):
     query = {"q": "公开", "section": "all", "where": "applications.new.total>=0", "sort": "applications.new.total"}
     page = client.get("/", query_string=query).get_data(as_text=True)
-    assert "<strong>applications.new.total</strong>（从大到小）" in page
+    # named in Chinese, the key kept in the title
+    assert '<strong title="applications.new.total">本年新收·总计</strong>（从大到小）' in page
+    assert "数字条件：本年新收·总计 ≥ 0" in page
     by_year = client.get("/", query_string={**query, "sort": "year"}).get_data(as_text=True)
     assert "sort=applications.new.total" in by_year  # offered as a link
 

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
 
 from index.reader.report import SECTION_NAMES
+from index.reader.tables.layout import figure_label
 from index.reader.text.agency import agency_key
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing
 from search import budget
+from search.compare import FIGURE_ORDER
 from search.errors import QueryError
 from search.filters import KIND_NAMES
 
@@ -27,6 +31,16 @@ PAGE_PARAMS = (
 def page_args() -> dict[str, list[str]]:
     """The current request's own parameters (PAGE_PARAMS), as lists."""
     return {k: v for k, v in request.args.to_dict(flat=False).items() if k in PAGE_PARAMS}
+
+
+# every figure a person can filter, sort or export by, in the format's order, with its Chinese label
+FIGURE_CHOICES = [(key, figure_label(key)) for key in FIGURE_ORDER]
+
+
+def regex_condition(text: str) -> tuple[str, str, str]:
+    """A figure condition as (key, operator, value) for display; the text as the key when it does not parse."""
+    m = re.match(r"^([a-z0-9_.]+)(>=|<=|!=|==|=|>|<)(.+)$", text)
+    return (m.group(1), m.group(2).replace(">=", "≥").replace("<=", "≤"), m.group(3)) if m else (text, "", "")
 
 
 def num(value) -> str:
@@ -108,11 +122,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     # decorator, registered first, so that url_for() builds page links, not API links.
     app.jinja_env.filters["mark"] = mark
     app.add_template_filter(num)
+    app.add_template_filter(figure_label)
     app.add_template_global(url_with)
     app.add_template_global(agency_url)
     app.add_template_global(severity)
     app.add_template_global(finding_anchor)
-    app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES)
+    app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES, FIGURE_CHOICES=FIGURE_CHOICES)
+    app.add_template_filter(regex_condition)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
 
