@@ -5,8 +5,12 @@ Every speed is printed as a ratio against a baseline run in the same process:
   writer) against the naive recipe from jieba's README (ChineseAnalyzer on the
   whole text, Whoosh's default writer), on the same files;
 - queries: top-10 with snippets and exact counts against a brute-force
-  substring scan of the same normalised section texts held in memory, with the
-  exactness of every query checked against that scan.
+  substring scan of the same normalised section texts held in memory, a C-speed
+  scan of one normalised buffer, and SQLite FTS5 with the trigram tokenizer
+  (bench/contenders.py), each answer checked against the scan; the query set's
+  distribution by hit rate (rare < 1 %, 1–20 %, 20–50 %, > 50 %, boolean, filtered)
+  is printed with it. The corpus recombines the sentences of every bundled report
+  (corpus/ and corpus/dev).
 - PDF extraction: pages per second against pdfplumber's plain extract_text.
 Also printed: peak memory of each build and the index sizes. Results are
 written to <workdir>/results-<N>.json.
@@ -24,6 +28,7 @@ import statistics
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 from index.analysis import jieba_tokenizer, normalize
@@ -34,6 +39,7 @@ from search.filters import make_filters
 from search.query import parse_query
 from search.reports import all_records, record_to_report
 
+from .contenders import CScan, Fts5
 from .pdf import time_pdf
 from .synth import RARE_PHRASE, SyntheticCorpus
 
@@ -279,43 +285,84 @@ def _seconds(runs: list[float]) -> str:
     return " ".join(f"{t:.1f}s" for t in runs)
 
 
+def hit_class(reports: int, total: int, text: str, options: dict) -> str:
+    """The kind of query, for the distribution the query set must keep: by the share of reports it hits."""
+    if options:
+        return "filtered"
+    if " OR " in text or " -" in text or " " in text.strip():
+        return "boolean"
+    share = reports / max(total, 1)
+    return "rare <1%" if share < 0.01 else "mid 1-20%" if share < 0.2 else "20-50%" if share <= 0.5 else "common >50%"
+
+
 def time_queries(args, ix: SearchIndex, results: dict) -> None:
-    """Run the 30 queries against the index and the in-memory scan; check every one is exact."""
+    """Run the queries against the index, the in-memory Python scan, a C-speed scan and SQLite FTS5 (trigram);
+    check every answer against the scan."""
     texts = load_sections(ix)
-    ours_t, scan_t, rows = [], [], []
-    exact = True
+    total_reports = len({rid for rid, _, _, _ in texts})
+    started = time.perf_counter()
+    cscan = CScan(texts)
+    cscan_build = time.perf_counter() - started
+    fts = Fts5(texts, args.workdir / "fts5.db")
+    results["fts5_build_seconds"], results["fts5_bytes"] = fts.build_seconds, fts.size
+    print(f"\nSQLite FTS5 (trigram) index of the same sections: {fts.build_seconds:.1f}s, {fts.size / 2**20:.0f} MB; "
+          f"C-scan buffer {cscan_build:.1f}s")  # fmt: skip
+    times: dict[str, list[float]] = {"xxgk": [], "scan": [], "cscan": [], "fts5": []}
+    rows, exact, classes = [], True, {}
     for text, options in QUERIES:
         filters, query = make_filters(**options), parse_query(text)
+        allowed = [_section_ok(name, meta, filters) for _, name, _, meta in texts]
         truth = {(rid, name) for rid, name, norm, meta in texts if scan_match(name, norm, meta, query, filters)}
-        ok = match_keys(ix, text, filters) == truth
-        exact &= ok
-        t_ours, t_scan = [], []
+        answers = {
+            "xxgk": match_keys(ix, text, filters),
+            "cscan": cscan.search(query, allowed),
+            "fts5": fts.search(query, allowed),
+        }
+        ok = {name: found == truth for name, found in answers.items()}
+        exact &= ok["xxgk"]
+        runs: dict[str, list[float]] = {name: [] for name in times}
         for _ in range(args.repeat):
-            started = time.perf_counter()
-            result = search(ix, text, filters, Page(10, 1))
-            t_ours.append(time.perf_counter() - started)
-            started = time.perf_counter()
-            count, _ = scan_search(texts, text, options)
-            t_scan.append(time.perf_counter() - started)
-        assert result["total"] == count == len(truth), (text, result["total"], count, len(truth))
-        ours_t.append(statistics.median(t_ours))
-        scan_t.append(statistics.median(t_scan))
-        rows.append((text, options, len(truth), ours_t[-1], scan_t[-1], ok))
-    print(f"\nqueries ({len(QUERIES)}; top 10 with snippets and exact counts vs substring scan)")
-    for text, options, n, t1, t2, ok in rows:
+            for name, run in (
+                ("xxgk", partial(search, ix, text, filters, Page(10, 1))),
+                ("scan", partial(scan_search, texts, text, options)),
+                ("cscan", partial(cscan.search, query, allowed)),
+                ("fts5", partial(fts.search, query, allowed)),
+            ):
+                started = time.perf_counter()
+                run()
+                runs[name].append(time.perf_counter() - started)
+        for name in times:
+            times[name].append(statistics.median(runs[name]))
+        reports = len({rid for rid, _ in truth})
+        kind = hit_class(reports, total_reports, text, options)
+        classes[kind] = classes.get(kind, 0) + 1
+        rows.append((text, options, len(truth), kind, {n: times[n][-1] for n in times}, ok))
+    print(f"\nqueries ({len(QUERIES)}): ms per query (top 10 with snippets for xxgk; the exact set for the others)")
+    print(f"  {'query':<18} {'filters':<26} {'hits':>7} {'kind':<11} {'xxgk':>8} {'scan':>8} {'C-scan':>8} {'FTS5':>8}")
+    for text, options, n, kind, t, ok in rows:
         extra = " ".join(f"{k}={v}" for k, v in options.items())
-        print(f"  {text[:18]:<18} {extra[:34]:<34} {n:7d} hits  {t1 * 1000:8.1f} ms  scan {t2 * 1000:8.1f} ms"
-              f"  {'exact' if ok else 'MISMATCH'}")  # fmt: skip
-    for name, values in (("xxgk", ours_t), ("scan", scan_t)):
-        results[f"{name}_p50_ms"] = percentile(values, 0.5) * 1000
-        results[f"{name}_p95_ms"] = percentile(values, 0.95) * 1000
+        marks = "" if all(ok.values()) else "  MISMATCH " + ",".join(k for k, v in ok.items() if not v)
+        print(f"  {text[:18]:<18} {extra[:26]:<26} {n:7d} {kind:<11} " + " ".join(
+            f"{t[name] * 1000:8.1f}" for name in ("xxgk", "scan", "cscan", "fts5")) + marks)  # fmt: skip
+    print("  query set: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+    for name, values in times.items():
+        for q, p in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
+            results[f"{name}_{q}_ms"] = percentile(values, p) * 1000
     results["query_p50_ratio"] = results["scan_p50_ms"] / results["xxgk_p50_ms"]
     results["query_p95_ratio"] = results["scan_p95_ms"] / results["xxgk_p95_ms"]
     results["exact"] = exact
-    for q in ("p50", "p95"):
-        print(f"  {q} xxgk {results[f'xxgk_{q}_ms']:.1f} ms vs scan {results[f'scan_{q}_ms']:.1f} ms: "
-              f"{results[f'query_{q}_ratio']:.2f}x faster")  # fmt: skip
+    results["query_classes"] = classes
+    print(f"  {'':<18} {'p50 / p95 / max':<26}")
+    for name in times:
+        print(f"  {name:<8} p50 {results[f'{name}_p50_ms']:7.1f}  p95 {results[f'{name}_p95_ms']:7.1f}  "
+              f"max {results[f'{name}_max_ms']:7.1f} ms")  # fmt: skip
+    print(f"  xxgk p95 / C-scan p95: {results['xxgk_p95_ms'] / results['cscan_p95_ms']:.2f} (target ≤ 1); "
+          f"xxgk p50 / FTS5 p50: {results['xxgk_p50_ms'] / results['fts5_p50_ms']:.2f} (target ≤ 1)")  # fmt: skip
     print(f"  exact on every query: {exact}")
+
+
+def _section_ok(name: str, meta: dict, filters) -> bool:
+    return (not filters.sections or name in filters.sections) and _meta_ok(meta, filters)
 
 
 def time_copies(ix: SearchIndex, results: dict) -> None:

@@ -1,6 +1,6 @@
 """Synthetic reports that look like the real ones, deterministic by seed.
 
-Narrative sections recombine real sentences of corpus/ (with agencies, numbers
+Narrative sections recombine real sentences of corpus/ and corpus/dev (with agencies, numbers
 and some words varied so that term statistics spread like a real corpus);
 tables are rendered in the national format, tab-separated as Word exports them,
 with random figures that satisfy the format's arithmetic. One phrase that no
@@ -372,7 +372,7 @@ class SyntheticCorpus:
     def __init__(self, seed: int = 0, source: Path = ROOT / "corpus"):
         self.seed = seed
         self.pools: dict[str, list[str]] = {"overview": [], "problems": [], "improvements": [], "other": []}
-        for path in sorted(source.glob("*.txt")):
+        for path in sorted(source.rglob("*.txt")):  # the seeds and the development reports in corpus/dev
             report = parse_file(path)
             for name, pool in self.pools.items():
                 pool.extend(_sentences(report.section(name)))
