@@ -14,6 +14,7 @@ at 100,000 reports they take seconds to read and hundreds of MB to hold.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -36,6 +37,7 @@ class Generation:
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.phrases = PhraseCache()
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""
@@ -49,6 +51,45 @@ class Generation:
             if name not in self._values:
                 self._values[name] = compute()
         return self._values[name]
+
+
+class PhraseCache:
+    """The sections each recent phrase matches in this generation (a page turn or a refined query asks again).
+
+    Least recently used phrases go first; the cache holds at most MAX_DOCS section numbers in
+    all, so a phrase found almost everywhere takes its share of memory, not more.
+    """
+
+    MAX_DOCS = 2_000_000
+
+    def __init__(self) -> None:
+        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get(self, phrase: str) -> frozenset[int] | None:
+        with self._lock:
+            found = self._sets.get(phrase)
+            if found is not None:
+                self._sets.move_to_end(phrase)
+            return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._sets.clear()
+            self._size = 0
+
+    def put(self, phrase: str, docs: set[int]) -> None:
+        if len(docs) > self.MAX_DOCS // 4:
+            return
+        with self._lock:
+            if phrase in self._sets:
+                return
+            self._sets[phrase] = frozenset(docs)
+            self._size += len(docs)
+            while self._size > self.MAX_DOCS:
+                _, old = self._sets.popitem(last=False)
+                self._size -= len(old)
 
 
 class shared_property:  # named like functools.cached_property, used the same way

@@ -135,8 +135,9 @@ def make_filters(
         raise QueryError(f"未知的层级“{level}”：可选 {'、'.join(LEVELS)}")
     if kind and kind not in KIND_NAMES:
         raise QueryError(f"未知的机关类别“{kind}”：可选 {'、'.join(KIND_NAMES)}")
+    named = parse_sections(sections)
     return Filters(
-        sections=parse_sections(sections),
+        sections=() if set(named) == set(SECTIONS) else named,  # every section: no filter at all
         year_from=lo,
         year_to=hi,
         agency=agency.strip() or None if agency else None,

@@ -125,17 +125,29 @@ def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
         return set()
     # clauses (AND) from the one whose rarest phrase is rarest: later ones only verify fewer candidates
     clauses = sorted(query.clauses, key=lambda clause: max(_estimate(reader, p) for p in clause))
+    cache = table.generation.phrases
     for clause in clauses:
         check()
         found: set[int] = set()
         for phrase in clause:
-            found |= phrase_docs(reader, phrase, within)
+            found |= _cached_phrase_docs(reader, cache, phrase, within)
         within = found
         if not within:
             return set()
     for phrase in query.excluded:
-        within = within - phrase_docs(reader, phrase, within)
+        within = within - _cached_phrase_docs(reader, cache, phrase, within)
     return within
+
+
+def _cached_phrase_docs(reader, cache, phrase: str, within: set[int] | None) -> set[int]:
+    """phrase_docs, answered from the generation's cache when the phrase was matched unrestricted before."""
+    cached = cache.get(phrase)
+    if cached is not None:
+        return set(cached) if within is None else cached & within
+    found = phrase_docs(reader, phrase, within)
+    if within is None:
+        cache.put(phrase, found)
+    return found
 
 
 def _estimate(reader, phrase: str) -> int:

@@ -326,3 +326,16 @@ def test_and_and_lower_case_or_are_operators(built_index, query, same_as):
 def test_unsupported_syntax_is_named_not_searched_literally(built_index, query):
     with pytest.raises(QueryError, match="不支持"):
         search(built_index, query)
+
+
+def test_a_repeated_phrase_is_answered_from_the_generation_cache(built_index):
+    table = built_index.table()
+    table.generation.phrases.clear()
+    first = search(built_index, "信息公开", make_filters(["all"]))
+    assert table.generation.phrases.get("信息公开") is not None
+    again = search(built_index, "信息公开", make_filters(["all"]), Page(10, 2))
+    filtered = search(built_index, "信息公开", make_filters(["narrative"]))
+    assert first["total"] == again["total"] and filtered["total"] < first["total"]
+    # the cached set, restricted to the filter, is what the filter finds uncached
+    table.generation.phrases.clear()
+    assert search(built_index, "信息公开", make_filters(["narrative"]))["total"] == filtered["total"]
