@@ -131,7 +131,7 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
 
 # Raised when what is indexed changes (the normalisation, a field): an index written by an
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
-INDEX_FORMAT = "3"  # 3: punctuation width folded
+INDEX_FORMAT = "4"  # 3: punctuation width folded; 4: text columns (index/textcolumn.py)
 FORMAT_FILE = "format"
 
 

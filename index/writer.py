@@ -23,6 +23,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .durable import write_checksums, write_toc
+from .textcolumn import section_text, write_text_column
 
 # Segments below this many documents are merged into the next commit's segment;
 # larger ones are never rewritten (merging is pure Python and slow at scale).
@@ -106,6 +107,7 @@ class FastSegmentWriter(SegmentWriter):
         # integers that every report repeats, and Whoosh encodes each one anew
         self._numeric_terms: dict[tuple[int, object], list] = {}
         self._field_of: dict[str, object] = {}
+        self._texts: list[bytes] = []  # each document's normalised section text, in doc order (textcolumn.py)
 
     def add_document(self, **fields) -> None:
         """Add a document (same as SegmentWriter.add_document, without boosts, vectors or spelling)."""
@@ -145,8 +147,14 @@ class FastSegmentWriter(SegmentWriter):
             pdw.cancel_doc()
             raise
         pdw.finish_doc()
+        self._texts.append(section_text(fields))
         self._added = True
         self.docnum += 1
+
+    def add_reader(self, reader) -> None:
+        """Merge a segment's documents into this one (Whoosh's), their section texts with them."""
+        self._texts.extend(section_text(stored) for _, stored in reader.iter_docs())
+        super().add_reader(reader)
 
     def _terms(self, field, value):
         if not isinstance(field, NUMERIC) or not isinstance(value, int | float):
@@ -180,6 +188,8 @@ class FastSegmentWriter(SegmentWriter):
         clean_files(self.storage, self.indexname, self.generation, segments)
 
     def _flush_segment(self) -> None:
+        write_text_column(self.storage, self.get_segment(), self._texts, self.docnum)
+        self._texts = []
         self.perdocwriter.close()
         pdr = self.per_document_reader()
         try:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import cached_property
 from typing import Any
+
+from index.textcolumn import TextColumn
 
 from .columns import column_values, field_lengths
 from .postings import read_postings
@@ -114,6 +117,11 @@ class DocTable:
         self.reader = searcher.reader()
         self.count = self.reader.doc_count_all()
         self.generation = generation
+
+    @cached_property
+    def text_column(self) -> TextColumn | None:
+        """This reader's segments' normalised texts, read in place (None for an index written without them)."""
+        return TextColumn.open(self.reader)
 
     def _column(self, name: str) -> list:
         if not self.reader.has_column(name):

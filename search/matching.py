@@ -18,6 +18,7 @@ from array import array
 from index.analysis import normalize
 from index.reader.text.place import place_of
 from index.store import figure_field
+from index.textcolumn import TextColumn
 
 from .budget import check
 from .doctable import DocTable
@@ -51,8 +52,12 @@ def covering_grams(phrase: str) -> list[tuple[int, str]]:
     return [(i, phrase[i : i + 2]) for i in offsets]
 
 
-def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]:
-    """Given a normalised phrase, return the live documents whose text contains it (only those `within`)."""
+def phrase_docs(reader, phrase: str, within: set[int] | None = None, texts: TextColumn | None = None) -> set[int]:
+    """Given a normalised phrase, return the live documents whose text contains it (only those `within`).
+
+    With the segments' text columns (`texts`), candidates from the phrase's rarest bigrams are
+    verified by searching their texts in place; without, by the bigrams' positions.
+    """
     if len(phrase) == 1:  # every character starts one gram: the union over grams beginning with it
         docs: set[int] = set()
         for tbytes in reader.expand_prefix("grams", phrase):
@@ -64,6 +69,8 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]
             return set()
         terms.append((reader.doc_frequency("grams", gram), offset, gram))
     terms.sort()  # rarest first: the candidate set only shrinks
+    if texts is not None and len(terms) > 1:
+        return _by_column(reader, phrase, terms, within, texts)
     if len(terms) == 1 and (within is None or len(within) * TEXT_CHECK_COST >= terms[0][0]):
         docs = set(read_postings(reader, "grams", terms[0][2]).ids)
         return docs if within is None else docs & within
@@ -91,6 +98,19 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None) -> set[int]
         if _contains(d, positions):
             found.add(d)
     return found
+
+
+def _by_column(reader, phrase: str, terms: list, within: set[int] | None, texts: TextColumn) -> set[int]:
+    """Candidates: the documents of the two rarest covering bigrams (ids only, no positions); then each
+    candidate's text is searched for the phrase at C speed."""
+    candidates = within
+    for _, _, gram in terms[:2]:
+        check()
+        ids = read_postings(reader, "grams", gram).ids
+        candidates = set(ids) if candidates is None else candidates.intersection(ids)
+        if not candidates:
+            return set()
+    return texts.containing(candidates, phrase, check)
 
 
 def _by_text(reader, phrase: str, candidates: set[int]) -> set[int]:
@@ -125,26 +145,26 @@ def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
         return set()
     # clauses (AND) from the one whose rarest phrase is rarest: later ones only verify fewer candidates
     clauses = sorted(query.clauses, key=lambda clause: max(_estimate(reader, p) for p in clause))
-    cache = table.generation.phrases
+    cache, texts = table.generation.phrases, table.text_column
     for clause in clauses:
         check()
         found: set[int] = set()
         for phrase in clause:
-            found |= _cached_phrase_docs(reader, cache, phrase, within)
+            found |= _cached_phrase_docs(reader, cache, phrase, within, texts)
         within = found
         if not within:
             return set()
     for phrase in query.excluded:
-        within = within - _cached_phrase_docs(reader, cache, phrase, within)
+        within = within - _cached_phrase_docs(reader, cache, phrase, within, texts)
     return within
 
 
-def _cached_phrase_docs(reader, cache, phrase: str, within: set[int] | None) -> set[int]:
+def _cached_phrase_docs(reader, cache, phrase: str, within: set[int] | None, texts) -> set[int]:
     """phrase_docs, answered from the generation's cache when the phrase was matched unrestricted before."""
     cached = cache.get(phrase)
     if cached is not None:
         return set(cached) if within is None else cached & within
-    found = phrase_docs(reader, phrase, within)
+    found = phrase_docs(reader, phrase, within, texts)
     if within is None:
         cache.put(phrase, found)
     return found
