@@ -29,6 +29,9 @@ from .query import Query
 # Reading and normalising one stored section text costs about as much as reading
 # this many postings with their positions (measured on the benchmark corpus).
 TEXT_CHECK_COST = 400
+# A phrase whose rarest bigram is in more than this share of all documents is found by scanning the
+# segments' text columns whole rather than by reading posting lists.
+SCAN_SHARE = 0.25
 
 COMPARE = {
     "=": operator.eq,
@@ -102,7 +105,14 @@ def phrase_docs(reader, phrase: str, within: set[int] | None = None, texts: Text
 
 def _by_column(reader, phrase: str, terms: list, within: set[int] | None, texts: TextColumn) -> set[int]:
     """Candidates: the documents of the two rarest covering bigrams (ids only, no positions); then each
-    candidate's text is searched for the phrase at C speed."""
+    candidate's text is searched for the phrase at C speed. When even the rarest bigram is in a large
+    share of all documents, the texts are scanned whole instead; when the filter allows fewer documents
+    than the rarest bigram holds, those are searched directly."""
+    rarest = terms[0][0]
+    if within is not None and len(within) <= rarest:
+        return texts.containing(within, phrase, check)
+    if within is None and rarest > SCAN_SHARE * reader.doc_count_all():
+        return texts.scan(phrase, check)
     candidates = within
     for _, _, gram in terms[:2]:
         check()

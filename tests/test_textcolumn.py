@@ -65,3 +65,31 @@ def test_positions_and_column_agree(built_index):
     for phrase in ("信息公开", "政务新媒体", "更新不及时", "进一步加强", "主动公开意识有待", "不存在的短语组合"):
         norm = normalize(phrase)
         assert phrase_docs(table.reader, norm, None, texts) == phrase_docs(table.reader, norm, None, None), phrase
+
+
+def test_scan_and_candidates_skip_deleted_documents(tmp_path, monkeypatch):
+    import index.writer
+
+    monkeypatch.setattr(index.writer, "SMALL_SEGMENT", 0)  # keep every segment, with its deletions
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for path in CORPUS_FILES:
+        shutil.copy(path, corpus / path.name)
+    build_index([corpus], tmp_path / "ix")
+    changed = corpus / CORPUS_FILES[0].name
+    changed.write_text(changed.read_text(encoding="utf-8") + "信息公开补充说明。", encoding="utf-8")
+    build_index([corpus], tmp_path / "ix")  # the old version is deleted in the first segment
+    ix = SearchIndex.open(tmp_path / "ix")
+    table = ix.table()
+    assert len(ix.ix._segments()) == 2 and table.reader.has_deletions()
+    texts = table.text_column
+    for phrase in ("信息公开", "公开", "政务新媒体"):
+        norm = normalize(phrase)
+        truth = phrase_docs(table.reader, norm, None, None)
+        assert texts.scan(norm) == truth, phrase
+        assert (
+            texts.containing(
+                set(range(table.count)) - {d for d in range(table.count) if table.reader.is_deleted(d)}, norm
+            )
+            == truth
+        )
