@@ -68,17 +68,30 @@ def _tokens(text: str) -> list[tuple[str, str]]:
 
 
 # Syntax of other search engines that a user may try; here it would silently be literal text.
+# Only the ASCII forms: a full-width ？ or ： is text a report may contain (如何申请？, 电话：…).
 _UNSUPPORTED = (
-    (re.compile(r"[*?？]"), "不支持通配符（* 或 ?）：短语按原文精确匹配，输入词语的一部分即可，如 更新 而非 更新*"),
-    (re.compile(r"^[A-Za-z_]+[:：]."), "不支持“字段:词语”的写法：请用章节、年份、机关等筛选项"),
-    (re.compile(r"[~^]\d*$"), "不支持模糊匹配或加权（~、^）：短语按原文精确匹配"),
+    (re.compile(r"[*?]"), "不支持通配符（* 或 ?）：短语按原文精确匹配，输入词语的一部分即可，如 更新 而非 更新*"),
+    (re.compile(r"^[A-Za-z_]+:."), "不支持“字段:词语”的写法：请用章节、年份、机关等筛选项"),
+    (re.compile(r"(?<=[^\d~^])[~^]\d*$"), "不支持模糊匹配或加权（~、^）：短语按原文精确匹配"),
 )
 
 
-def _refuse_syntax(value: str) -> None:
+def unsupported(value: str) -> str | None:
+    """Given one term as typed, return why its syntax is refused, or None.
+
+    >>> unsupported("更新*") is not None, unsupported("如何申请？"), unsupported("2019~2021")
+    (True, None, None)
+    """
     for pattern, message in _UNSUPPORTED:
         if pattern.search(value):
-            raise QueryError(f"“{value}”：{message}")
+            return message
+    return None
+
+
+def _refuse_syntax(value: str) -> None:
+    message = unsupported(value)
+    if message:
+        raise QueryError(f"“{value}”：{message}")
 
 
 def parse_query(text: str) -> Query:
