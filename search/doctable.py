@@ -41,6 +41,7 @@ class Generation:
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
         self.phrases = PhraseCache()
+        self.words = WordScores()
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""
@@ -93,6 +94,40 @@ class PhraseCache:
             while self._size > self.MAX_DOCS:
                 _, old = self._sets.popitem(last=False)
                 self._size -= len(old)
+
+
+class WordScores:
+    """Each recent word's BM25 term per document in this generation ({doc: score}), least recently used
+    first out, at most MAX_DOCS entries in all; a word in almost every document is kept too (the common
+    words are the ones asked again)."""
+
+    MAX_DOCS = 3_000_000
+
+    def __init__(self) -> None:
+        self._maps: OrderedDict[str, dict[int, float]] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get_or_compute(self, word: str, compute: Callable[[], dict[int, float]]) -> dict[int, float]:
+        with self._lock:
+            found = self._maps.get(word)
+            if found is not None:
+                self._maps.move_to_end(word)
+                return found
+        found = compute()  # outside the lock: two threads may both compute a word, never wrongly
+        with self._lock:
+            if word not in self._maps and len(found) <= self.MAX_DOCS:
+                self._maps[word] = found
+                self._size += len(found)
+                while self._size > self.MAX_DOCS:
+                    _, old = self._maps.popitem(last=False)
+                    self._size -= len(old)
+        return found
+
+    def clear(self) -> None:
+        with self._lock:
+            self._maps.clear()
+            self._size = 0
 
 
 class shared_property:  # named like functools.cached_property, used the same way

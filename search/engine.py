@@ -228,21 +228,20 @@ def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
     phrase's own occurrences score it, counted from the bigram field (the fewest of its
     covering bigrams), so a section that matches never scores 0.
     """
-    searcher, lengths, avg = table.searcher, table.text_length, table.average_text_length
+    avg = table.average_text_length
     base, per_length = K1 * (1 - B), K1 * B / avg
     out: dict[int, float] = {}
     seen: dict[str, set[int]] = {}  # word → the given documents that hold it
-    for word in dict.fromkeys(w for p in query.phrases for w in segment(p)):
-        seen[word] = set()
-        if ("text", word) not in table.reader:
+    words = list(dict.fromkeys(w for p in query.phrases for w in segment(p)))
+    for word in words:
+        contributions = _word_scores(table, word, base, per_length)
+        held = docs.intersection(contributions)
+        seen[word] = held
+        if len(words) == 1 and not out:
+            out = {d: contributions[d] for d in held}
             continue
-        # Whoosh's bm25(idf, tf, length, avg, B, K1), its constants taken out of the loop
-        idf = searcher.idf("text", word)
-        postings = read_postings(table.reader, "text", word, weights=True)
-        for d, tf in zip(postings.ids, postings.weights, strict=True):
-            if d in docs:
-                seen[word].add(d)
-                out[d] = out.get(d, 0.0) + idf * tf * (K1 + 1) / (tf + base + per_length * lengths[d])
+        for d in held:
+            out[d] = out.get(d, 0.0) + contributions[d]
     for phrase in query.phrases:
         if len(phrase) < 2:
             continue
@@ -250,6 +249,24 @@ def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
         if rest:
             _score_by_grams(table, phrase, rest, out, base, per_length)
     return out
+
+
+def _word_scores(table: DocTable, word: str, base: float, per_length: float) -> dict[int, float]:
+    """A word's BM25 term in every document that holds it: the same for every query of this index
+    generation, so kept in the generation (a bounded LRU) and computed once."""
+
+    def compute() -> dict[int, float]:
+        if ("text", word) not in table.reader:
+            return {}
+        # Whoosh's bm25(idf, tf, length, avg, B, K1), its constants taken out of the loop
+        idf, lengths = table.searcher.idf("text", word), table.text_length
+        postings = read_postings(table.reader, "text", word, weights=True)
+        return {
+            d: idf * tf * (K1 + 1) / (tf + base + per_length * lengths[d])
+            for d, tf in zip(postings.ids, postings.weights, strict=True)
+        }
+
+    return table.generation.words.get_or_compute(word, compute)
 
 
 def _score_by_grams(table: DocTable, phrase: str, docs: set[int], out: dict, base: float, per_length: float) -> None:

@@ -341,3 +341,13 @@ def test_a_repeated_phrase_is_answered_from_the_generation_cache(built_index):
     # the cached set, restricted to the filter, is what the filter finds uncached
     table.generation.phrases.clear()
     assert search(built_index, "信息公开", make_filters(["narrative"]))["total"] == filtered["total"]
+
+
+def test_cached_word_scores_equal_fresh_ones(built_index):
+    table = built_index.table()
+    table.generation.words.clear()
+    first = search(built_index, "信息公开 培训", make_filters(["all"]), Page(MAX_LIMIT, 1))
+    again = search(built_index, "信息公开 培训", make_filters(["all"]), Page(MAX_LIMIT, 1))  # from the cache
+    assert [(h["report_id"], h["section"], h["score"]) for h in first["hits"]] == [
+        (h["report_id"], h["section"], h["score"]) for h in again["hits"]
+    ]
