@@ -286,8 +286,11 @@ def _seconds(runs: list[float]) -> str:
 
 
 def cold_search(ix: SearchIndex, text: str, filters) -> dict:
-    """A search as a new query meets it: the generation's phrase cache emptied first (a repeat would hit it)."""
-    ix.table().generation.phrases.clear()
+    """A search as a new query meets it: the generation's phrase and word caches emptied first (a repeat,
+    or an earlier query sharing a word, would hit them)."""
+    generation = ix.table().generation
+    generation.phrases.clear()
+    generation.words.clear()
     return search(ix, text, filters, Page(10, 1))
 
 
