@@ -153,6 +153,18 @@ class WordTokenizer(Tokenizer):
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
         text = normalize(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        if not chars:
+            # the words of each run of word characters are cached (segment): reports repeat their wording
+            for pos, word in enumerate(segment(text), start_pos):
+                t.text = word
+                t.boost = 1.0
+                t.stopped = False
+                if keeporiginal:
+                    t.original = word
+                if positions:
+                    t.pos = pos
+                yield t
+            return
         pos, offset = start_pos, 0
         for word in jieba_tokenizer().lcut(text, HMM=False):
             start = offset

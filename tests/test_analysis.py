@@ -61,3 +61,22 @@ def test_offsets_point_back_into_the_source():
     norm, offsets = normalize_with_offsets(raw)
     assert len(norm) == len(offsets)
     assert all(normalize(raw[o]) == norm[i] for i, o in enumerate(offsets) if norm[i] != " ")
+
+
+def test_word_tokens_from_cached_runs_equal_jiebas_own_cut():
+    # the words field takes each run's words from segment()'s cache; jieba cutting the whole text gives the same
+    from pathlib import Path
+
+    from index.analysis import WordTokenizer
+    from index.reader import parse_file
+
+    tok = WordTokenizer()
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    checked = 0
+    for path in sorted(root.rglob("*.txt")):
+        for text in parse_file(path).sections.values():
+            cached = [(t.text, t.pos) for t in tok(text, positions=True)]
+            whole = [(t.text, t.pos) for t in tok(text, positions=True, chars=True)]  # jieba on the whole text
+            assert cached == whole
+            checked += 1
+    assert checked > 100
