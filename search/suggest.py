@@ -16,10 +16,20 @@ from .query import Query
 
 MAX_PHRASE = 16  # longer phrases are pasted text, not typed: no guessing
 MAX_TRIES = 400
+MAX_SECONDS = 0.5  # a suggestion is a courtesy: it never makes an answer slow
 
 
 def suggest(table: DocTable, query: Query, text: str) -> str | None:
-    """Given a query that matched nothing, return the query with one phrase corrected, or None."""
+    """Given a query that matched nothing, return the query with one phrase corrected, or None
+    (also when looking would take longer than MAX_SECONDS)."""
+    try:
+        with budget.budget(MAX_SECONDS):
+            return _suggest(table, query, text)
+    except budget.QueryTooCostly:
+        return None
+
+
+def _suggest(table: DocTable, query: Query, text: str) -> str | None:
     reader = table.reader
     for phrase in query.phrases:
         if not 2 <= len(phrase) <= MAX_PHRASE or phrase_docs(reader, phrase):
@@ -59,7 +69,9 @@ def _variants(reader, phrase: str) -> list[str]:
     if n > 2:
         out.pop(phrase, None)
     keep = []
-    for variant in out:
+    for n, variant in enumerate(out):
+        if n % 1000 == 0:
+            budget.check()
         if len(variant) >= 2 and all(("grams", g) in reader for _, g in covering_grams(variant)):
             keep.append(variant)
             if len(keep) >= MAX_TRIES:

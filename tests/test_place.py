@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.reader import parse_file
 from index.reader.text.place import place_of
@@ -54,3 +56,18 @@ def test_level_kind_and_region_filter_what_the_facets_count(built_index):
                 assert narrowed["total"] >= count
             else:
                 assert narrowed["total"] == count, (facet, value)
+
+
+@settings(max_examples=300)
+@given(
+    st.text(
+        alphabet=st.sampled_from("省市县区镇乡街道旗州盟自治开发园新实验人民政府管委会局委办教育公安某平潭（）() "),
+        max_size=30,
+    )
+)
+def test_any_name_gives_a_place_or_nothing(name):
+    place = place_of(name)
+    assert place.level in (None, "省级", "市级", "县级", "乡级", "园区")
+    assert (
+        place.region is None or place.region in name.replace(" ", "").replace("（", "").replace("(", "") or place.region
+    )

@@ -351,3 +351,11 @@ def test_cached_word_scores_equal_fresh_ones(built_index):
     assert [(h["report_id"], h["section"], h["score"]) for h in first["hits"]] == [
         (h["report_id"], h["section"], h["score"]) for h in again["hits"]
     ]
+
+
+def test_a_suggestion_never_makes_an_answer_slow(built_index, monkeypatch):
+    from search import suggest as suggestions
+
+    monkeypatch.setattr(suggestions, "MAX_SECONDS", 0.0)  # no time at all to look
+    result = search(built_index, "更新不急时", make_filters(["all"]))
+    assert result["total"] == 0 and "suggestion" not in result
