@@ -84,3 +84,19 @@ def _combine(find, query: Query, allowed: list[bool], sections: list[Section]) -
     for phrase in query.excluded:
         docs -= find(phrase)
     return {(sections[d][0], sections[d][1]) for d in docs if allowed[d]}
+
+
+def fts5_from_files(files: list[Path], path: Path) -> float:
+    """Seconds to build an FTS5 (trigram) index from the report files themselves, as a user of SQLite
+    would: each file read and decoded, its normalised text inserted whole (no sections, no figures)."""
+    from index.analysis import normalize
+    from index.reader.formats.files import load_text
+
+    path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    db = sqlite3.connect(path)
+    db.execute("CREATE VIRTUAL TABLE r USING fts5(text, tokenize='trigram')")
+    db.executemany("INSERT INTO r(text) VALUES (?)", ((normalize(load_text(f)),) for f in files))
+    db.commit()
+    db.close()
+    return time.perf_counter() - started
