@@ -192,15 +192,19 @@ def _hits(
 ) -> list[dict]:
     """Hits first..first+count of the matching documents in the order asked for, with snippets."""
     searcher, report_of = table.searcher, table.report_of
-    keys, score = _sort_keys(table, query, matched, sort)
-    if by_report:
-        groups: dict[int, list[int]] = {}
-        for d in matched:
-            groups.setdefault(report_of[d], []).append(d)
-        best = [max(docs, key=keys.__getitem__) for docs in groups.values()]
-        ranked = heapq.nlargest(first + count, best, key=keys.__getitem__)
-    else:
-        ranked = heapq.nlargest(first + count, matched, key=keys.__getitem__)
+    ranked, score = None, None
+    if sort == "relevance" and not by_report:
+        ranked, score = _top_by_score(table, query, matched, first + count)
+    if ranked is None:
+        keys, score = _sort_keys(table, query, matched, sort, score)
+        if by_report:
+            groups: dict[int, list[int]] = {}
+            for d in matched:
+                groups.setdefault(report_of[d], []).append(d)
+            best = [max(docs, key=keys.__getitem__) for docs in groups.values()]
+            ranked = heapq.nlargest(first + count, best, key=keys.__getitem__)
+        else:
+            ranked = heapq.nlargest(first + count, matched, key=keys.__getitem__)
     hits = []
     for docnum in ranked[first:]:
         stored = searcher.stored_fields(docnum)
@@ -289,10 +293,28 @@ def _score_by_grams(table: DocTable, phrase: str, docs: set[int], out: dict, bas
         out[d] = out.get(d, 0.0) + idf * n * (K1 + 1) / (n + base + per_length * lengths[d])
 
 
-def _sort_keys(table: DocTable, query: Query, docs: set[int], sort: str) -> tuple[dict[int, tuple], dict]:
-    """Each matching document's sort key (largest first: the order asked for, then score, year, document
-    order) and its score."""
+def _top_by_score(table: DocTable, query: Query, docs: set[int], n: int) -> tuple[list[int] | None, dict]:
+    """The n best documents by relevance (score, then year, then document order), without building a sort
+    key for every match: only documents scoring at least the n-th best score are ordered. None when some
+    match has no score (then every match is keyed)."""
     score = scores(table, query, docs)
+    if len(score) < len(docs) or not score or n <= 0:
+        return None, score
+    values = heapq.nlargest(n, score.values())
+    floor = values[-1]
+    year = table.year
+    contenders = [d for d, s in score.items() if s >= floor]
+    contenders.sort(key=lambda d: (score[d], year[d] or 0, -d), reverse=True)
+    return contenders[:n], score
+
+
+def _sort_keys(
+    table: DocTable, query: Query, docs: set[int], sort: str, score: dict | None = None
+) -> tuple[dict[int, tuple], dict]:
+    """Each matching document's sort key (largest first: the order asked for, then score, year, document
+    order) and its score (computed unless given)."""
+    if score is None:
+        score = scores(table, query, docs)
     year = table.year
     if sort == "relevance":
         return {d: (score.get(d, 0.0), year[d] or 0, -d) for d in docs}, score

@@ -13,7 +13,7 @@ from index.analysis import normalize, segment
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS
 from index.reader.text.place import place_of
-from search.engine import MAX_LIMIT, Page, search
+from search.engine import MAX_LIMIT, Page, _match, scores, search
 from search.errors import QueryError
 from search.filters import make_filters
 from search.query import parse_query, unsupported
@@ -359,3 +359,17 @@ def test_a_suggestion_never_makes_an_answer_slow(built_index, monkeypatch):
     monkeypatch.setattr(suggestions, "MAX_SECONDS", 0.0)  # no time at all to look
     result = search(built_index, "更新不急时", make_filters(["all"]))
     assert result["total"] == 0 and "suggestion" not in result
+
+
+@pytest.mark.parametrize("query", ["公开", "信息公开", "人员 OR 编制", "培训", "政务新媒体 -兼职"])
+def test_top_hits_by_score_equal_a_full_sort(built_index, query):
+    # the first pages of a relevance search order every match by (score, year, document order)
+    table, parsed, matched = _match(built_index, query, make_filters(["all"]))
+    score = scores(table, parsed, matched)
+    year = table.year
+    expected = sorted(matched, key=lambda d: (score.get(d, 0.0), year[d] or 0, -d), reverse=True)
+    ids, sections = table.report_ids, table.section
+    for page in (1, 2, 3):
+        hits = search(built_index, query, make_filters(["all"]), Page(7, page))["hits"]
+        want = expected[(page - 1) * 7 : page * 7]
+        assert [(h["report_id"], h["section"]) for h in hits] == [(ids[d], sections[d]) for d in want]
