@@ -24,6 +24,7 @@ from index.reader.report import Report
 from index.reader.tables.layout import (
     APPLICANT_COLUMNS,
     APPLICATION_ROWS,
+    ART20_ITEM_NAMES,
     ART20_ROWS,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
@@ -80,16 +81,6 @@ T2_COLUMNS = {
         "procurement": ["采购项目数量", "采购总金额"],
     },
 }
-T2_NAMES = {
-    "regulations": "规章",
-    "normative": "行政规范性文件",
-    "licensing": "行政许可",
-    "other_services": "其他对外管理服务事项",
-    "penalty": "行政处罚",
-    "enforcement": "行政强制",
-    "fees": "行政事业性收费",
-    "procurement": "政府集中采购",
-}
 T2_GROUP_CAPTION = {"fees": "第二十条第（八）项", "procurement": "第二十条第（九）项"}
 
 
@@ -107,7 +98,7 @@ def table2(figures: dict, template: str) -> Table:
             rows.append([Cell(caption, colspan=width), None, None, None])
             cols = T2_COLUMNS[template][item]
             rows.append([Cell("信息内容"), *_spread([Cell(c) for c in cols], width - 1)])
-        name = T2_NAMES[item] if not (template == "2019" and item == "normative") else "规范性文件"
+        name = ART20_ITEM_NAMES[item] if not (template == "2019" and item == "normative") else "规范性文件"
         values = [Cell(_value(figures[k]), number=True) for k in row.keys]
         rows.append([Cell(name), *_spread(values, width - 1)])
     return Table("二", rows)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -153,24 +154,9 @@ class WordTokenizer(Tokenizer):
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
         text = normalize(value)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        if not chars:
-            # the words of each run of word characters are cached (segment): reports repeat their wording
-            for pos, word in enumerate(segment(text), start_pos):
-                t.text = word
-                t.boost = 1.0
-                t.stopped = False
-                if keeporiginal:
-                    t.original = word
-                if positions:
-                    t.pos = pos
-                yield t
-            return
-        pos, offset = start_pos, 0
-        for word in jieba_tokenizer().lcut(text, HMM=False):
-            start = offset
-            offset += len(word)
-            if not _WORDISH.search(word):
-                continue
+        # without character offsets, each run's words come from segment()'s cache: reports repeat their wording
+        words = _word_spans(text) if chars else ((w, 0, 0) for w in segment(text))
+        for pos, (word, start, end) in enumerate(words, start_pos):
             t.text = word
             t.boost = 1.0
             t.stopped = False
@@ -179,9 +165,17 @@ class WordTokenizer(Tokenizer):
             if positions:
                 t.pos = pos
             if chars:
-                t.startchar, t.endchar = start_char + start, start_char + offset
-            pos += 1
+                t.startchar, t.endchar = start_char + start, start_char + end
             yield t
+
+
+def _word_spans(text: str) -> Iterator[tuple[str, int, int]]:
+    """jieba's words of a normalised text with their [start, end) offsets, punctuation and spaces left out."""
+    offset = 0
+    for word in jieba_tokenizer().lcut(text, HMM=False):
+        start, offset = offset, offset + len(word)
+        if _WORDISH.search(word):
+            yield word, start, offset
 
 
 class BigramTokenizer(Tokenizer):
