@@ -1,7 +1,14 @@
-"""Shared paths and fixtures: the bundled corpus always, the development corpus when present."""
+"""Shared paths, fixtures and process helpers: the bundled corpus, real builds and real servers."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,3 +68,56 @@ def dev_reports():
     if not DEV_FILES:
         pytest.skip("../shared/corpus-dev is not present")
     return {p.name: parse_file(p) for p in DEV_FILES}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_build(folder: Path, index: Path, *options: str, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
+    """Start `xxgk index` on a folder in a process of its own (a real second build, or one to kill)."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(folder), "--index", str(index), "--quiet", *options],
+        cwd=ROOT,
+        stdout=stdout,
+        stderr=stderr,
+        text=True,
+    )
+
+
+@contextmanager
+def served(index: Path, *options: str, stderr=subprocess.DEVNULL) -> Iterator[tuple[str, subprocess.Popen]]:
+    """Run `xxgk serve` on a free port until the block ends; yield its base URL and process once it answers.
+
+    With stderr=subprocess.PIPE, the server's error output can be read from the process after the block.
+    """
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "xxgk", "serve", "--index", str(index), "--port", str(port), *options],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(200):  # waits for start-up only; nothing is asserted about how long it took
+        try:
+            urllib.request.urlopen(base + "/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    try:
+        yield base, proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes a process started (its workers), from /proc."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []

@@ -6,16 +6,12 @@ not installed; .ci/run installs it.
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
+from .conftest import ROOT, served
 from .test_web import index_with_hostile_report
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -23,32 +19,10 @@ ARTIFACTS = ROOT / "tests" / "artifacts"
 pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="Chromium is not installed (apt-get install chromium)")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    ix = index_with_hostile_report(tmp_path_factory.mktemp("browser"))
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "serve", "--index", str(ix), "--port", str(port)],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(index_with_hostile_report(tmp_path_factory.mktemp("browser"))) as (base, _):
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -115,23 +89,8 @@ def full_server(tmp_path_factory):
 
     ix = tmp_path_factory.mktemp("browser-full") / "ix"
     assert not build_index([CORPUS], ix).failed
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "serve", "--index", str(ix), "--port", str(port), "--processes", "1"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base
-    proc.terminate()
-    proc.wait(timeout=10)
+    with served(ix, "--processes", "1") as (base, _):
+        yield base
 
 
 def test_compare_is_aligned_in_document_order(full_server, page):

@@ -20,7 +20,7 @@ from index.store import IndexBusy, acquire_writer, open_index
 from search.engine import SearchIndex, match_keys, search
 from search.filters import Filters
 
-from .conftest import CORPUS_FILES, ROOT
+from .conftest import CORPUS_FILES, ROOT, start_build
 
 
 @pytest.fixture
@@ -118,15 +118,6 @@ def synthetic(tmp_path_factory):
     return folder
 
 
-def _start_build(folder, ix_dir, log=subprocess.DEVNULL):
-    return subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "index", "--corpus", str(folder), "--index", str(ix_dir), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=log,
-    )
-
-
 def test_killed_build_leaves_the_previous_index_searchable(corpus, synthetic, tmp_path):
     ix_dir = tmp_path / "ix"
     build_index([corpus], ix_dir)
@@ -135,7 +126,7 @@ def test_killed_build_leaves_the_previous_index_searchable(corpus, synthetic, tm
     shutil.copytree(corpus, both / "corpus")
     shutil.copytree(synthetic, both / "synth")
     for delay in (0.5, 1.5, 3.0, 5.0):
-        proc = _start_build(both, ix_dir)
+        proc = start_build(both, ix_dir)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -154,7 +145,7 @@ def test_searches_during_a_build_see_the_last_commit(corpus, synthetic, tmp_path
     build_index([corpus], ix_dir)
     log = tmp_path / "build.log"
     with log.open("w") as stream:
-        proc = _start_build(synthetic, ix_dir, stream)
+        proc = start_build(synthetic, ix_dir, stderr=stream)
     try:
         seen = set()
         while proc.poll() is None:

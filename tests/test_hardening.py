@@ -21,19 +21,13 @@ import pytest
 from index.build import build_index
 from web import create_app
 
-from .conftest import CORPUS_FILES, ROOT
+from .conftest import CORPUS_FILES, ROOT, child_pids, served
 
 HOSTILE = (
     "@某局2021年政府信息公开工作年度报告\n一、总体情况\n本局依法公开政府信息。\n"
     "五、存在的主要问题及改进情况\n"
     '=HYPERLINK("http://evil.example/","点击")人员不足，更新不及时。\n下一步，加强培训。\n'
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str, headers: dict | None = None) -> tuple[int, dict, str]:
@@ -63,25 +57,10 @@ def index_dir(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(index_dir):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "serve", "--index", str(index_dir), "--port", str(port), "--processes", "2"],
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(200):
-        try:
-            urllib.request.urlopen(base + "/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
-    yield base, proc
-    proc.terminate()
-    _, err = proc.communicate(timeout=20)
-    assert "Traceback" not in err.decode("utf-8", "replace")
+    with served(index_dir, "--processes", "2", stderr=subprocess.PIPE) as (base, proc):
+        yield base, proc
+    with proc.stderr:
+        assert "Traceback" not in proc.stderr.read().decode("utf-8", "replace")
 
 
 # 5. link builders and digits
@@ -214,21 +193,14 @@ def test_waitress_errors_carry_the_security_headers(server, raw, status):
 
 def test_the_server_runs_worker_processes_and_replaces_a_dead_one(server):
     base, proc = server
-    children = _children(proc.pid)
+    children = child_pids(proc.pid)
     assert len(children) == 2
     os.kill(children[0], signal.SIGKILL)
     for _ in range(100):
-        now = _children(proc.pid)
+        now = child_pids(proc.pid)
         if len(now) == 2 and children[0] not in now:
             break
         time.sleep(0.1)
     assert len(now) == 2 and children[0] not in now
     for _ in range(10):  # every request answered, whichever worker takes it
         assert _get(base + _q("/api/search", q="公开"))[0] == 200
-
-
-def _children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []

@@ -18,7 +18,7 @@ from index import corpus as corpus_module
 from index.build import build_index, indexed_reports
 from index.store import open_index
 
-from .conftest import CORPUS_FILES, ROOT
+from .conftest import CORPUS_FILES, ROOT, child_pids, start_build
 
 
 def _xxgk(*args: str, **kwargs) -> subprocess.CompletedProcess:
@@ -57,13 +57,7 @@ def many(tmp_path_factory):
 def test_a_build_that_waited_adds_nothing_the_first_added(many, tmp_path):
     ix_dir = tmp_path / "ix"
     build_index([tmp_path / "missing-is-fine"], ix_dir)  # an empty index, as in the report
-    first = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    first = start_build(many, ix_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     time.sleep(1.0)
     second = _xxgk("index", "--corpus", str(many), "--index", str(ix_dir), "--wait", "120", "--quiet")
     out, err = first.communicate(timeout=300)
@@ -203,21 +197,11 @@ def test_utf32_is_decoded_and_a_decode_error_names_its_byte(corpus, tmp_path):
 
 def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
     ix_dir = tmp_path / "ix"
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_build(many, ix_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     children: list[int] = []
     deadline = time.monotonic() + 60
     while not children and time.monotonic() < deadline and proc.poll() is None:
-        try:
-            text = Path(f"/proc/{proc.pid}/task/{proc.pid}/children").read_text()
-        except OSError:
-            text = ""
-        children = [int(c) for c in text.split()]
+        children = child_pids(proc.pid)
         time.sleep(0.05)
     if not children:
         proc.kill()
@@ -267,12 +251,7 @@ def test_check_finds_nothing_after_builds_killed_at_any_moment(corpus, many, tmp
     ix_dir = tmp_path / "ix"
     build_index([corpus], ix_dir)
     for delay in (0.3, 1.0, 2.0):
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "xxgk", "index", "--corpus", str(many), "--index", str(ix_dir), "--quiet"],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc = start_build(many, ix_dir)
         time.sleep(delay)
         proc.send_signal(signal.SIGKILL)
         proc.wait()
