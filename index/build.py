@@ -139,7 +139,8 @@ def build_index(
         if first:
             writer = acquire_writer(ix, wait)
         try:
-            held = indexed_reports(writer.reader())
+            # the first batch's writer is the one `before` was read with; later ones re-read what is held
+            held = indexed_reports(writer.reader()) if first else before
             if first:  # another build may have committed between batches: add only what is still missing
                 batch = [job for job in batch if held.get(display(job[0]), (None,))[0] != job[1]]
             else:
@@ -149,8 +150,8 @@ def build_index(
             known = {rid for src, (_, rid) in held.items() if src not in summary.removed}
             workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
-                names = {display(p): listing.names.get(display(p)) for p, _, _ in batch}
-                writer.commit_with(_build_in_processes(Path(index_dir), batch, workers, finished, known, names))
+                segments = _build_in_processes(Path(index_dir), batch, workers, finished, known, listing.names)
+                writer.commit_with(segments)
             else:
                 cache = TextCache(Path(index_dir) / EXTRACTED)
                 for job in batch:
@@ -242,7 +243,7 @@ class WorkerDied(RuntimeError):
 
 
 def _build_in_processes(
-    index_dir: Path, batch: list[Job], workers: int, finished, known: set[str], names: dict[str, str | None]
+    index_dir: Path, batch: list[Job], workers: int, finished, known: set[str], names: dict[str, str]
 ) -> list:
     """Split a batch between forked worker processes; return the segments they wrote.
 
