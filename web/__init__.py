@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import re
-
 from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
 
 from index.reader.report import SECTION_NAMES
-from index.reader.tables.layout import figure_label
+from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.agency import agency_key
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing
 from search import budget
 from search.compare import FIGURE_ORDER
 from search.errors import QueryError
-from search.filters import KIND_NAMES
+from search.filters import FIGURE_KEYS, KIND_NAMES, parse_condition
 
 from .highlight import mark
 from .respond import wants_json
@@ -37,10 +35,16 @@ def page_args() -> dict[str, list[str]]:
 FIGURE_CHOICES = [(key, figure_label(key)) for key in FIGURE_ORDER]
 
 
-def regex_condition(text: str) -> tuple[str, str, str]:
-    """A figure condition as (key, operator, value) for display; the text as the key when it does not parse."""
-    m = re.match(r"^([a-z0-9_.]+)(>=|<=|!=|==|=|>|<)(.+)$", text)
-    return (m.group(1), m.group(2).replace(">=", "≥").replace("<=", "≤"), m.group(3)) if m else (text, "", "")
+def condition_text(text: str) -> str:
+    """A figure condition as a person reads it (本年新收·总计 ≥ 10); as typed when it does not parse."""
+    try:
+        cond = parse_condition(text)
+    except QueryError:
+        return text
+    return f"{figure_label(cond.key)} {_SYMBOLS.get(cond.op, cond.op)} {num(cond.value)}"
+
+
+_SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠"}
 
 
 def num(value) -> str:
@@ -58,12 +62,9 @@ def severity(level: str) -> Markup:
 
 def finding_anchor(location: str) -> str:
     """Where on the report page a finding's location is: its cell, or its table's section."""
-    if location.startswith("applications") or location.startswith("art20"):
-        section = "applications" if location.startswith("applications") else "active"
-    else:
-        section = "review"
-    full = location.count(".") >= (2 if location.startswith("applications") else 1) and "*" not in location
-    return f"cell-{location}" if full else section
+    if location in FIGURE_KEYS:
+        return f"cell-{location}"
+    return {"二": "active", "三": "applications", "四": "review"}[figure_table(location)]
 
 
 def agency_url(name: str | None) -> str | None:
@@ -128,7 +129,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(severity)
     app.add_template_global(finding_anchor)
     app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES, FIGURE_CHOICES=FIGURE_CHOICES)
-    app.add_template_filter(regex_condition)
+    app.add_template_filter(condition_text)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
 

@@ -274,5 +274,5 @@ def figure_label(key: str) -> str:
 
 
 def figure_table(key: str) -> str:
-    """Which of the format's tables a figure belongs to: "二", "三" or "四"."""
-    return "二" if key.startswith("art20.") else "三" if key.startswith("applications.") else "四"
+    """Which of the format's tables a figure (or a row, or the table itself) belongs to: "二", "三" or "四"."""
+    return "二" if key.startswith("art20") else "三" if key.startswith("applications") else "四"
