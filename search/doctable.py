@@ -40,8 +40,11 @@ class Generation:
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.phrases = PhraseCache()
-        self.words = WordScores()
+        # the sections recent phrases matched (a page turn or a refined query asks again); a phrase found
+        # almost everywhere is not kept
+        self.phrases = SizedLRU(max_items=2_000_000, max_entry=500_000)
+        # recent words' BM25 terms per document ({doc: score}); the common words are the ones asked again
+        self.words = SizedLRU(max_items=3_000_000, max_entry=3_000_000)
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""
@@ -57,76 +60,45 @@ class Generation:
         return self._values[name]
 
 
-class PhraseCache:
-    """The sections each recent phrase matches in this generation (a page turn or a refined query asks again).
+class SizedLRU:
+    """A thread-safe cache of sized values (sets, dicts), least recently used out first, holding at most
+    `max_items` elements in all and no single value over `max_entry` (one huge value would evict the rest)."""
 
-    Least recently used phrases go first; the cache holds at most MAX_DOCS section numbers in
-    all, so a phrase found almost everywhere takes its share of memory, not more.
-    """
-
-    MAX_DOCS = 2_000_000
-
-    def __init__(self) -> None:
-        self._sets: OrderedDict[str, frozenset[int]] = OrderedDict()
+    def __init__(self, max_items: int, max_entry: int) -> None:
+        self.max_items, self.max_entry = max_items, max_entry
+        self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
 
-    def get(self, phrase: str) -> frozenset[int] | None:
+    def get(self, key: Hashable) -> Any:
         with self._lock:
-            found = self._sets.get(phrase)
+            found = self._values.get(key)
             if found is not None:
-                self._sets.move_to_end(phrase)
+                self._values.move_to_end(key)
             return found
 
-    def clear(self) -> None:
-        with self._lock:
-            self._sets.clear()
-            self._size = 0
-
-    def put(self, phrase: str, docs: set[int]) -> None:
-        if len(docs) > self.MAX_DOCS // 4:
+    def put(self, key: Hashable, value: Any) -> None:
+        if len(value) > self.max_entry:
             return
         with self._lock:
-            if phrase in self._sets:
+            if key in self._values:
                 return
-            self._sets[phrase] = frozenset(docs)
-            self._size += len(docs)
-            while self._size > self.MAX_DOCS:
-                _, old = self._sets.popitem(last=False)
+            self._values[key] = value
+            self._size += len(value)
+            while self._size > self.max_items:
+                _, old = self._values.popitem(last=False)
                 self._size -= len(old)
 
-
-class WordScores:
-    """Each recent word's BM25 term per document in this generation ({doc: score}), least recently used
-    first out, at most MAX_DOCS entries in all; a word in almost every document is kept too (the common
-    words are the ones asked again)."""
-
-    MAX_DOCS = 3_000_000
-
-    def __init__(self) -> None:
-        self._maps: OrderedDict[str, dict[int, float]] = OrderedDict()
-        self._size = 0
-        self._lock = threading.Lock()
-
-    def get_or_compute(self, word: str, compute: Callable[[], dict[int, float]]) -> dict[int, float]:
-        with self._lock:
-            found = self._maps.get(word)
-            if found is not None:
-                self._maps.move_to_end(word)
-                return found
-        found = compute()  # outside the lock: two threads may both compute a word, never wrongly
-        with self._lock:
-            if word not in self._maps and len(found) <= self.MAX_DOCS:
-                self._maps[word] = found
-                self._size += len(found)
-                while self._size > self.MAX_DOCS:
-                    _, old = self._maps.popitem(last=False)
-                    self._size -= len(old)
+    def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        found = self.get(key)
+        if found is None:
+            found = compute()  # outside the lock: two threads may both compute a value, never wrongly
+            self.put(key, found)
         return found
 
     def clear(self) -> None:
         with self._lock:
-            self._maps.clear()
+            self._values.clear()
             self._size = 0
 
 

@@ -176,7 +176,7 @@ def _cached_phrase_docs(reader, cache, phrase: str, within: set[int] | None, tex
         return set(cached) if within is None else cached & within
     found = phrase_docs(reader, phrase, within, texts)
     if within is None:
-        cache.put(phrase, found)
+        cache.put(phrase, frozenset(found))
     return found
 
 
