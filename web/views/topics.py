@@ -65,12 +65,9 @@ def topics_csv():
 @bp.get("/mentions.csv")
 def mentions_csv():
     """The reports that mention a topic or phrase, one row each, with the report's page and file."""
-    topic, query = params.text("topic"), params.text("q")
-    if not (topic or query):
+    data = _mentions(current_app.config["CSV_MAX_ROWS"])
+    if data is None:
         raise QueryError("请给出议题（topic）或检索词（q）")
-    text = topic_query(_topics(), topic) if topic else query
-    sections = params.filters(("narrative",) if topic else ("all",)).sections
-    data = find_mentions(get_index(), text, sections, limit=current_app.config["CSV_MAX_ROWS"])
     sources = {m["id"]: m for m in all_metas()}
     header = ["报告", "文件", "机关", "年度", "提及次数", "章节", "作为问题", "作为改进", "摘录"]
     out = (
@@ -90,16 +87,23 @@ def mentions_csv():
     return csv_response(header, out, "xxgk-mentions.csv")
 
 
+def _mentions(limit: int) -> dict | None:
+    """The mentions the request asks for (a topic, searched in part 五 by default, or a phrase, in every
+    section), at most `limit` reports; None when it names neither."""
+    topic, query = params.text("topic"), params.text("q")
+    if not (topic or query):
+        return None
+    text = topic_query(_topics(), topic) if topic else query
+    sections = params.filters(("narrative",) if topic else ("all",)).sections
+    data = find_mentions(get_index(), text, sections, limit=limit)
+    data["topic"] = topic or None
+    return data
+
+
 @bp.get("/api/mentions")
 @bp.get("/mentions")
 def mentions():
-    topic, query = params.text("topic"), params.text("q")
-    data: dict = {"query": "", "rows": [], "reports": 0}
-    if topic or query:
-        text = topic_query(_topics(), topic) if topic else query
-        sections = params.filters(("narrative",) if topic else ("all",)).sections
-        data = find_mentions(get_index(), text, sections, limit=params.number("limit", 200, 1, 1000))
-        data["topic"] = topic or None
+    data = _mentions(params.number("limit", 200, 1, 1000)) or {"query": "", "rows": [], "reports": 0}
     years = sorted(data.get("by_year", {}))
     chart = year_bars(data.get("by_year", {}), years) if years else ""
     return respond("mentions/mentions.html", data, chart=chart, topics=list(_topics()))
