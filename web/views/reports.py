@@ -30,6 +30,11 @@ def all_metas() -> list[dict]:
     return cached("metas", lambda: report_metas(get_index()))
 
 
+def source_files() -> dict[str, str]:
+    """{report id: its file relative to the corpus} (for the CSV exports), once per index generation."""
+    return cached("sources", lambda: {m["id"]: m.get("source") or "" for m in all_metas()})
+
+
 @bp.get("/api/reports/<report_id>")
 @bp.get("/reports/<report_id>")
 def report(report_id: str):

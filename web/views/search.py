@@ -11,7 +11,7 @@ from .. import params
 from ..respond import csv_response, respond
 from ..state import get_index
 from .agencies import all_agencies
-from .reports import all_metas
+from .reports import all_metas, source_files
 
 bp = Blueprint("search", __name__)
 
@@ -66,7 +66,7 @@ def export_csv():
     """Every matching section (up to CSV_MAX_ROWS), one row each."""
     rows_max = current_app.config["CSV_MAX_ROWS"]
     hits = export(get_index(), params.text("q"), params.filters(), rows_max, params.text("sort", "relevance"))
-    sources = {m["id"]: m.get("source") for m in all_metas()}
+    sources = source_files()
     rows = (
         [
             h["report_id"],
@@ -76,7 +76,7 @@ def export_csv():
             h["score"],
             h["snippet"],
             url_for("reports.report", report_id=h["report_id"], _anchor=h["section"]),
-            sources.get(h["report_id"]) or "",
+            sources.get(h["report_id"], ""),
         ]
         for h in hits
     )
@@ -95,12 +95,12 @@ def figures():
     )
     if request.path.startswith("/api/"):
         return table
-    sources = {m["id"]: m.get("source") for m in all_metas()}
+    sources = source_files()
     header = ["报告", "文件", "机关", "年度", *table["labels"]]
     rows = (
         [
             url_for("reports.report", report_id=r["report_id"]),
-            sources.get(r["report_id"]) or "",
+            sources.get(r["report_id"], ""),
             r["agency"] or "",
             r["year"] or "",
             *("" if v is None else (int(v) if v == int(v) else v) for v in r["values"]),

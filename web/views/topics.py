@@ -13,7 +13,7 @@ from .. import params
 from ..charts import year_bars
 from ..respond import csv_response, respond
 from ..state import cached, get_index
-from .reports import all_metas
+from .reports import source_files
 
 bp = Blueprint("topics", __name__)
 
@@ -68,12 +68,12 @@ def mentions_csv():
     data = _mentions(current_app.config["CSV_MAX_ROWS"])
     if data is None:
         raise QueryError("请给出议题（topic）或检索词（q）")
-    sources = {m["id"]: m for m in all_metas()}
+    sources = source_files()
     header = ["报告", "文件", "机关", "年度", "提及次数", "章节", "作为问题", "作为改进", "摘录"]
     out = (
         [
             url_for("reports.report", report_id=r["report_id"]),
-            sources.get(r["report_id"], {}).get("source", ""),
+            sources.get(r["report_id"], ""),
             r["agency"] or "",
             r["year"] or "",
             r["mentions"],
