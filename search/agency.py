@@ -32,10 +32,12 @@ KEY_FIGURES = (
 )
 
 
-def agencies(index) -> list[dict]:
-    """Every agency in the index: its key, the names it was printed under, its years and report count."""
+def agencies(index, metas: list[dict] | None = None) -> list[dict]:
+    """Every agency in the index: its key, the names it was printed under, its years and report count.
+
+    `metas` are the index's report_metas when the caller holds them already."""
     groups: dict[str, dict] = {}
-    for meta in report_metas(index):
+    for meta in metas if metas is not None else report_metas(index):
         key = agency_key(meta["agency"])
         if not key:
             continue
@@ -50,9 +52,9 @@ def agencies(index) -> list[dict]:
     return sorted(groups.values(), key=lambda g: (-g["reports"], g["key"]))
 
 
-def agency_reports(index, key: str) -> list[Report]:
+def agency_reports(index, key: str, metas: list[dict] | None = None) -> list[Report]:
     """The reports of one agency (by grouping key), oldest first; UnknownReport when there are none."""
-    ids = [m["id"] for m in report_metas(index) if agency_key(m["agency"]) == key]
+    ids = [m["id"] for m in (metas if metas is not None else report_metas(index)) if agency_key(m["agency"]) == key]
     if not ids:
         raise UnknownReport(f"no agency with key {key!r}")
     return sorted((get_report(index, rid) for rid in ids), key=lambda r: (r.year or 0, r.id))

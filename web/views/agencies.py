@@ -11,12 +11,13 @@ from .. import params
 from ..charts import series_chart
 from ..respond import respond
 from ..state import cached, get_index
+from .reports import all_metas
 
 bp = Blueprint("agencies", __name__)
 
 
 def all_agencies() -> list[dict]:
-    return cached("agencies", lambda: agencies(get_index()))
+    return cached("agencies", lambda: agencies(get_index(), all_metas()))
 
 
 @bp.get("/api/agencies/<key>")
@@ -26,7 +27,7 @@ def agency(key: str):
     if len(key) > 100:
         abort(404)
     try:
-        reports = agency_reports(get_index(), key)
+        reports = agency_reports(get_index(), key, all_metas())
     except UnknownReport:
         abort(404)
     data = agency_view(reports)
