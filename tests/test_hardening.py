@@ -33,7 +33,7 @@ HOSTILE = (
 def _get(url: str, headers: dict | None = None) -> tuple[int, dict, str]:
     request = urllib.request.Request(url, headers=headers or {})
     try:
-        with urllib.request.urlopen(request, timeout=10) as r:
+        with urllib.request.urlopen(request, timeout=120) as r:
             return r.status, dict(r.headers), r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode("utf-8")
@@ -181,7 +181,7 @@ def test_answers_name_the_file_relative_to_the_corpus(server):
 def test_waitress_errors_carry_the_security_headers(server, raw, status):
     base, _ = server
     port = int(base.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=120) as s:
         s.sendall(raw)
         head = s.recv(8192).decode("latin-1")
     assert head.startswith(f"HTTP/1.0 {status}") or head.startswith(f"HTTP/1.1 {status}")
