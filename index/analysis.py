@@ -1,10 +1,9 @@
-"""Text analysis for the index: one normalisation, a jieba word tokenizer and a bigram tokenizer.
+"""Text analysis for the index: one normalisation and jieba's words.
 
-Two fields are built from every section text:
-- words (`WordAnalyzer`): jieba with the domain dictionary in data/userdict.txt,
-  token positions numbered 0, 1, 2 … (jieba's own ChineseAnalyzer stores character
-  offsets as positions, which breaks phrase queries); used for BM25F ranking;
-- grams (`BigramAnalyzer`): every overlapping pair of characters, at position i for
+Two things are built from every section text (index/part.py):
+- words (`segment`): jieba with the domain dictionary in data/userdict.txt, without
+  punctuation and spaces; used for BM25 ranking;
+- grams (index/grams.py): every overlapping pair of characters, at position i for
   the pair starting at character i; a phrase of n characters is n-1 bigrams at
   consecutive positions, so matching is exactly "the normalised text contains it".
 
@@ -20,8 +19,6 @@ import re
 from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
-
-from whoosh.analysis import Token, Tokenizer
 
 from .reader.text.normalize import CJK, fold
 
@@ -129,97 +126,23 @@ def _cut_run(run: str) -> tuple[str, ...]:
     return tuple(w for w in jieba_tokenizer().lcut(run, HMM=False) if _WORDISH.search(w))
 
 
-def segment(text: str) -> list[str]:
-    """Given normalised text, return its jieba words, without punctuation and spaces.
+def word_pieces(text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+    """Given normalised text, yield each piece jieba segments on its own with the piece's words.
 
     jieba segments each run of word characters on its own, so a run's words are
     cached: reports repeat the format's labels and much of their wording.
+    """
+    for i, part in enumerate(_JIEBA_RUN.split(text)):
+        if i % 2:
+            yield part, _cut_run(part)
+        elif part:
+            yield part, tuple(c for c in part if _WORDISH.match(c))
+
+
+def segment(text: str) -> list[str]:
+    """Given normalised text, return its jieba words, without punctuation and spaces.
 
     >>> segment(normalize("依申请公开的政务新媒体"))
     ['依申请公开', '的', '政务新媒体']
     """
-    words: list[str] = []
-    for i, part in enumerate(_JIEBA_RUN.split(text)):
-        if i % 2:
-            words.extend(_cut_run(part))
-        else:
-            words.extend(c for c in part if _WORDISH.match(c))
-    return words
-
-
-class WordTokenizer(Tokenizer):
-    """Yield the jieba words of a normalised text with sequential positions."""
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
-        text = normalize(value)
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        # without character offsets, each run's words come from segment()'s cache: reports repeat their wording
-        words = _word_spans(text) if chars else ((w, 0, 0) for w in segment(text))
-        for pos, (word, start, end) in enumerate(words, start_pos):
-            t.text = word
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = word
-            if positions:
-                t.pos = pos
-            if chars:
-                t.startchar, t.endchar = start_char + start, start_char + end
-            yield t
-
-
-def _word_spans(text: str) -> Iterator[tuple[str, int, int]]:
-    """jieba's words of a normalised text with their [start, end) offsets, punctuation and spaces left out."""
-    offset = 0
-    for word in jieba_tokenizer().lcut(text, HMM=False):
-        start, offset = offset, offset + len(word)
-        if _WORDISH.search(word):
-            yield word, start, offset
-
-
-class BigramTokenizer(Tokenizer):
-    """Yield every two-character window of a normalised text at its start position.
-
-    The last token is the final character alone, so every character starts one
-    token and a one-character query is a prefix query.
-    """
-
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
-                 start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
-        text = normalize(value)
-        t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for i in range(len(text)):
-            t.text = text[i : i + 2]
-            t.boost = 1.0
-            t.stopped = False
-            if keeporiginal:
-                t.original = t.text
-            if positions:
-                t.pos = start_pos + i
-            if chars:
-                t.startchar, t.endchar = start_char + i, start_char + i + len(t.text)
-            yield t
-
-
-def WordAnalyzer() -> WordTokenizer:  # named like Whoosh's analyzer factories
-    """Return the analyzer of the words field.
-
-    >>> [t.text for t in WordAnalyzer()("政务新媒体更新不及时")]
-    ['政务新媒体', '更新不及时']
-    """
-    return WordTokenizer()
-
-
-def BigramAnalyzer() -> BigramTokenizer:
-    """Return the analyzer of the grams field.
-
-    >>> [(t.text, t.pos) for t in BigramAnalyzer()("更新 不及", positions=True)]
-    [('更新', 0), ('新不', 1), ('不及', 2), ('及', 3)]
-    """
-    return BigramTokenizer()
-
-
-def phrase_grams(phrase: str) -> list[str]:
-    """Given a normalised phrase of two or more characters, return the bigrams a match must have in a row."""
-    return [phrase[i : i + 2] for i in range(len(phrase) - 1)]
+    return [w for _, words in word_pieces(text) for w in words]

@@ -23,6 +23,7 @@ from whoosh.reading import SegmentReader
 
 from .build import BuildSummary, build_index
 from .durable import CHECKSUMS, file_sha256, read_checksums, segment_files
+from .part import PartError, SegmentPart, part_path
 from .store import INDEX_NAME, acquire_writer
 
 # what reading a truncated or corrupted index file raises
@@ -91,6 +92,12 @@ def _segment_problem(folder: Path, seg, sums: dict) -> str | None:
             return f"{path.name} is {size} bytes, {entry['size']} were committed (truncated or overwritten)"
         if file_sha256(path) != entry["sha256"]:
             return f"{path.name} does not match its committed checksum"
+    try:
+        part = SegmentPart(part_path(folder, seg))
+    except PartError as exc:
+        return f"its search part cannot be read ({exc})"
+    if part.count != seg.doc_count_all():
+        return f"its search part holds {part.count} documents, the segment {seg.doc_count_all()}"
     return None
 
 

@@ -1,16 +1,14 @@
 """The Whoosh index on disk: its schema, opening it, and the one-writer-at-a-time lock.
 
-Each report is stored as one "report" document (its whole parsed record and its
-figures as numeric fields, so that a search can filter and sort on them) and one
-"section" document per non-empty section, carrying the report's metadata. A
-section is joined to its report's figures by report id (search/doctable.py):
-figures on all seven section documents would be two thirds of every posting.
+Each report is stored as one "report" document (its whole parsed record, figures
+included) and one "section" document per non-empty section, carrying the report's
+metadata. Whoosh indexes only the IDs builds look reports up by; what a search reads
+is in each segment's part (index/part.py), written beside the segment.
 """
 
 from __future__ import annotations
 
 import pickle
-import re
 import struct
 import time
 import zlib
@@ -18,21 +16,19 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.codec.whoosh3 import W3PerDocReader
-from whoosh.fields import ID, NUMERIC, STORED, Schema
+from whoosh.fields import ID, STORED, Schema
 from whoosh.index import LockError
 
 from . import mapped
-from .fields import GramsField, PositionArray, WordsField
+from .part import PartError
 from .reader.report import Report
 from .writer import FastSegmentWriter
 
 INDEX_NAME = "MAIN"
-FIGURE_PREFIX = "f_"
-_REGION = re.compile(r"^(.{2,8}?(?:省|自治区|市|州|盟|县|旗))")
 
 # What reading a truncated or corrupted index file raises: a searcher meeting one answers
 # that the index is damaged (xxgk index --check --repair), never with a traceback.
-DAMAGE_ERRORS = (EOFError, struct.error, zlib.error, pickle.UnpicklingError)
+DAMAGE_ERRORS = (EOFError, struct.error, zlib.error, pickle.UnpicklingError, PartError)
 
 
 def _cached_reader(self, fieldname, column):
@@ -64,48 +60,32 @@ class IndexMissing(Exception):
 
 
 def schema() -> Schema:
-    """Return the index schema (figure fields are added dynamically as f_<key>)."""
-    s = Schema(
+    """Return the index schema: stored documents and the ID fields builds look reports up by.
+
+    What a search reads (texts, grams, words, figures, per-document facts) is in each
+    segment's part (index/part.py), not in Whoosh's postings.
+    """
+    return Schema(
         kind=ID(stored=True),  # "report" or "section"
-        report_id=ID(stored=True, sortable=True),
+        report_id=ID(stored=True),
         source=ID(stored=True),
         hash=STORED(),
-        section=ID(stored=True, sortable=True),
-        agency=ID(stored=True, sortable=True),
-        region=ID(stored=True),
-        year=NUMERIC(int, stored=True, sortable=True, signed=False, default=0),  # 0: year unknown
-        template=ID(stored=True, sortable=True),
+        section=STORED(),
+        agency=STORED(),
+        year=STORED(),
+        template=STORED(),
         title=STORED(),
-        text=WordsField(stored=True),
-        grams=GramsField(),
+        text=STORED(),
         record=STORED(),
     )
-    # One term per value (shift_step=0: range queries walk the few distinct values);
-    # no column, which would hold a value for every document of the index.
-    s.add(FIGURE_PREFIX + "*", NUMERIC(float, shift_step=0), glob=True)
-    return s
-
-
-def figure_field(key: str) -> str:
-    """Given a figure key like applications.new.total, return its index field name."""
-    return FIGURE_PREFIX + key.replace(".", "__")
-
-
-def region_of(agency: str | None) -> str | None:
-    """Given an agency name, return the place it names first (a province, city or county), if any.
-
-    >>> region_of("上海市科学技术委员会"), region_of("金水区工业和信息化局")
-    ('上海市', None)
-    """
-    m = _REGION.match(agency or "")
-    return m.group(1) if m else None
 
 
 def report_documents(report: Report, source: str, digest: str, name: str | None = None) -> list[dict]:
-    """Given a parsed report, return the Whoosh documents that represent it.
+    """Given a parsed report, return the documents that represent it.
 
     `source` (the file's full path) keys the report for builds; what readers see as its
     source is `name`, the file's name relative to its corpus folder: no server path is shown.
+    The figures are in the record (the part reads them from there).
     """
     common = {
         "report_id": report.id,
@@ -114,35 +94,30 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
         "year": report.year,
         "template": report.template,
     }
-    region = region_of(report.agency)
-    if region:
-        common["region"] = region
     if report.year is None:
         del common["year"]
     record = report.to_json() | {"body": report.body, "spans": report.spans, "source": name or Path(source).name}
     del record["sections"]
-    figures = {figure_field(k): float(v) for k, v in report.figures.items()}
-    docs = [{**common, **figures, "kind": "report", "hash": digest, "record": record, "title": report.title}]
+    docs = [{**common, "kind": "report", "hash": digest, "record": record, "title": report.title}]
     for name, text in report.sections.items():
         if text.strip():
-            docs.append({**common, "kind": "section", "section": name, "text": text, "grams": text})
+            docs.append({**common, "kind": "section", "section": name, "text": text})
     return docs
 
 
 # Raised when what is indexed changes (the normalisation, a field): an index written by an
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
-INDEX_FORMAT = "4"  # 3: punctuation width folded; 4: text columns (index/textcolumn.py)
+INDEX_FORMAT = "5"  # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py)
 FORMAT_FILE = "format"
 
 
 def is_current(ix) -> bool:
     """Whether an index was written with this version's schema and normalisation."""
     try:
-        grams, figures = ix.schema["grams"], ix.schema["f_*"]
         written = (Path(ix.storage.folder) / FORMAT_FILE).read_text(encoding="utf-8").strip()
-    except (KeyError, OSError):
+    except OSError:
         return False
-    return isinstance(grams.format, PositionArray) and not figures.column_type and written == INDEX_FORMAT
+    return written == INDEX_FORMAT and "grams" not in ix.schema
 
 
 def open_index(path: Path | str):

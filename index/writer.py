@@ -1,12 +1,13 @@
-"""A Whoosh segment writer that keeps a segment's postings in memory, grouped by term.
+"""A Whoosh segment writer that keeps a segment's postings in memory and writes its search part.
 
-Whoosh's SegmentWriter sends every posting through an external sort: a tuple
-per posting, pickled to temporary run files, unpickled and merged at commit
-(over 0.5 MB of temporary files per report here). Documents are added in
-document-number order, so grouping postings by term as they arrive leaves each
-term's postings already sorted: the commit only sorts the terms and writes
-whole blocks. Memory is bounded by the builder, which gives each writer a
-bounded number of reports.
+Whoosh indexes only a few ID fields here (index/store.py); their postings are
+grouped by term in memory as documents arrive (in document order, so each
+term's list is already sorted) instead of Whoosh's external sort of pickled
+tuples. Everything a search reads goes to the segment's part (index/part.py),
+built from the documents added (or merged in) when the segment is finished,
+after Whoosh has assembled its compound file: the part stays a file of its own
+beside it, named like the segment's files, so commits checksum it and clean it
+up with the segment.
 
 The block writing fills the codec's postings blocks directly; it relies on the
 pinned whoosh-reloaded 2.7.5 W3 codec, and tests/test_writer.py checks that an
@@ -18,24 +19,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import NUMERIC, UnknownFieldError
+from whoosh.fields import UnknownFieldError
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .durable import write_checksums, write_toc
-from .textcolumn import section_text, write_text_column
+from .part import PartBuilder, part_path
 
 # Segments below this many documents are merged into the next commit's segment;
 # larger ones are never rewritten (merging is pure Python and slow at scale).
 SMALL_SEGMENT = 4000
-NUMERIC_CACHE = 1 << 16  # distinct (field, value) pairs kept
 
 
 class MemoryPool:
     """Postings of one segment: {field name: {term bytes: [doc, weight, value, doc, weight, value, …]}}.
 
     One flat list per term: adding a posting is one in-place concatenation
-    instead of three appends (the writer's innermost loop).
+    instead of three appends.
     """
 
     def __init__(self) -> None:
@@ -92,22 +92,16 @@ def merge_small(writer, segments):
 
 
 class FastSegmentWriter(SegmentWriter):
-    """SegmentWriter with postings grouped in memory and a merge policy that never rewrites large segments."""
+    """SegmentWriter with postings grouped in memory, a search part per segment, and a merge policy that
+    never rewrites large segments."""
 
     def __init__(self, ix, **kwargs) -> None:
-
-        # Large blocks, light compression: a search reads whole posting lists
-        # (search/postings.py), so skipping within a list buys nothing, and every
-        # block costs a pickle and a zlib call to write and to read.
         kwargs.setdefault("codec", W3Codec(blocklimit=1024, compression=1))
         super().__init__(ix, **kwargs)
         self.pool = MemoryPool()
         self.mergetype = merge_small
-        # {(field, value): its terms}: a report has hundreds of figures, mostly small
-        # integers that every report repeats, and Whoosh encodes each one anew
-        self._numeric_terms: dict[tuple[int, object], list] = {}
         self._field_of: dict[str, object] = {}
-        self._texts: list[bytes] = []  # each document's normalised section text, in doc order (textcolumn.py)
+        self.part = PartBuilder()
 
     def add_document(self, **fields) -> None:
         """Add a document (same as SegmentWriter.add_document, without boosts, vectors or spelling)."""
@@ -121,51 +115,42 @@ class FastSegmentWriter(SegmentWriter):
                 if value is None or name.startswith("_"):
                     continue
                 field = field_of.get(name)
-                if field is None:  # Schema looks names up through its globs (the figures) each time
+                if field is None:
                     if name not in schema:
                         raise UnknownFieldError(f"No field named {name!r} in {schema}")
                     field = field_of[name] = schema[name]
-                length = 0
                 if field.indexed:
                     terms = pool.get(name)
                     if terms is None:
                         terms = pool[name] = {}
-                    # MemoryPool.add inlined: a call per posting is most of this loop's cost
-                    for tbytes, freq, weight, vbytes in self._terms(field, value):
-                        length += freq
+                    for tbytes, _, weight, vbytes in field.index(value):
                         postings = terms.get(tbytes)
                         if postings is None:
                             terms[tbytes] = [docnum, weight, vbytes]
                         else:
                             postings += (docnum, weight, vbytes)
-                    if not field.scorable:
-                        length = 0
-                pdw.add_field(name, field, value if field.stored else None, length)
-                if field.column_type:
-                    pdw.add_column_value(name, field.column_type, field.to_column_value(value))
+                pdw.add_field(name, field, value if field.stored else None, 0)
+            self.part.add(fields)
         except Exception:
             pdw.cancel_doc()
             raise
         pdw.finish_doc()
-        self._texts.append(section_text(fields))
         self._added = True
         self.docnum += 1
 
     def add_reader(self, reader) -> None:
-        """Merge a segment's documents into this one (Whoosh's), their section texts with them."""
-        self._texts.extend(section_text(stored) for _, stored in reader.iter_docs())
+        """Merge a segment's live documents into this one (Whoosh's), their part with them."""
+        for _, stored in reader.iter_docs():
+            self.part.add(stored)
         super().add_reader(reader)
 
-    def _terms(self, field, value):
-        if not isinstance(field, NUMERIC) or not isinstance(value, int | float):
-            return field.index(value)
-        key = (id(field), value)
-        terms = self._numeric_terms.get(key)
-        if terms is None:
-            if len(self._numeric_terms) >= NUMERIC_CACHE:
-                self._numeric_terms.clear()
-            terms = self._numeric_terms[key] = list(field.index(value))
-        return terms
+    def _finalize_segment(self):
+        segment = super()._finalize_segment()
+        if len(self.part) != self.docnum:
+            raise RuntimeError(f"the search part holds {len(self.part)} documents for {self.docnum}")
+        self.part.write(part_path(self.storage.folder, segment))
+        self.part = PartBuilder()
+        return segment
 
     def commit_with(self, segments: list) -> None:
         """Commit this writer's changes together with segments other writers (processes) finished."""
@@ -188,14 +173,7 @@ class FastSegmentWriter(SegmentWriter):
         clean_files(self.storage, self.indexname, self.generation, segments)
 
     def _flush_segment(self) -> None:
-        write_text_column(self.storage, self.get_segment(), self._texts, self.docnum)
-        self._texts = []
         self.perdocwriter.close()
-        pdr = self.per_document_reader()
-        try:
-            lengths = _field_lengths(pdr, self.schema, self.pool.fieldnames, self.docnum)
-        finally:
-            pdr.close()
         fw = self.fieldwriter
         current = None
         for fieldname, tbytes, (ids, weights, values) in self.pool.sorted_terms():
@@ -205,41 +183,24 @@ class FastSegmentWriter(SegmentWriter):
                 fw.start_field(fieldname, self.schema[fieldname])
                 current = fieldname
             fw.start_term(tbytes)
-            _add_postings(fw._postwriter, ids, weights, values, lengths.get(fieldname))
+            _add_postings(fw._postwriter, ids, weights, values)
             fw.finish_term()
         if current is not None:
             fw.finish_field()
         fw.close()
 
 
-def _field_lengths(pdr, schema, fieldnames, doccount: int) -> dict[str, list[int]]:
-    """Each scorable field's length per document, read once (Whoosh looks it up per posting)."""
-    out = {}
-    for name in fieldnames:
-        if schema[name].scorable:
-            out[name] = [pdr.doc_field_length(d, name) for d in range(doccount)]
-    return out
+def _add_postings(pw, ids: list, weights: list, values: list) -> None:
+    """Fill a W3 postings writer with one term's postings (of a field without lengths), a block at a time.
 
-
-def _add_postings(pw, ids: list, weights: list, values: list, lengths: list[int] | None) -> None:
-    """Fill a W3 postings writer with one term's postings, a whole block at a time.
-
-    Equivalent to pw.add_posting(id, weight, value, length) per posting.
+    Equivalent to pw.add_posting(id, weight, value) per posting.
     """
     limit = pw._blocklimit
     for start in range(0, len(ids), limit):
         if len(pw._ids) >= limit:
             pw._write_block()
-        chunk = ids[start : start + limit]
-        pw._ids.extend(chunk)
         chunk_weights = weights[start : start + limit]
+        pw._ids.extend(ids[start : start + limit])
         pw._weights.extend(chunk_weights)
         pw._maxweight = max(pw._maxweight, max(chunk_weights))
         pw._values.extend(v for v in values[start : start + limit] if v)
-        if lengths is not None:
-            present = [n for n in map(lengths.__getitem__, chunk) if n]
-            if present:
-                low, high = min(present), max(present)
-                if pw._minlength is None or low < pw._minlength:
-                    pw._minlength = low
-                pw._maxlength = max(pw._maxlength, high)

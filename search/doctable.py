@@ -1,14 +1,12 @@
-"""Per-document facts of one index generation, as plain lists indexed by document number.
+"""Per-document facts of one index generation, as numpy arrays indexed by document number.
 
-Filters, facets, tie-breaks and the per-report grouping look these up for every
-matching section; reading Whoosh's column readers one document at a time costs
-about a microsecond each, so each column is read whole, once per generation
-(the first time a query needs it), and kept while the generation is current.
-
-Each thread searches with a searcher of its own (Whoosh's readers keep file
-positions), but document numbers are the same in every searcher of a
-generation, so the lists are computed once and shared by all threads' tables:
-at 100,000 reports they take seconds to read and hundreds of MB to hold.
+A generation is one table of contents: its segments, each with its search part
+(index/part.py) at a document-number offset, and its deletions. Filters, facets,
+ranking and grouping by report read whole arrays of facts; they are assembled
+from the segments' parts once per generation (the first time a query needs
+them) and shared by every thread, whose own Whoosh searcher reads stored
+documents. Parts are immutable, so a part opened for one generation serves the
+next ones too while its segment lives.
 """
 
 from __future__ import annotations
@@ -16,13 +14,34 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from functools import cached_property
+from pathlib import Path
 from typing import Any
 
-from index.textcolumn import TextColumn
+import numpy as np
 
-from .columns import column_values, field_lengths
-from .postings import read_postings
+from index.part import SegmentPart, part_path
+from index.reader.report import SECTIONS, TEMPLATES
+
+# the tie-break key holds a report's rank and its section's: report documents sort after its sections
+_NO_SECTION = len(SECTIONS)
+_PARTS_KEPT = 256
+_parts: OrderedDict[Path, SegmentPart] = OrderedDict()
+_parts_lock = threading.Lock()
+
+
+def open_part(path: Path) -> SegmentPart:
+    """A segment's part, opened once per process while it is in use (parts never change)."""
+    with _parts_lock:
+        part = _parts.get(path)
+        if part is not None:
+            _parts.move_to_end(path)
+            return part
+    part = SegmentPart(path)
+    with _parts_lock:
+        _parts[path] = part
+        while len(_parts) > _PARTS_KEPT:
+            _parts.popitem(last=False)
+    return part
 
 
 def generation_key(reader) -> tuple:
@@ -32,19 +51,42 @@ def generation_key(reader) -> tuple:
     return (reader.generation(), segments)
 
 
+class Segment:
+    """One segment of a generation: its part, its first document number and its deleted documents."""
+
+    __slots__ = ("base", "count", "deleted", "part")
+
+    def __init__(self, part: SegmentPart, base: int, deleted: np.ndarray) -> None:
+        self.part, self.base, self.count, self.deleted = part, base, part.count, deleted
+
+
 class Generation:
     """The facts of one index generation, computed once whichever thread asks first."""
 
-    def __init__(self, key: tuple) -> None:
+    def __init__(self, key: tuple, reader=None, folder: Path | None = None) -> None:
         self.key = key
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
+        self.segments: list[Segment] = []
+        if reader is not None and folder is not None:
+            for leaf, base in reader.leaf_readers():
+                segment = leaf.segment()
+                if segment is None:
+                    continue
+                deleted = np.fromiter(sorted(leaf.deleted_docs_set), np.int64) if leaf.has_deletions() else None
+                part = open_part(part_path(folder, segment))
+                if part.count != leaf.doc_count_all():
+                    from index.part import PartError
+
+                    raise PartError(f"{part.path.name}: {part.count} documents, the segment has {leaf.doc_count_all()}")
+                self.segments.append(Segment(part, base, deleted if deleted is not None else np.empty(0, np.int64)))
+        self.count = sum(s.count for s in self.segments)
         # the sections recent phrases matched (a page turn or a refined query asks again); a phrase found
         # almost everywhere is not kept
-        self.phrases = SizedLRU(max_items=2_000_000, max_entry=500_000)
-        # recent words' BM25 terms per document ({doc: score}); the common words are the ones asked again
-        self.words = SizedLRU(max_items=3_000_000, max_entry=3_000_000)
+        self.phrases = SizedLRU(max_items=4_000_000, max_entry=1_000_000)
+        # recent words' postings over the generation (global documents, frequencies)
+        self.words = SizedLRU(max_items=8_000_000, max_entry=4_000_000)
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""
@@ -59,10 +101,144 @@ class Generation:
                 self._values[name] = compute()
         return self._values[name]
 
+    # per-document arrays, concatenated over the segments
+
+    def _concat(self, name: str, dtype) -> np.ndarray:
+        if not self.segments:
+            return np.zeros(0, dtype)
+        return np.concatenate([s.part[name].astype(dtype, copy=False) for s in self.segments])
+
+    @property
+    def live(self) -> np.ndarray:
+        """Whether each document is live (not deleted)."""
+
+        def compute() -> np.ndarray:
+            live = np.ones(self.count, bool)
+            for s in self.segments:
+                live[s.base + s.deleted] = False
+            return live
+
+        return self.get("live", compute)
+
+    @property
+    def kind(self) -> np.ndarray:
+        """1 for a section document, 0 for a report document."""
+        return self.get("kind", lambda: self._concat("kind", np.uint8))
+
+    @property
+    def section(self) -> np.ndarray:
+        """Each document's section, as an index into SECTIONS (-1 for a report document)."""
+        return self.get("section", lambda: self._concat("section", np.int8))
+
+    @property
+    def year(self) -> np.ndarray:
+        """Each document's report year (0 where unknown)."""
+        return self.get("year", lambda: self._concat("year", np.int32))
+
+    @property
+    def template(self) -> np.ndarray:
+        """Each document's template, as an index into TEMPLATES (-1 where unknown)."""
+        return self.get("template", lambda: self._concat("template", np.int8))
+
+    @property
+    def word_len(self) -> np.ndarray:
+        """Each document's number of words (BM25's length)."""
+        return self.get("word_len", lambda: self._concat("word_len", np.int64))
+
+    @property
+    def char_len(self) -> np.ndarray:
+        """Each document's number of characters (the length of its grams)."""
+
+        def compute() -> np.ndarray:
+            lengths = [np.diff(s.part.char_start.astype(np.int64)) - 1 for s in self.segments]  # minus the SEP
+            return np.concatenate(lengths) if lengths else np.zeros(0, np.int64)
+
+        return self.get("char_len", compute)
+
+    @property
+    def agencies(self) -> tuple[list[str], np.ndarray]:
+        """The agency names of the generation, and each document's index into them (-1: none)."""
+
+        def compute():
+            names: dict[str, int] = {}
+            codes = []
+            for s in self.segments:
+                remap = np.array([names.setdefault(a, len(names)) for a in s.part.meta["agencies"]] + [-1], np.int32)
+                codes.append(remap[s.part["agency"]])  # -1 indexes the appended -1
+            return list(names), (np.concatenate(codes) if codes else np.zeros(0, np.int32))
+
+        return self.get("agencies", compute)
+
+    @property
+    def reports(self) -> tuple[list[str], np.ndarray]:
+        """The report ids of the generation in ascending order, and each document's index into them."""
+
+        def compute():
+            ids = sorted({r for s in self.segments for r in s.part.meta["reports"]})
+            rank = {r: i for i, r in enumerate(ids)}
+            codes = [np.array([rank[r] for r in s.part.meta["reports"]], np.int64)[s.part["report"]]
+                     for s in self.segments]  # fmt: skip
+            return ids, (np.concatenate(codes) if codes else np.zeros(0, np.int64))
+
+        return self.get("reports", compute)
+
+    @property
+    def report_doc(self) -> np.ndarray:
+        """For each report (index into `reports`), the document number of its live report document (-1 if none)."""
+
+        def compute():
+            ids, codes = self.reports
+            out = np.full(len(ids), -1, np.int64)
+            docs = np.flatnonzero((self.kind == 0) & self.live)
+            out[codes[docs]] = docs
+            return out
+
+        return self.get("report_doc", compute)
+
+    @property
+    def report_of(self) -> np.ndarray:
+        """For each document, the document number of its report's live report document (-1 if none)."""
+        return self.get("report_of", lambda: self.report_doc[self.reports[1]])
+
+    @property
+    def order_key(self) -> np.ndarray:
+        """A key ordering documents by report id, then section in the format's order: relevance's last
+        tie-break, the same on every backend."""
+
+        def compute():
+            section = self.section.astype(np.int64)
+            return self.reports[1] * (_NO_SECTION + 1) + np.where(section < 0, _NO_SECTION, section)
+
+        return self.get("order_key", compute)
+
+    @property
+    def sections_live(self) -> np.ndarray:
+        """Every live section document, ascending."""
+        return self.get("sections_live", lambda: np.flatnonzero((self.kind == 1) & self.live))
+
+    def figure(self, key: str) -> np.ndarray:
+        """A figure's value per document number, at report documents (NaN where a report does not have it)."""
+
+        def compute():
+            out = np.full(self.count, np.nan)
+            for s in self.segments:
+                docs, values = s.part.figure(key)
+                out[s.base + docs.astype(np.int64)] = values
+            return out
+
+        return self.get(("figure", key), compute)
+
+    def section_names(self, docs: np.ndarray) -> list[str]:
+        return [SECTIONS[i] for i in self.section[docs]]
+
+    def template_name(self, code: int) -> str | None:
+        return TEMPLATES[code] if code >= 0 else None
+
 
 class SizedLRU:
-    """A thread-safe cache of sized values (sets, dicts), least recently used out first, holding at most
-    `max_items` elements in all and no single value over `max_entry` (one huge value would evict the rest)."""
+    """A thread-safe cache of sized values (arrays, sets, dicts), least recently used out first, holding at
+    most `max_items` elements in all and no single value over `max_entry` (one huge value would evict the
+    rest)."""
 
     def __init__(self, max_items: int, max_entry: int) -> None:
         self.max_items, self.max_entry = max_items, max_entry
@@ -78,16 +254,16 @@ class SizedLRU:
             return found
 
     def put(self, key: Hashable, value: Any) -> None:
-        if len(value) > self.max_entry:
+        if _size(value) > self.max_entry:
             return
         with self._lock:
             if key in self._values:
                 return
             self._values[key] = value
-            self._size += len(value)
+            self._size += _size(value)
             while self._size > self.max_items:
                 _, old = self._values.popitem(last=False)
-                self._size -= len(old)
+                self._size -= _size(old)
 
     def get_or_compute(self, key: Hashable, compute: Callable[[], Any]) -> Any:
         found = self.get(key)
@@ -102,94 +278,20 @@ class SizedLRU:
             self._size = 0
 
 
-class shared_property:  # named like functools.cached_property, used the same way
-    """A DocTable attribute computed with the asking thread's reader and kept in its generation."""
-
-    def __init__(self, func: Callable[[DocTable], Any]) -> None:
-        self.func = func
-        self.name = func.__name__
-        self.__doc__ = func.__doc__
-
-    def __get__(self, table: DocTable | None, owner: type | None = None) -> Any:
-        if table is None:
-            return self
-        return table.generation.get(self.name, lambda: self.func(table))
+def _size(value: Any) -> int:
+    if isinstance(value, tuple):
+        return sum(map(_size, value))
+    return len(value)
 
 
 class DocTable:
-    """One thread's view of a generation's facts: its own searcher and reader, shared lists."""
+    """One thread's view of a generation: its own searcher (stored documents), the shared facts."""
 
     def __init__(self, searcher, generation: Generation) -> None:
         self.searcher = searcher
         self.reader = searcher.reader()
-        self.count = self.reader.doc_count_all()
         self.generation = generation
+        self.count = generation.count
 
-    @cached_property
-    def text_column(self) -> TextColumn | None:
-        """This reader's segments' normalised texts, read in place (None for an index written without them)."""
-        return TextColumn.open(self.reader)
-
-    def _column(self, name: str) -> list:
-        if not self.reader.has_column(name):
-            return [None] * self.count
-        return column_values(self.reader, name)
-
-    @shared_property
-    def section(self) -> list[str]:
-        return self._column("section")
-
-    @shared_property
-    def year(self) -> list[int]:
-        return self._column("year")
-
-    @shared_property
-    def agency(self) -> list[str]:
-        return self._column("agency")
-
-    @shared_property
-    def template(self) -> list[str]:
-        return self._column("template")
-
-    @shared_property
-    def report_ids(self) -> list[str]:
-        return self._column("report_id")
-
-    @shared_property
-    def report_docs(self) -> dict[str, int]:
-        """{report id: document number of its report document}, live reports only."""
-        ids = self.report_ids
-        return {ids[d]: d for d in read_postings(self.reader, "kind", "report").ids}
-
-    @shared_property
-    def report_of(self) -> list[int]:
-        """For each document, the document number of its report's record document (-1 if none)."""
-        docs = self.report_docs
-        return [docs.get(rid, -1) for rid in self.report_ids]
-
-    @shared_property
-    def text_length(self) -> list[int]:
-        """Each document's length in words (BM25's document length)."""
-        return field_lengths(self.reader, "text")
-
-    @shared_property
-    def average_text_length(self) -> float:
-        return self.searcher.avg_field_length("text") or 1.0
-
-    def figure(self, field: str) -> list[float | None]:
-        """A figure's value per report document number (None where the report does not have it).
-
-        Figures have no column (one per figure would be written for every document):
-        each distinct value is a term, so its postings say which reports have it.
-        """
-        return self.generation.get(("figure", field), lambda: self._figure(field))
-
-    def _figure(self, field: str) -> list[float | None]:
-        values: list[float | None] = [None] * self.count
-        if field in self.reader.schema:
-            fieldobj = self.reader.schema[field]
-            for tbytes in self.reader.lexicon(field):
-                value = fieldobj.from_bytes(tbytes)
-                for d in read_postings(self.reader, field, tbytes).ids:
-                    values[d] = value
-        return values
+    def __getattr__(self, name: str) -> Any:  # the generation's facts, as if the table's own
+        return getattr(self.generation, name)

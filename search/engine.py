@@ -1,35 +1,35 @@
-"""Running a search: exact matching sets, BM25F ranking over the words, hits with snippets.
+"""Running a search: exact matching sets, BM25 ranking over the words, hits with snippets.
 
-Matching is set algebra over whole posting lists (search/matching.py); ranking
-scores only the matching sections, with BM25F over the words field (Whoosh's
-formula and statistics), ties broken by year, newest first, then by document
-order. Per-document facts come from the generation's DocTable.
+Matching is position algebra over whole arrays (search/matching.py); ranking
+scores only the matching sections, with BM25 over the words field as Lucene
+computes it (search/bm25.py), ties broken by year, newest first, then by report
+id and section. Per-document facts come from the generation (search/doctable.py).
 """
 
 from __future__ import annotations
 
-import heapq
 import threading
-from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
 
 from index.analysis import segment
-from index.reader.report import SECTIONS
+from index.grams import gram_key
+from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
-from index.store import figure_field, open_index
+from index.store import open_index
 
-from . import budget
+from . import bm25, budget
 from .doctable import DocTable, Generation, generation_key
 from .errors import QueryError
 from .filters import FIGURE_KEYS, Filters
 from .matching import covering_grams, matching_docs
-from .postings import read_postings
 from .query import Query, parse_query
 from .snippets import make_snippet
 from .suggest import suggest
 
 MAX_LIMIT = 100
-B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 
 
 class SearchIndex:
@@ -42,6 +42,7 @@ class SearchIndex:
 
     def __init__(self, ix):
         self.ix = ix
+        self.folder = Path(ix.storage.folder)
         self._local = threading.local()
         self._generations: dict[tuple, Generation] = {}
         self._generations_lock = threading.Lock()
@@ -60,7 +61,7 @@ class SearchIndex:
             searcher.close()
             searcher = self.ix.searcher()
         if searcher is not getattr(self._local, "searcher", None):
-            self._local.searcher, self._local.columns = searcher, {}
+            self._local.searcher = searcher
             self._local.table = DocTable(searcher, self._generation(searcher.reader()))
         return searcher
 
@@ -72,21 +73,13 @@ class SearchIndex:
                 # keep that one and the new one, drop older ones (and their lists)
                 for old in list(self._generations)[:-1]:
                     del self._generations[old]
-                self._generations[key] = Generation(key)
+                self._generations[key] = Generation(key, reader, self.folder)
             return self._generations[key]
 
     def table(self) -> DocTable:
         """The current generation's per-document facts."""
         self.searcher()
         return self._local.table
-
-    def column(self, name: str):
-        """The current searcher's column reader for a sortable field."""
-        searcher = self.searcher()
-        columns = self._local.columns
-        if name not in columns:
-            columns[name] = searcher.reader().column_reader(name)
-        return columns[name]
 
 
 def as_search_index(index) -> SearchIndex:
@@ -116,20 +109,14 @@ class Page:
             raise QueryError(f"页码应在 1 到 {MAX_PAGE} 之间")
 
 
-def agencies_in(index) -> list[str]:
-    """Given an index, return every agency name in it."""
-    searcher = as_search_index(index).searcher()
-    return [a.decode("utf-8") for a in searcher.lexicon("agency") if a]
-
-
-def find(index: SearchIndex, text: str, filters: Filters | None = None) -> set[int]:
-    """Given an index and what the user typed, return the exact set of matching section document numbers."""
+def find(index: SearchIndex, text: str, filters: Filters | None = None) -> np.ndarray:
+    """Given an index and what the user typed, return the exact matching section document numbers, ascending."""
     return _match(index, text, filters)[2]
 
 
-def _match(index, text: str, filters: Filters | None) -> tuple[DocTable, Query, set[int]]:
+def _match(index, text: str, filters: Filters | None) -> tuple[DocTable, Query, np.ndarray]:
     """The generation's table, the parsed query and its matching documents. The table is taken
-    once: every later look-up of the query (stored fields, columns) reads that same generation,
+    once: every later look-up of the query (stored fields, facts) reads that same generation,
     even when a build commits meanwhile."""
     query = parse_query(text)
     table = as_search_index(index).table()
@@ -149,12 +136,12 @@ def search(
 
     `total` is the exact number of matching sections and `reports` the number of
     distinct reports they belong to; `hits` is one page, each with a snippet and
-    the [start, end) spans of the matches in it. Relevance is BM25F with ties
-    broken by year, newest first; `sort` may also be "year" or a figure key
-    (largest first, reports without the figure last). With `by_report`, hits are
-    one per report (its best section) and list every section of it that matched.
-    With `facets`, the matching sections are also counted per year, agency,
-    template and section (from the same match).
+    the [start, end) spans of the matches in it. Relevance is BM25 with ties
+    broken by year, newest first, then report id and section; `sort` may also be
+    "year" or a figure key (largest first, reports without the figure last). With
+    `by_report`, hits are one per report (its best section) and list every section
+    of it that matched. With `facets`, the matching sections are also counted per
+    year, agency, template and section (from the same match).
     """
     check_sort(sort)
     page = page or Page()
@@ -166,18 +153,23 @@ def search(
         # the sections searched, by name; ["all"] when every section was
         "sections": list(searched) if searched and set(searched) != set(SECTIONS) else ["all"],
         "total": len(matched),
-        "reports": len(set(map(table.report_of.__getitem__, matched))),
+        "reports": report_count(table, matched),
         "page": page.page,
         "limit": page.limit,
         "hits": _hits(table, query, matched, first, page.limit, by_report, sort),
     }
     if facets:
         result["facets"] = _facets(table, matched)
-    if not matched:
+    if not len(matched):
         suggestion = suggest(table, query, text)
         if suggestion:
             result["suggestion"] = suggestion
     return result
+
+
+def report_count(table: DocTable, docs: np.ndarray) -> int:
+    """The number of distinct reports the documents belong to."""
+    return len(np.unique(table.generation.reports[1][docs]))
 
 
 def export(index, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
@@ -188,151 +180,204 @@ def export(index, text: str, filters: Filters | None = None, rows: int = 5000, s
 
 
 def _hits(
-    table: DocTable, query: Query, matched: set[int], first: int, count: int, by_report: bool, sort: str
+    table: DocTable, query: Query, matched: np.ndarray, first: int, count: int, by_report: bool, sort: str
 ) -> list[dict]:
     """Hits first..first+count of the matching documents in the order asked for, with snippets."""
-    searcher, report_of = table.searcher, table.report_of
-    ranked, score = None, None
-    if sort == "relevance" and not by_report:
-        ranked, score = _top_by_score(table, query, matched, first + count)
-    if ranked is None:
-        keys, score = _sort_keys(table, query, matched, sort, score)
-        if by_report:
-            groups: dict[int, list[int]] = {}
-            for d in matched:
-                groups.setdefault(report_of[d], []).append(d)
-            best = [max(docs, key=keys.__getitem__) for docs in groups.values()]
-            ranked = heapq.nlargest(first + count, best, key=keys.__getitem__)
-        else:
-            ranked = heapq.nlargest(first + count, matched, key=keys.__getitem__)
+    score = scores(table, query, matched)
+    if by_report:
+        ranked, groups = _best_per_report(table, matched, score, sort, first + count)
+    else:
+        ranked, groups = _ranked(table, matched, score, sort, first + count), None
     hits = []
-    for docnum in ranked[first:]:
-        stored = searcher.stored_fields(docnum)
+    for i in ranked[first:]:
+        docnum = int(matched[i])
+        stored = table.searcher.stored_fields(docnum)
         snippet = make_snippet(stored["text"], query.phrases)
         item = {
             "report_id": stored["report_id"],
             "agency": stored.get("agency") or None,
             "year": stored.get("year"),
             "section": stored["section"],
-            "score": round(score.get(docnum, 0.0), 4),
+            "score": round(float(score[i]), 4),
             "snippet": snippet.text,
             "spans": snippet.spans,
         }
-        if by_report:
-            item["sections"] = sorted({table.section[d] for d in groups[report_of[docnum]]})
+        if groups is not None:
+            item["sections"] = sorted(SECTIONS[s] for s in groups[int(table.generation.reports[1][docnum])])
         hits.append(item)
     return hits
 
 
-def scores(table: DocTable, query: Query, docs: set[int]) -> dict[int, float]:
-    """BM25F of the query's words in the text of each given document.
+def _sort_columns(table: DocTable, docs: np.ndarray, score: np.ndarray, sort: str) -> list[np.ndarray]:
+    """The keys that order documents for a sort, most significant last (np.lexsort's order), all ascending."""
+    g = table.generation
+    year, tie = g.year[docs], g.order_key[docs]
+    if sort == "relevance":
+        return [tie, -year, -score]
+    if sort == "year":
+        return [tie, -score, -year]
+    values = g.figure(sort)[g.report_of[docs]]  # report_of -1 reads the last document: never a report's value
+    values = np.where(g.report_of[docs] >= 0, values, np.nan)
+    missing = np.isnan(values)
+    return [tie, -year, -score, -np.where(missing, 0.0, values), missing]
+
+
+def _ranked(table: DocTable, docs: np.ndarray, score: np.ndarray, sort: str, n: int) -> np.ndarray:
+    """Indexes into `docs` of its first n documents in the order asked for. For relevance only the
+    documents scoring at least the n-th best score are ordered."""
+    if n <= 0 or not len(docs):
+        return np.zeros(0, np.int64)
+    candidates = np.arange(len(docs))
+    if sort == "relevance" and n < len(docs):
+        floor = np.partition(score, len(docs) - n)[len(docs) - n]
+        candidates = np.flatnonzero(score >= floor)
+    keys = _sort_columns(table, docs[candidates], score[candidates], sort)
+    return candidates[np.lexsort(keys)][:n]
+
+
+def _best_per_report(
+    table: DocTable, docs: np.ndarray, score: np.ndarray, sort: str, n: int
+) -> tuple[np.ndarray, dict[int, list[int]]]:
+    """Indexes into `docs` of the first n reports' best documents, and for those reports the sections
+    that matched."""
+    if not len(docs):
+        return np.zeros(0, np.int64), {}
+    order = np.lexsort(_sort_columns(table, docs, score, sort))
+    reports = table.generation.reports[1][docs]
+    _, first = np.unique(reports[order], return_index=True)
+    best = order[np.sort(first)][:n]
+    wanted = set(reports[best].tolist())
+    groups: dict[int, list[int]] = {r: [] for r in wanted}
+    sections = table.generation.section[docs]
+    for r, s in zip(reports.tolist(), sections.tolist(), strict=True):
+        if r in groups:
+            groups[r].append(s)
+    return best, groups
+
+
+def scores(table: DocTable, query: Query, docs: np.ndarray) -> np.ndarray:
+    """BM25 of the query's words in each given document (aligned with `docs`).
 
     jieba may segment a phrase differently in the text than alone (培训 inside 业务培训 /
     培训力度), so a matching document can hold none of the phrase's words; there the
-    phrase's own occurrences score it, counted from the bigram field (the fewest of its
-    covering bigrams), so a section that matches never scores 0.
+    phrase's rarest covering bigram scores it (BM25 over the bigrams), so a section that
+    matches never scores 0.
     """
-    avg = table.average_text_length
-    base, per_length = K1 * (1 - B), K1 * B / avg
-    out: dict[int, float] = {}
-    seen: dict[str, set[int]] = {}  # word → the given documents that hold it
-    words = list(dict.fromkeys(w for p in query.phrases for w in segment(p)))
-    for word in words:
-        contributions = _word_scores(table, word, base, per_length)
-        held = docs.intersection(contributions)
-        seen[word] = held
-        if len(words) == 1 and not out:
-            out = {d: contributions[d] for d in held}
-            continue
-        for d in held:
-            out[d] = out.get(d, 0.0) + contributions[d]
+    g = table.generation
+    total = np.zeros(len(docs), np.float64)
+    if not len(docs):
+        return total
+    stats = _field_stats(g, "words")
+    held: dict[str, np.ndarray] = {}  # word → which of `docs` hold it
+    for word in dict.fromkeys(w for p in query.phrases for w in segment(p)):
+        budget.check()
+        postings, tf = word_postings(g, word)
+        at, found = _positions_in(docs, postings)
+        held[word] = np.zeros(len(docs), bool)
+        held[word][at] = True
+        if len(at):
+            weight = bm25.idf(stats.doc_count, len(postings))
+            total[at] += bm25.term_scores(weight, tf[found], stats.norm_inverse[docs[at]])
     for phrase in query.phrases:
         if len(phrase) < 2:
             continue
-        rest = docs.difference(*(seen.get(w, ()) for w in segment(phrase)))
-        if rest:
-            _score_by_grams(table, phrase, rest, out, base, per_length)
-    return out
+        without = np.ones(len(docs), bool)
+        for word in segment(phrase):
+            without &= ~held[word]
+        if without.any():
+            _score_by_gram(g, phrase, docs, without, total)
+    return total
 
 
-def _word_scores(table: DocTable, word: str, base: float, per_length: float) -> dict[int, float]:
-    """A word's BM25 term in every document that holds it: the same for every query of this index
-    generation, so kept in the generation (a bounded LRU) and computed once."""
+class _Stats:
+    """A field's collection statistics over the live documents having it, as Lucene keeps them."""
 
-    def compute() -> dict[int, float]:
-        if ("text", word) not in table.reader:
-            return {}
-        # Whoosh's bm25(idf, tf, length, avg, B, K1), its constants taken out of the loop
-        idf, lengths = table.searcher.idf("text", word), table.text_length
-        postings = read_postings(table.reader, "text", word, weights=True)
-        return {
-            d: idf * tf * (K1 + 1) / (tf + base + per_length * lengths[d])
-            for d, tf in zip(postings.ids, postings.weights, strict=True)
-        }
-
-    return table.generation.words.get_or_compute(word, compute)
+    def __init__(self, lengths: np.ndarray, live: np.ndarray) -> None:
+        having = live & (lengths > 0)
+        self.doc_count = int(having.sum())
+        avgdl = float(lengths[having].sum()) / self.doc_count if self.doc_count else 1.0
+        # a document's norm inverse, by its length's one-byte code
+        self.norm_inverse = bm25.norm_inverses(avgdl)[bm25.stored_lengths(lengths)]
 
 
-def _score_by_grams(table: DocTable, phrase: str, docs: set[int], out: dict, base: float, per_length: float) -> None:
-    """Add BM25 of a phrase counted from its covering bigrams to documents none of its words scored."""
-    reader, lengths = table.reader, table.text_length
-    grams = [gram for _, gram in covering_grams(phrase)]
-    if any(("grams", g) not in reader for g in grams):
-        return
-    rarest = min(grams, key=lambda g: reader.doc_frequency("grams", g))
-    idf = table.searcher.idf("grams", rarest)
-    tf: dict[int, float] | None = None
-    for gram in dict.fromkeys(grams):
+def _field_stats(g: Generation, field: str) -> _Stats:
+    lengths = g.word_len if field == "words" else g.char_len
+    return g.get(("stats", field), lambda: _Stats(lengths, g.live))
+
+
+def _positions_in(docs: np.ndarray, postings: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For sorted `docs` and sorted `postings`: the indexes into `docs` of the documents in both, and the
+    matching indexes into `postings`."""
+    if not len(postings):
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    at = np.searchsorted(postings, docs)
+    at[at == len(postings)] = 0
+    hit = postings[at] == docs
+    return np.flatnonzero(hit), at[hit]
+
+
+def word_postings(g: Generation, word: str) -> tuple[np.ndarray, np.ndarray]:
+    """A word's live documents (ascending) and its frequency in each, over the generation; the same for
+    every query of the generation, so kept in it (a bounded LRU)."""
+
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        docs, tfs = [], []
+        for s in g.segments:
+            i = s.part.word(word)
+            if i >= 0:
+                local, tf = s.part.word_postings(i)
+                docs.append(local.astype(np.int64) + s.base)
+                tfs.append(tf)
+        if not docs:
+            return np.zeros(0, np.int64), np.zeros(0, np.uint32)
+        docs, tf = np.concatenate(docs), np.concatenate(tfs)
+        live = g.live[docs]
+        return docs[live], tf[live]
+
+    return g.words.get_or_compute(word, compute)
+
+
+def _score_by_gram(g: Generation, phrase: str, docs: np.ndarray, which: np.ndarray, total: np.ndarray) -> None:
+    """Add BM25 of the phrase's rarest covering bigram (over the bigrams of each text) to the chosen documents."""
+    best = None
+    for _, gram in covering_grams(phrase):
+        docs_of, counts = gram_frequencies(g, gram)
+        if best is None or len(docs_of) < len(best[0]):
+            best = (docs_of, counts)
+    postings, tf = best
+    chosen = docs[which]
+    at, found = _positions_in(chosen, postings)
+    if len(at):
+        stats = _field_stats(g, "grams")
+        weight = bm25.idf(stats.doc_count, len(postings))
+        scored = bm25.term_scores(weight, tf[found], stats.norm_inverse[chosen[at]])
+        total[np.flatnonzero(which)[at]] += scored
+
+
+def gram_frequencies(g: Generation, gram: str) -> tuple[np.ndarray, np.ndarray]:
+    """A bigram's live documents (ascending) and how often it occurs in each."""
+    key, docs, counts = gram_key(gram), [], []
+    for s in g.segments:
+        i = s.part.gram(key)
+        if i < 0:
+            continue
         budget.check()
-        postings = read_postings(reader, "grams", gram, weights=True)
-        counts = {d: w for d, w in zip(postings.ids, postings.weights, strict=True) if d in docs}
-        tf = counts if tf is None else {d: min(tf[d], counts[d]) for d in tf.keys() & counts.keys()}
-        if not tf:
-            return
-    for d, n in (tf or {}).items():
-        out[d] = out.get(d, 0.0) + idf * n * (K1 + 1) / (n + base + per_length * lengths[d])
-
-
-def _top_by_score(table: DocTable, query: Query, docs: set[int], n: int) -> tuple[list[int] | None, dict]:
-    """The n best documents by relevance (score, then year, then document order), without building a sort
-    key for every match: only documents scoring at least the n-th best score are ordered. None when some
-    match has no score (then every match is keyed)."""
-    score = scores(table, query, docs)
-    if len(score) < len(docs) or not score or n <= 0:
-        return None, score
-    values = heapq.nlargest(n, score.values())
-    floor = values[-1]
-    year = table.year
-    contenders = [d for d, s in score.items() if s >= floor]
-    contenders.sort(key=lambda d: (score[d], year[d] or 0, -d), reverse=True)
-    return contenders[:n], score
-
-
-def _sort_keys(
-    table: DocTable, query: Query, docs: set[int], sort: str, score: dict | None = None
-) -> tuple[dict[int, tuple], dict]:
-    """Each matching document's sort key (largest first: the order asked for, then score, year, document
-    order) and its score (computed unless given)."""
-    if score is None:
-        score = scores(table, query, docs)
-    year = table.year
-    if sort == "relevance":
-        return {d: (score.get(d, 0.0), year[d] or 0, -d) for d in docs}, score
-    if sort == "year":
-        return {d: (year[d] or 0, score.get(d, 0.0), -d) for d in docs}, score
-    values, report_of = table.figure(figure_field(sort)), table.report_of
-    keys = {}
-    for d in docs:
-        value = values[report_of[d]] if report_of[d] >= 0 else None
-        keys[d] = (value is not None, value or 0.0, score.get(d, 0.0), year[d] or 0, -d)
-    return keys, score
+        at = np.searchsorted(s.part.char_start, s.part.gram_positions(i), side="right") - 1
+        local, n = np.unique(at, return_counts=True)
+        docs.append(local.astype(np.int64) + s.base)
+        counts.append(n)
+    if not docs:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    docs, n = np.concatenate(docs), np.concatenate(counts)
+    live = g.live[docs]
+    return docs[live], n[live]
 
 
 def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[str, str]]:
     """Given an index and a query, return every matching (report id, section), unranked."""
     table, _, docs = _match(index, text, filters)
-    ids, sections = table.report_ids, table.section
-    return {(ids[d], sections[d]) for d in docs}
+    ids, codes = table.generation.reports
+    return set(zip((ids[c] for c in codes[docs].tolist()), table.generation.section_names(docs), strict=True))
 
 
 FACETS = ("year", "agency", "template", "section")
@@ -345,20 +390,30 @@ def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, 
     return _facets(table, docs)
 
 
-def _facets(table: DocTable, docs: set[int]) -> dict[str, dict]:
-    out = {}
-    for name in FACETS:
-        counts = Counter(map(getattr(table, name).__getitem__, docs))
-        for unknown in (None, "", 0):  # no year, agency or template known
-            counts.pop(unknown, None)
-        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+def _counted(values: np.ndarray, names) -> dict:
+    """{name: count} of non-negative codes, most frequent first (ties by name)."""
+    counts = np.bincount(values[values >= 0]) if len(values) else np.zeros(0, np.int64)
+    found = {names(int(v)): int(n) for v, n in enumerate(counts) if n}
+    return dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+
+
+def _facets(table: DocTable, docs: np.ndarray) -> dict[str, dict]:
+    g = table.generation
+    agency_names, agency_codes = g.agencies
+    year = g.year[docs].astype(np.int64)
+    out = {
+        "year": _counted(np.where(year > 0, year, -1), int),
+        "agency": _counted(agency_codes[docs], agency_names.__getitem__),
+        "template": _counted(g.template[docs].astype(np.int64), TEMPLATES.__getitem__),
+        "section": _counted(g.section[docs].astype(np.int64), SECTIONS.__getitem__),
+    }
     # region, level and kind of body, read from the agency's name (once per distinct agency)
     places = {agency: place_of(agency) for agency in out["agency"]}
     for name in PLACE_FACETS:
-        counts: Counter = Counter()
+        counts: dict[str, int] = {}
         for agency, n in out["agency"].items():
             value = getattr(places[agency], name)
             if value:
-                counts[value] += n
+                counts[value] = counts.get(value, 0) + n
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
     return out

@@ -8,14 +8,14 @@ format) is empty, never 0.
 
 from __future__ import annotations
 
+import numpy as np
+
 from index.reader.tables.layout import figure_label
-from index.store import figure_field
 
 from .engine import as_search_index
 from .errors import QueryError
 from .filters import FIGURE_KEYS, Filters
 from .matching import allowed_docs, matching_docs
-from .postings import read_postings
 from .query import parse_query
 
 # what a table shows when no figure is chosen: requests, outcomes, reviews and suits
@@ -43,25 +43,29 @@ def figures_table(index, text: str = "", filters: Filters | None = None, keys=()
         raise QueryError(f"数字字段过多（上限 {MAX_FIGURES} 个）")
     filters = filters or Filters()
     table = as_search_index(index).table()
+    g = table.generation
     if text.strip():
         docs = matching_docs(table, parse_query(text), filters)
     else:
         docs = allowed_docs(table, filters)
         if docs is None:
-            docs = set(read_postings(table.reader, "kind", "section").ids)
-    reports: dict[int, int] = {}  # report document → a section of it (for agency and year)
-    for d in docs:
-        reports.setdefault(table.report_of[d], d)
-    reports.pop(-1, None)
-    columns = [table.figure(figure_field(k)) for k in keys]
+            docs = g.sections_live
+    report_docs = g.report_of[docs]
+    reports, first = np.unique(report_docs, return_index=True)  # each report once, with a section of it
+    keep = reports >= 0
+    reports, sections = reports[keep], docs[first[keep]]
+    columns = [g.figure(k)[reports] for k in keys]
+    ids, codes = g.reports
+    names, agency_codes = g.agencies
     rows = []
-    for rdoc, d in reports.items():
+    for i, d in enumerate(sections.tolist()):
+        agency = int(agency_codes[d])
         rows.append(
             {
-                "report_id": table.report_ids[d],
-                "agency": table.agency[d] or None,
-                "year": table.year[d] or None,
-                "values": [column[rdoc] for column in columns],
+                "report_id": ids[int(codes[d])],
+                "agency": names[agency] if agency >= 0 else None,
+                "year": int(g.year[d]) or None,
+                "values": [None if np.isnan(column[i]) else float(column[i]) for column in columns],
             }
         )
     rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))

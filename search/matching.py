@@ -1,37 +1,36 @@
-"""Which section documents match a query and filters: exact sets, from whole posting lists.
+"""Which section documents match a query and filters: exact sets, by position algebra over whole arrays.
 
-A phrase of n characters is n-1 bigrams at consecutive positions of the grams
-field. Bigrams that cover every character of the phrase are enough (text[s:s+n]
-equals the phrase when each chosen bigram sits at s + its offset), so every
-other bigram is skipped, plus the last. Candidates are the intersection of the
-chosen bigrams' documents; a candidate matches when some start s is found in
-all of their position arrays. When few candidates are left and the remaining
-bigrams are common, reading their long posting lists costs more than reading
-the candidates' stored texts: those are then checked by substring instead.
+A phrase of n characters is n-1 bigrams at consecutive positions. Bigrams that
+cover every character of the phrase are enough (text[s:s+n] equals the phrase
+when each chosen bigram sits at s + its offset). Per segment, the starts of the
+phrase are the positions of its bigram with the fewest positions, kept where
+every other chosen bigram sits at the right distance (a membership test of one
+sorted array in another, at C speed); the documents are those the starts fall
+in. When a filter leaves fewer documents than that, their texts are searched
+for the phrase instead. Document sets are sorted arrays of document numbers.
 """
 
 from __future__ import annotations
 
 import operator
-from array import array
+
+import numpy as np
 
 from index.analysis import normalize
+from index.grams import char_range, gram_key
+from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
-from index.store import figure_field
-from index.textcolumn import TextColumn
 
 from .budget import check
-from .doctable import DocTable
+from .doctable import DocTable, Generation
 from .filters import Filters
-from .postings import read_postings
 from .query import Query
 
-# Reading and normalising one stored section text costs about as much as reading
-# this many postings with their positions (measured on the benchmark corpus).
-TEXT_CHECK_COST = 400
-# A phrase whose rarest bigram is in more than this share of all documents is found by scanning the
-# segments' text columns whole rather than by reading posting lists.
-SCAN_SHARE = 0.25
+# Searching one candidate's text costs about as much as testing this many positions.
+TEXT_CHECK_COST = 64
+# Above this many positions of the bigram tested against, one bit per character of the segment is cheaper
+# than a binary search per start.
+BITMAP_MIN = 1 << 15
 
 COMPARE = {
     "=": operator.eq,
@@ -41,6 +40,7 @@ COMPARE = {
     ">": operator.gt,
     ">=": operator.ge,
 }
+EMPTY = np.zeros(0, np.int64)
 
 
 def covering_grams(phrase: str) -> list[tuple[int, str]]:
@@ -55,173 +55,173 @@ def covering_grams(phrase: str) -> list[tuple[int, str]]:
     return [(i, phrase[i : i + 2]) for i in offsets]
 
 
-def phrase_docs(reader, phrase: str, within: set[int] | None = None, texts: TextColumn | None = None) -> set[int]:
-    """Given a normalised phrase, return the live documents whose text contains it (only those `within`).
+def phrase_docs(generation: Generation, phrase: str, within: np.ndarray | None = None) -> np.ndarray:
+    """Given a normalised phrase, return the live documents whose text contains it (only those `within`,
+    a sorted array), ascending."""
+    parts = []
+    for segment in generation.segments:
+        local = None
+        if within is not None:
+            lo, hi = np.searchsorted(within, (segment.base, segment.base + segment.count))
+            if lo == hi:
+                continue
+            local = within[lo:hi] - segment.base
+        check()
+        found = segment_phrase_docs(segment.part, phrase, local)
+        if len(found):
+            parts.append(found.astype(np.int64) + segment.base)
+    if not parts:
+        return EMPTY
+    docs = np.concatenate(parts)
+    return docs[generation.live[docs]]
 
-    With the segments' text columns (`texts`), candidates from the phrase's rarest bigrams are
-    verified by searching their texts in place; without, by the bigrams' positions.
-    """
-    if len(phrase) == 1:  # every character starts one gram: the union over grams beginning with it
-        docs: set[int] = set()
-        for tbytes in reader.expand_prefix("grams", phrase):
-            docs.update(read_postings(reader, "grams", tbytes.decode("utf-8")).ids)
-        return docs if within is None else docs & within
+
+def segment_phrase_docs(part, phrase: str, within: np.ndarray | None = None) -> np.ndarray:
+    """The local documents of one segment whose text contains a normalised phrase (only those `within`)."""
+    if len(phrase) == 1:  # every character starts one gram: the documents of the grams it starts
+        lo, hi = part.gram_range(*char_range(phrase))
+        docs = np.unique(part.gram_doc[part.gram_doc_ptr[lo] : part.gram_doc_ptr[hi]]) if lo < hi else EMPTY
+        return docs if within is None else _intersect(docs, within)
     terms = []
     for offset, gram in covering_grams(phrase):
-        if ("grams", gram) not in reader:
-            return set()
-        terms.append((reader.doc_frequency("grams", gram), offset, gram))
-    terms.sort()  # rarest first: the candidate set only shrinks
-    if texts is not None and len(terms) > 1:
-        return _by_column(reader, phrase, terms, within, texts)
-    if len(terms) == 1 and (within is None or len(within) * TEXT_CHECK_COST >= terms[0][0]):
-        docs = set(read_postings(reader, "grams", terms[0][2]).ids)
-        return docs if within is None else docs & within
-    candidates = within
-    positions: list[tuple[int, dict[int, bytes]]] = []
-    read: dict[str, dict[int, bytes]] = {}  # a phrase that repeats a bigram reads its list once
-    for i, (_, offset, gram) in enumerate(terms):
+        i = part.gram(gram_key(gram))
+        if i < 0:
+            return EMPTY
+        terms.append((part.gram_position_count(i), offset, i))
+    terms.sort()  # fewest positions first: the starts only shrink
+    if within is not None and len(within) * TEXT_CHECK_COST < terms[0][0]:
+        return part.containing(within, phrase.encode("utf-8"))
+    if len(phrase) == 2:
+        docs = part.gram_docs(terms[0][2])
+        return docs if within is None else _intersect(docs, within)
+    _, offset, i = terms[0]
+    starts = part.gram_positions(i).astype(np.int64) - offset
+    total = int(part.char_start[-1])
+    for _, offset, i in terms[1:]:
         check()
-        if candidates is not None and len(candidates) * TEXT_CHECK_COST < sum(
-            t[0] for t in terms[i:] if t[2] not in read
-        ):
-            return _by_text(reader, phrase, candidates)
-        by_doc = read.get(gram)
-        if by_doc is None:
-            postings = read_postings(reader, "grams", gram, values=True)
-            by_doc = read[gram] = dict(zip(postings.ids, postings.values, strict=True))
-        candidates = set(by_doc) if candidates is None else candidates.intersection(by_doc)
-        if not candidates:
-            return set()
-        positions.append((offset, by_doc))
-    found = set()
-    for n, d in enumerate(candidates):
-        if n % 512 == 0:
-            check()
-        if _contains(d, positions):
-            found.add(d)
-    return found
+        starts = _followed_by(starts, offset, part.gram_positions(i), total)
+        if not len(starts):
+            return EMPTY
+    docs = part.docs_at(starts)
+    return docs if within is None else _intersect(docs, within)
 
 
-def _by_column(reader, phrase: str, terms: list, within: set[int] | None, texts: TextColumn) -> set[int]:
-    """Candidates: the documents of the two rarest covering bigrams (ids only, no positions); then each
-    candidate's text is searched for the phrase at C speed. When even the rarest bigram is in a large
-    share of all documents, the texts are scanned whole instead; when the filter allows fewer documents
-    than the rarest bigram holds, those are searched directly."""
-    rarest = terms[0][0]
-    if within is not None and len(within) <= rarest:
-        return texts.containing(within, phrase, check)
-    if within is None and rarest > SCAN_SHARE * reader.doc_count_all():
-        return texts.scan(phrase, check)
-    candidates = within
-    for _, _, gram in terms[:2]:
-        check()
-        ids = read_postings(reader, "grams", gram).ids
-        candidates = set(ids) if candidates is None else candidates.intersection(ids)
-        if not candidates:
-            return set()
-    return texts.containing(candidates, phrase, check)
+def _followed_by(starts: np.ndarray, offset: int, positions: np.ndarray, total: int) -> np.ndarray:
+    """The starts s (ascending) for which s + offset is among `positions` (ascending)."""
+    wanted = starts + offset
+    if len(positions) >= BITMAP_MIN and len(starts) >= BITMAP_MIN // 8:
+        bits = np.zeros(total + 1, bool)
+        bits[positions] = True
+        return starts[bits[wanted]]
+    at = np.searchsorted(positions, wanted)
+    at[at == len(positions)] = 0
+    return starts[positions[at] == wanted]
 
 
-def _by_text(reader, phrase: str, candidates: set[int]) -> set[int]:
-    found = set()
-    for n, d in enumerate(candidates):
-        if n % 64 == 0:
-            check()
-        if phrase in normalize(reader.stored_fields(d)["text"]):
-            found.add(d)
-    return found
+def _intersect(docs: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """The sorted documents of `docs` that are in `within` (both sorted, unique)."""
+    if not len(docs) or not len(within):
+        return EMPTY
+    at = np.searchsorted(within, docs)
+    at[at == len(within)] = 0
+    return docs[within[at] == docs]
 
 
-def _contains(docnum: int, positions: list[tuple[int, dict[int, bytes]]]) -> bool:
-    """Whether some start s has every chosen bigram at s + its offset in this document."""
-    # map() with an int's bound __add__ shifts the positions at C speed
-    offset, by_doc = positions[0]
-    starts = set(map((-offset).__add__, array("I", by_doc[docnum])))
-    for offset, by_doc in positions[1:-1]:
-        starts.intersection_update(map((-offset).__add__, array("I", by_doc[docnum])))
-        if not starts:
-            return False
-    # the last bigram only needs one start in common: isdisjoint stops at the first
-    offset, by_doc = positions[-1]
-    return not starts.isdisjoint(map((-offset).__add__, array("I", by_doc[docnum])))
+def intersect(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The documents in both sorted arrays."""
+    return _intersect(a, b) if len(a) <= len(b) else _intersect(b, a)
 
 
-def matching_docs(table: DocTable, query: Query, filters: Filters) -> set[int]:
-    """Given a parsed query and filters, return the exact set of matching section document numbers."""
-    reader = table.reader
+def matching_docs(table: DocTable, query: Query, filters: Filters) -> np.ndarray:
+    """Given a parsed query and filters, return the exact matching section documents, ascending."""
+    generation = table.generation
     within = allowed_docs(table, filters)
-    if within is not None and not within:
-        return set()
+    if within is None:
+        within_all = True
+    else:
+        within_all = False
+        if not len(within):
+            return EMPTY
     # clauses (AND) from the one whose rarest phrase is rarest: later ones only verify fewer candidates
-    clauses = sorted(query.clauses, key=lambda clause: max(_estimate(reader, p) for p in clause))
-    cache, texts = table.generation.phrases, table.text_column
+    clauses = sorted(query.clauses, key=lambda clause: max(estimate(generation, p) for p in clause))
     for clause in clauses:
         check()
-        found: set[int] = set()
-        for phrase in clause:
-            found |= _cached_phrase_docs(reader, cache, phrase, within, texts)
-        within = found
-        if not within:
-            return set()
+        found = [cached_phrase_docs(generation, phrase, None if within_all else within) for phrase in clause]
+        within = found[0] if len(found) == 1 else np.unique(np.concatenate(found))
+        within_all = False
+        if not len(within):
+            return EMPTY
     for phrase in query.excluded:
-        within = within - _cached_phrase_docs(reader, cache, phrase, within, texts)
-    return within
+        excluded = cached_phrase_docs(generation, phrase, within)
+        if len(excluded):
+            within = np.setdiff1d(within, excluded, assume_unique=True)
+    return within  # report documents have no text: no phrase matches them
 
 
-def _cached_phrase_docs(reader, cache, phrase: str, within: set[int] | None, texts) -> set[int]:
+def cached_phrase_docs(generation: Generation, phrase: str, within: np.ndarray | None) -> np.ndarray:
     """phrase_docs, answered from the generation's cache when the phrase was matched unrestricted before."""
-    cached = cache.get(phrase)
+    cached = generation.phrases.get(phrase)
     if cached is not None:
-        return set(cached) if within is None else cached & within
-    found = phrase_docs(reader, phrase, within, texts)
+        return cached if within is None else intersect(cached, within)
+    found = phrase_docs(generation, phrase, within)
     if within is None:
-        cache.put(phrase, frozenset(found))
+        found.flags.writeable = False
+        generation.phrases.put(phrase, found)
     return found
 
 
-def _estimate(reader, phrase: str) -> int:
-    """An upper bound of a phrase's documents: its rarest bigram's document frequency."""
+def estimate(generation: Generation, phrase: str) -> int:
+    """An upper bound of a phrase's documents: its rarest bigram's document count."""
     if len(phrase) == 1:
-        return reader.doc_count_all()
-    return min(reader.doc_frequency("grams", gram) for _, gram in covering_grams(phrase))
+        return generation.count
+    best = None
+    for _, gram in covering_grams(phrase):
+        key, total = gram_key(gram), 0
+        for segment in generation.segments:
+            i = segment.part.gram(key)
+            if i >= 0:
+                total += int(segment.part.gram_doc_ptr[i + 1] - segment.part.gram_doc_ptr[i])
+        best = total if best is None else min(best, total)
+    return best or 0
 
 
-def allowed_docs(table: DocTable, filters: Filters) -> set[int] | None:
-    """Given filters, return the section documents they allow, or None when they allow all."""
-    reader = table.reader
-    docs: set[int] | None = None
+def allowed_docs(table: DocTable, filters: Filters) -> np.ndarray | None:
+    """Given filters, return the live section documents they allow (ascending), or None when they allow all."""
+    g = table.generation
+    keep: np.ndarray | None = None
+
+    def narrow(mask: np.ndarray) -> None:
+        nonlocal keep
+        check()
+        keep = mask if keep is None else keep & mask
+
     if filters.sections:
-        docs = set()
-        for name in filters.sections:
-            docs.update(read_postings(reader, "section", name).ids)
+        narrow(np.isin(g.section, [SECTIONS.index(s) for s in filters.sections]))
     if filters.template:
-        found = read_postings(reader, "template", filters.template).ids
-        docs = set(found) if docs is None else docs.intersection(found)
-    checks: list = []
+        narrow(g.template == TEMPLATES.index(filters.template))
     if filters.year_from is not None or filters.year_to is not None:
         lo = filters.year_from if filters.year_from is not None else 1
         hi = filters.year_to if filters.year_to is not None else 9999
-        year = table.year
-        checks.append(lambda d: lo <= (year[d] or 0) <= hi)
+        narrow((g.year >= lo) & (g.year <= hi))
     if filters.agency:
         needle = normalize(filters.agency)
-        agencies = {a for a in set(table.agency) if a and needle in normalize(a)}
-        agency = table.agency
-        checks.append(lambda d: agency[d] in agencies)
+        narrow(_agencies_where(g, lambda name: needle in normalize(name)))
     if filters.where:
-        reports, report_of = figure_reports(table, filters), table.report_of
-        checks.append(lambda d: report_of[d] in reports)
+        reports = np.zeros(g.count + 1, bool)  # the last entry stands for "no report document"
+        reports[figure_reports(table, filters)] = True
+        narrow(reports[g.report_of])
     if filters.region or filters.level or filters.kind:
-        wanted = {a for a in set(table.agency) if a and _place_matches(place_of(a), filters)}
-        agency_of = table.agency
-        checks.append(lambda d: agency_of[d] in wanted)
-    if checks and docs is None:
-        docs = set(read_postings(reader, "kind", "section").ids)
-    for test in checks:
-        check()
-        docs = {d for d in docs if test(d)}
-    return docs
+        narrow(_agencies_where(g, lambda name: _place_matches(place_of(name), filters)))
+    if keep is None:
+        return None
+    return np.flatnonzero(keep & (g.kind == 1) & g.live)
+
+
+def _agencies_where(generation: Generation, test) -> np.ndarray:
+    """Whether each document's agency passes a test of its name (documents without an agency never do)."""
+    names, codes = generation.agencies
+    passing = np.array([bool(test(name)) for name in names] + [False], bool)  # -1: no agency
+    return passing[codes]
 
 
 def _place_matches(place, filters: Filters) -> bool:
@@ -232,10 +232,12 @@ def _place_matches(place, filters: Filters) -> bool:
     return not (filters.kind and place.kind != filters.kind)
 
 
-def figure_reports(table: DocTable, filters: Filters) -> set[int]:
+def figure_reports(table: DocTable, filters: Filters) -> np.ndarray:
     """The live report documents whose figures satisfy every condition (a missing figure satisfies none)."""
-    reports = set(table.report_docs.values())
+    reports = table.generation.report_doc
+    reports = reports[reports >= 0]
     for cond in filters.where:
-        values, test, bound = table.figure(figure_field(cond.key)), COMPARE[cond.op], cond.value
-        reports = {d for d in reports if values[d] is not None and test(values[d], bound)}
-    return reports
+        values = table.generation.figure(cond.key)[reports]
+        with np.errstate(invalid="ignore"):
+            reports = reports[~np.isnan(values) & COMPARE[cond.op](values, cond.value)]
+    return np.sort(reports)

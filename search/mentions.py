@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from index.analysis import normalize
-from index.reader.report import Report
+from index.reader.report import SECTIONS, Report
 
 from .engine import as_search_index
 from .errors import QueryError
@@ -78,7 +78,7 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     docs = matching_docs(table, query, Filters(sections=parse_sections(sections)))
     phrases = query.phrases
     rows: dict[str, dict] = {}
-    for docnum in sorted(docs):
+    for docnum in docs.tolist():
         stored = searcher.stored_fields(docnum)
         n = count_mentions(stored["text"], phrases)
         row = rows.setdefault(
@@ -129,13 +129,13 @@ def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str,
 def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
     """Given an index, return for each topic its phrases and the number of reports mentioning it, per year."""
     index = as_search_index(index)
-    table = index.table()
-    years, report_ids = table.year, table.report_ids
+    g = index.table().generation
+    report_ids, codes = g.reports
     out = []
     for topic in topics.values():
         query = parse_query(topic.query)
-        docs = matching_docs(table, query, Filters(sections=sections))
-        per_report = {report_ids[d]: years[d] for d in docs}
+        docs = matching_docs(index.table(), query, Filters(sections=sections))
+        per_report = _years_by_report(g, docs, report_ids, codes)
         row = {
             "topic": topic.name,
             "phrases": list(topic.phrases),
@@ -145,10 +145,14 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
         # a problem admitted and a remedy promised are told apart: 培训不足 is a problem, 加强业务培训 a remedy
         for name in ("problems", "improvements"):
             if name in sections:
-                found = {report_ids[d]: years[d] for d in docs if table.section[d] == name}
+                found = _years_by_report(g, docs[g.section[docs] == SECTIONS.index(name)], report_ids, codes)
                 row[name] = {"reports": len(found), "by_year": _by_year(found)}
         out.append(row)
     return out
+
+
+def _years_by_report(g, docs, report_ids: list[str], codes) -> dict[str, int]:
+    return dict(zip((report_ids[c] for c in codes[docs].tolist()), g.year[docs].tolist(), strict=True))
 
 
 def _by_year(per_report: dict) -> dict:

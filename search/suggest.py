@@ -9,8 +9,10 @@ are never replaced (the vocabulary is looked up by a bigram's first character).
 
 from __future__ import annotations
 
+from index.grams import char_range, gram_key, key_gram
+
 from . import budget
-from .doctable import DocTable
+from .doctable import DocTable, Generation
 from .matching import covering_grams, phrase_docs
 from .query import Query
 
@@ -30,14 +32,14 @@ def suggest(table: DocTable, query: Query, text: str) -> str | None:
 
 
 def _suggest(table: DocTable, query: Query, text: str) -> str | None:
-    reader = table.reader
+    generation = table.generation
     for phrase in query.phrases:
-        if not 2 <= len(phrase) <= MAX_PHRASE or phrase_docs(reader, phrase):
+        if not 2 <= len(phrase) <= MAX_PHRASE or len(phrase_docs(generation, phrase)):
             continue
         best, best_count = None, 0
-        for variant in _variants(reader, phrase):
+        for variant in _variants(generation, phrase):
             budget.check()
-            found = len(phrase_docs(reader, variant))
+            found = len(phrase_docs(generation, variant))
             if found > best_count:
                 best, best_count = variant, found
         if best:
@@ -45,15 +47,24 @@ def _suggest(table: DocTable, query: Query, text: str) -> str | None:
     return None
 
 
-def _variants(reader, phrase: str) -> list[str]:
+def _variants(generation: Generation, phrase: str) -> list[str]:
     """Phrases at edit distance 1 whose every covering bigram is in the index, at most MAX_TRIES."""
     followers: dict[str, list[str]] = {}
+    known: dict[str, bool] = {}
 
     def after(ch: str) -> list[str]:
         if ch not in followers:
-            grams = (t.decode("utf-8") for t in reader.expand_prefix("grams", ch))
-            followers[ch] = [g[1] for g in grams if len(g) == 2]
+            found: set[str] = set()
+            for segment in generation.segments:
+                lo, hi = segment.part.gram_range(*char_range(ch))
+                found.update(key_gram(int(k)) for k in segment.part.gram_key[lo:hi])
+            followers[ch] = sorted(g[1] for g in found if len(g) == 2)
         return followers[ch]
+
+    def indexed(gram: str) -> bool:
+        if gram not in known:
+            known[gram] = any(segment.part.gram(gram_key(gram)) >= 0 for segment in generation.segments)
+        return known[gram]
 
     out: dict[str, None] = {}
     n = len(phrase)
@@ -72,7 +83,7 @@ def _variants(reader, phrase: str) -> list[str]:
     for n, variant in enumerate(out):
         if n % 1000 == 0:
             budget.check()
-        if len(variant) >= 2 and all(("grams", g) in reader for _, g in covering_grams(variant)):
+        if len(variant) >= 2 and all(indexed(g) for _, g in covering_grams(variant)):
             keep.append(variant)
             if len(keep) >= MAX_TRIES:
                 break

@@ -8,7 +8,7 @@ from importlib import resources
 import jieba
 import pytest
 
-from index.analysis import BigramAnalyzer, WordAnalyzer, normalize, normalize_with_offsets, segment
+from index.analysis import normalize, normalize_with_offsets, segment
 
 TERMS = resources.files("index").joinpath("data/userdict.txt").read_text(encoding="utf-8").split()
 
@@ -28,18 +28,6 @@ def test_each_term_changes_segmentation_for_the_better(plain_jieba, term):
     sentence = f"我们认为，{term}。"
     assert term not in plain_jieba.lcut(sentence, HMM=False), "jieba already keeps it whole: not needed"
     assert term in segment(normalize(sentence)), "the dictionary should keep it whole"
-
-
-def test_word_positions_are_sequential():
-    text = "本年度，依申请公开工作稳步推进；政务新媒体更新不及时。"
-    tokens = [(t.text, t.pos, t.startchar) for t in WordAnalyzer()(text, positions=True, chars=True)]
-    assert [pos for _, pos, _ in tokens] == list(range(len(tokens)))
-    assert ("政务新媒体", 4, 16) in tokens  # a position is a token count, not a character offset
-
-
-def test_bigram_positions_are_character_positions():
-    tokens = [(t.text, t.pos) for t in BigramAnalyzer()("信息公開　更新", positions=True)]
-    assert tokens == [("信息", 0), ("息公", 1), ("公开", 2), ("开更", 3), ("更新", 4), ("新", 5)]
 
 
 @pytest.mark.parametrize(
@@ -63,20 +51,19 @@ def test_offsets_point_back_into_the_source():
     assert all(normalize(raw[o]) == norm[i] for i, o in enumerate(offsets) if norm[i] != " ")
 
 
-def test_word_tokens_from_cached_runs_equal_jiebas_own_cut():
-    # the words field takes each run's words from segment()'s cache; jieba cutting the whole text gives the same
+def test_words_from_cached_runs_equal_jiebas_own_cut():
+    # segment() takes each run's words from a cache; jieba cutting the whole text gives the same words
     from pathlib import Path
 
-    from index.analysis import WordTokenizer
+    from index.analysis import _WORDISH, jieba_tokenizer
     from index.reader import parse_file
 
-    tok = WordTokenizer()
     root = Path(__file__).resolve().parents[1] / "corpus"
     checked = 0
     for path in sorted(root.rglob("*.txt")):
         for text in parse_file(path).sections.values():
-            cached = [(t.text, t.pos) for t in tok(text, positions=True)]
-            whole = [(t.text, t.pos) for t in tok(text, positions=True, chars=True)]  # jieba on the whole text
-            assert cached == whole
+            norm = normalize(text)
+            whole = [w for w in jieba_tokenizer().lcut(norm, HMM=False) if _WORDISH.search(w)]
+            assert segment(norm) == whole
             checked += 1
     assert checked > 100

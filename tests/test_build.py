@@ -172,7 +172,7 @@ def test_threads_share_a_generations_facts_and_see_the_next_commit(corpus, tmp_p
 
     def look() -> None:  # each thread reads the lists while the others do
         table = index.table()
-        tables.append((table.searcher, table.report_of, table.agency))
+        tables.append((table.searcher, table.report_of, table.agencies))
 
     threads = [threading.Thread(target=look) for _ in range(4)]
     for thread in threads:

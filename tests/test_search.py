@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections import Counter
 
@@ -228,20 +229,55 @@ def test_sort_by_a_figure_largest_first_reports_without_it_last(tmp_path):
         search(ix, "公开", sort="applications.nothing")
 
 
-def test_scores_are_whooshs_bm25f_over_the_words(built_index):
-    """The score of a hit equals what Whoosh's BM25F scorer gives the query's words in that section."""
-    from whoosh import query as Q
-    from whoosh.scoring import BM25F
+def _lucene_bm25(tf: int, df: int, docs: int, length: int, avgdl: float) -> float:
+    """BM25 as Lucene defines it, written out on its own: one-byte lengths (SmallFloat), k1 1.2, b 0.75."""
+    from search.bm25 import byte4_to_int, int_to_byte4
 
-    ix = built_index
-    for text in ("政务新媒体", "更新不及时 人员"):
-        words = [w for p in parse_query(text).phrases for w in segment(p)]
-        whoosh_scores = {}
-        with ix.ix.searcher(weighting=BM25F()) as s:
-            for hit in s.search(Q.Or([Q.Term("text", w) for w in words]), limit=None):
-                whoosh_scores[(hit["report_id"], hit["section"])] = hit.score
-        for hit in search(ix, text, page=Page(MAX_LIMIT, 1))["hits"]:
-            assert hit["score"] == pytest.approx(whoosh_scores.get((hit["report_id"], hit["section"]), 0), abs=1e-3)
+    stored = byte4_to_int(int_to_byte4(length))
+    idf = math.log(1 + (docs - df + 0.5) / (df + 0.5))
+    return idf * tf / (tf + 1.2 * (1 - 0.75 + 0.75 * stored / avgdl))
+
+
+def test_scores_are_lucenes_bm25_over_the_words(built_index, indexed_reports):
+    """The score of a hit is the sum of Lucene's BM25 of the query's words in that section, from
+    statistics counted here over every indexed section; a phrase none of whose words the section
+    holds scores by its rarest covering bigram instead (BM25 over the section's bigrams)."""
+    from search.matching import covering_grams
+
+    texts = {
+        (rid, name): normalize(report.section(name))
+        for rid, report in indexed_reports.items()
+        for name in SECTIONS
+        if report.section(name).strip()
+    }
+    words_of = {key: Counter(segment(text)) for key, text in texts.items()}
+    having = [c for c in words_of.values() if c]
+    avgdl = sum(sum(c.values()) for c in having) / len(having)
+    char_avgdl = sum(map(len, texts.values())) / len(texts)
+
+    def occurrences(gram: str, text: str) -> int:
+        return sum(1 for i in range(len(text) - 1) if text[i : i + 2] == gram)
+
+    for text in ("政务新媒体", "政务新媒体 更新", "依申请公开 OR 考核", "培训"):
+        phrases = parse_query(text).phrases
+        words = list(dict.fromkeys(w for p in phrases for w in segment(p)))
+        df = {w: sum(1 for c in having if w in c) for w in words}
+        hits = search(built_index, text, make_filters(["all"]), page=Page(MAX_LIMIT, 1))["hits"]
+        assert hits
+        for hit in hits:
+            counts = words_of[hit["report_id"], hit["section"]]
+            body = texts[hit["report_id"], hit["section"]]
+            length = sum(counts.values())
+            want = sum(_lucene_bm25(counts[w], df[w], len(having), length, avgdl) for w in words if counts[w])
+            for phrase in phrases:
+                if not any(counts[w] for w in segment(phrase)):
+                    grams = [g for _, g in covering_grams(phrase)]
+                    gdf = {g: sum(1 for t in texts.values() if g in t) for g in grams}
+                    rarest = min(grams, key=gdf.__getitem__)
+                    tf = occurrences(rarest, body)
+                    if tf:
+                        want += _lucene_bm25(tf, gdf[rarest], len(texts), len(body), char_avgdl)
+            assert want > 0 and hit["score"] == pytest.approx(want, rel=1e-4, abs=1e-4), hit
 
 
 def test_by_report_one_hit_per_report(built_index, indexed_reports):
@@ -363,13 +399,14 @@ def test_a_suggestion_never_makes_an_answer_slow(built_index, monkeypatch):
 
 @pytest.mark.parametrize("query", ["公开", "信息公开", "人员 OR 编制", "培训", "政务新媒体 -兼职"])
 def test_top_hits_by_score_equal_a_full_sort(built_index, query):
-    # the first pages of a relevance search order every match by (score, year, document order)
+    # the first pages of a relevance search order every match by score, then year (newest first), then
+    # report id and section in the format's order
     table, parsed, matched = _match(built_index, query, make_filters(["all"]))
     score = scores(table, parsed, matched)
-    year = table.year
-    expected = sorted(matched, key=lambda d: (score.get(d, 0.0), year[d] or 0, -d), reverse=True)
-    ids, sections = table.report_ids, table.section
+    g = table.generation
+    ids, codes = g.reports
+    keyed = [(-score[i], -int(g.year[d]), ids[codes[d]], int(g.section[d])) for i, d in enumerate(matched.tolist())]
+    expected = [(k[2], SECTIONS[k[3]]) for k in sorted(keyed)]
     for page in (1, 2, 3):
         hits = search(built_index, query, make_filters(["all"]), Page(7, page))["hits"]
-        want = expected[(page - 1) * 7 : page * 7]
-        assert [(h["report_id"], h["section"]) for h in hits] == [(ids[d], sections[d]) for d in want]
+        assert [(h["report_id"], h["section"]) for h in hits] == expected[(page - 1) * 7 : page * 7]
