@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -121,22 +120,21 @@ def jieba_tokenizer():
 _JIEBA_RUN = re.compile(r"([\u4E00-\u9FD5a-zA-Z0-9+#&\._%\-]+)")
 
 
+def pieces(text: str) -> list[str]:
+    """Given normalised text, return the pieces jieba segments each on its own (runs of word
+    characters, and what lies between them), in order."""
+    return _JIEBA_RUN.split(text)
+
+
 @lru_cache(maxsize=1 << 17)
-def _cut_run(run: str) -> tuple[str, ...]:
-    return tuple(w for w in jieba_tokenizer().lcut(run, HMM=False) if _WORDISH.search(w))
+def piece_words(piece: str) -> tuple[str, ...]:
+    """The words of one piece: jieba's for a run, each word character alone between runs.
 
-
-def word_pieces(text: str) -> Iterator[tuple[str, tuple[str, ...]]]:
-    """Given normalised text, yield each piece jieba segments on its own with the piece's words.
-
-    jieba segments each run of word characters on its own, so a run's words are
-    cached: reports repeat the format's labels and much of their wording.
+    A piece's words are cached: reports repeat the format's labels and much of their wording.
     """
-    for i, part in enumerate(_JIEBA_RUN.split(text)):
-        if i % 2:
-            yield part, _cut_run(part)
-        elif part:
-            yield part, tuple(c for c in part if _WORDISH.match(c))
+    if _JIEBA_RUN.fullmatch(piece):
+        return tuple(w for w in jieba_tokenizer().lcut(piece, HMM=False) if _WORDISH.search(w))
+    return tuple(c for c in piece if _WORDISH.match(c))
 
 
 def segment(text: str) -> list[str]:
@@ -145,4 +143,4 @@ def segment(text: str) -> list[str]:
     >>> segment(normalize("依申请公开的政务新媒体"))
     ['依申请公开', '的', '政务新媒体']
     """
-    return [w for _, words in word_pieces(text) for w in words]
+    return [w for piece in pieces(text) for w in piece_words(piece)]

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import normalize, word_pieces
+from .analysis import normalize, piece_words, pieces
 from .arrays import read_arrays, write_arrays
 from .grams import build_grams
 from .reader.report import SECTIONS, TEMPLATES
@@ -89,9 +89,10 @@ class PartBuilder:
         vocabulary, known, extend = self.vocabulary, self._words_of_run, self.word_ids.extend
         if len(known) > RUNS_KEPT:
             known.clear()
-        for piece, words in word_pieces(text):
+        for piece in pieces(text):
             ids = known.get(piece)
             if ids is None:
+                words = piece_words(piece)
                 ids = known[piece] = array("I", [vocabulary.setdefault(w, len(vocabulary)) for w in words])
             extend(ids)
 

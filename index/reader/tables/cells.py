@@ -46,6 +46,7 @@ def parse_number(text: str, amount: bool = False) -> float | None:
     return int(value) if value == int(value) and "." not in m.group("num") else value
 
 
+@lru_cache(maxsize=1 << 16)
 def split_note(text: str) -> tuple[str, str | None]:
     """Given a cell's text, return (the number's text, the note in brackets after it or None).
 
@@ -58,11 +59,13 @@ def split_note(text: str) -> tuple[str, str | None]:
     return (m.group("num").strip(), m.group("note").strip()) if m else (text.strip(), None)
 
 
+@lru_cache(maxsize=1 << 16)
 def is_blank(text: str) -> bool:
     """Whether a cell's text is an empty cell: nothing, or a placeholder such as - / — _ （空）."""
     return text.strip() in _BLANKS
 
 
+@lru_cache(maxsize=1 << 16)
 def is_cell(text: str) -> bool:
     """Whether a field holds a table cell: a number (with or without a note) or an empty-cell mark."""
     return is_blank(text) or parse_number(text) is not None

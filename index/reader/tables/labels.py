@@ -21,20 +21,30 @@ from .layout import Row
 PREFIX = r"(?:[（(]?[一二三四五六七八九十]{1,2}[)）、]|\d[.．、])?"
 _NUMBERING = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.．、]")
 _PUNCT = re.compile(r"[\s“”\"'‘’，,、。；;：:（）()]")
+_NON_SPACE = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
 TOLERANT_MIN = 4  # shorter wordings (总计, 其他) are matched exactly or not at all
 TOLERANT_SHARE = 0.7  # share of the format's wording a tolerant match must have, in order
 
 
 def squeeze(text: str) -> str:
     """Given text, return it folded with all whitespace removed."""
-    return re.sub(r"\s+", "", fold(text))
+    return _SPACES.sub("", fold(text))
 
 
 def compact(text: str) -> tuple[str, list[int]]:
-    """Given text, return it folded with all whitespace removed, and each kept character's offset."""
+    """Given text, return it folded with all whitespace removed, and each kept character's offset.
+
+    >>> compact("结 果\\n维持")
+    ('结果维持', [0, 2, 4, 5])
+    """
     folded = fold(text)
-    keep = [i for i, ch in enumerate(folded) if not ch.isspace()]
-    return "".join(folded[i] for i in keep), keep
+    keep: list[int] = []
+    pieces = []
+    for m in _NON_SPACE.finditer(folded):  # \S is exactly not str.isspace()
+        keep.extend(range(m.start(), m.end()))
+        pieces.append(m.group())
+    return "".join(pieces), keep
 
 
 @dataclass(frozen=True)
@@ -43,7 +53,28 @@ class Match:
     exact: bool
 
 
+_MATCHES: dict[tuple[int, str, bool], tuple[tuple[Row, ...], Match | None]] = {}
+_MATCHES_KEPT = 1 << 16
+
+
 def match_label(label: str, rows: tuple[Row, ...], unique: bool = False) -> Match | None:
+    """Given a printed label, return which of the rows it names, or None (see `_match_label`).
+
+    Reports print the format's labels over and over: each (label, rows) is matched once. The
+    rows are keyed by identity (they are the layout's constants) and kept with the answer.
+    """
+    key = (id(rows), label, unique)
+    found = _MATCHES.get(key)
+    if found is not None and found[0] is rows:
+        return found[1]
+    if len(_MATCHES) >= _MATCHES_KEPT:
+        _MATCHES.clear()
+    match = _match_label(label, rows, unique)
+    _MATCHES[key] = (rows, match)
+    return match
+
+
+def _match_label(label: str, rows: tuple[Row, ...], unique: bool = False) -> Match | None:
     """Given a printed label, return which of the rows it names, or None.
 
     Several patterns can match one label (其他 inside 其他法律…禁止公开): the

@@ -43,12 +43,11 @@ def table_lines(text: str) -> list[Line]:
     """
     out = []
     pos = 0
-    for raw in text.split("\n"):
-        line = fold(raw)
+    for line in fold(text).split("\n"):  # folding keeps every character's place: lines stay where they were
         parsed = _field_line(line, pos) if _SEPARATORS.search(line) else _spaced_line(line, pos)
         if parsed is not None and (parsed.label.strip() or parsed.cells):
             out.append(parsed)
-        pos += len(raw) + 1
+        pos += len(line) + 1
     return out
 
 

@@ -48,6 +48,8 @@ _CHROME_LINE = re.compile(
 )
 _CHROME_LINE_MAX = 80  # a longer line is report text that happens to mention one of these
 _TRAILING = re.compile(r"(?:\s*(?:附件下载|相关链接[:：]?|打印本页|关闭本页|【打印】|【关闭】))+\s*$")
+# Every piece of chrome, and every trailing one, holds one of these characters: a line without any has none.
+_PIECE_CHARS = frozenset("位页源者时日览击访读字印闭藏返享微版链扫!载")
 _EMPTY = re.compile(r"^[\s|｜\-—–:：>»•·]*$")
 
 
@@ -77,7 +79,7 @@ def strip_chrome(text: str) -> str:
     for line in strip_page_numbers(text).split("\n"):
         if len(line) <= _CHROME_LINE_MAX and _CHROME_LINE.search(line):
             continue
-        cleaned = _TRAILING.sub("", _PIECES.sub(" ", line))
+        cleaned = line if _PIECE_CHARS.isdisjoint(line) else _TRAILING.sub("", _PIECES.sub(" ", line))
         if cleaned != line:
             cleaned = re.sub(r"[ \t\u3000]{2,}", " ", cleaned).strip()
             if _EMPTY.match(cleaned):
