@@ -7,6 +7,8 @@ from importlib import resources
 
 import jieba
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.analysis import normalize, normalize_with_offsets, segment
 
@@ -67,3 +69,42 @@ def test_words_from_cached_runs_equal_jiebas_own_cut():
             assert segment(norm) == whole
             checked += 1
     assert checked > 100
+
+
+LAYOUT_CHARACTERS = list(" \t\n\u3000\u00a0abAB12公開，。（）:；—“”é")
+SPACES_AND_NEIGHBOURS = st.text(alphabet=st.sampled_from(LAYOUT_CHARACTERS), max_size=60)
+
+
+@settings(max_examples=500)
+@given(SPACES_AND_NEIGHBOURS | st.text(max_size=60))
+def test_normalize_equals_the_offset_building_form(text):
+    assert normalize(text) == normalize_with_offsets(text)[0]
+
+
+def test_fused_cut_equals_jiebas_cut_on_every_run_of_the_bundled_reports():
+    from pathlib import Path
+
+    from index.analysis import cut_run, jieba_tokenizer, pieces
+    from index.reader import parse_file
+
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    runs = {
+        piece
+        for path in sorted(root.rglob("*.txt"))
+        for text in parse_file(path).sections.values()
+        for piece in pieces(normalize(text))[1::2]
+    }
+    assert len(runs) > 1000
+    for run in sorted(runs):
+        assert cut_run(run) == jieba_tokenizer().lcut(run, HMM=False), run
+
+
+RUN_CHARACTERS = list("政务公开信息更新不及时新媒体人员编制abc12-._%")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=st.sampled_from(RUN_CHARACTERS), min_size=1, max_size=30))
+def test_fused_cut_equals_jiebas_cut_on_any_run(run):
+    from index.analysis import cut_run, jieba_tokenizer
+
+    assert cut_run(run) == jieba_tokenizer().lcut(run, HMM=False)
