@@ -192,6 +192,9 @@ class SegmentPart:
 
     def docs_at(self, positions: np.ndarray) -> np.ndarray:
         """The local documents holding sorted positions of the character sequence, once each, in order."""
+        if len(positions) > self.count:  # more positions than documents: count each document's positions
+            held = np.searchsorted(positions, self.char_start)
+            return np.flatnonzero(held[1:] > held[:-1])
         docs = np.searchsorted(self.char_start, positions, side="right") - 1
         if docs.size > 1:
             docs = docs[np.concatenate(([True], docs[1:] != docs[:-1]))]

@@ -169,7 +169,10 @@ def search(
 
 def report_count(table: DocTable, docs: np.ndarray) -> int:
     """The number of distinct reports the documents belong to."""
-    return len(np.unique(table.generation.reports[1][docs]))
+    ids, codes = table.generation.reports
+    seen = np.zeros(len(ids), bool)
+    seen[codes[docs]] = True
+    return int(np.count_nonzero(seen))
 
 
 def export(index, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
@@ -339,38 +342,42 @@ def word_postings(g: Generation, word: str) -> tuple[np.ndarray, np.ndarray]:
 
 def _score_by_gram(g: Generation, phrase: str, docs: np.ndarray, which: np.ndarray, total: np.ndarray) -> None:
     """Add BM25 of the phrase's rarest covering bigram (over the bigrams of each text) to the chosen documents."""
-    best = None
-    for _, gram in covering_grams(phrase):
-        docs_of, counts = gram_frequencies(g, gram)
-        if best is None or len(docs_of) < len(best[0]):
-            best = (docs_of, counts)
-    postings, tf = best
+    df, gram = min((gram_doc_count(g, gram), i, gram) for i, (_, gram) in enumerate(covering_grams(phrase)))[::2]
+    if not df:
+        return
     chosen = docs[which]
-    at, found = _positions_in(chosen, postings)
-    if len(at):
+    tf = gram_counts(g, gram, chosen)
+    held = np.flatnonzero(tf)
+    if len(held):
         stats = _field_stats(g, "grams")
-        weight = bm25.idf(stats.doc_count, len(postings))
-        scored = bm25.term_scores(weight, tf[found], stats.norm_inverse[chosen[at]])
-        total[np.flatnonzero(which)[at]] += scored
+        weight = bm25.idf(stats.doc_count, df)
+        scored = bm25.term_scores(weight, tf[held], stats.norm_inverse[chosen[held]])
+        total[np.flatnonzero(which)[held]] += scored
 
 
-def gram_frequencies(g: Generation, gram: str) -> tuple[np.ndarray, np.ndarray]:
-    """A bigram's live documents (ascending) and how often it occurs in each."""
-    key, docs, counts = gram_key(gram), [], []
+def gram_doc_count(g: Generation, gram: str) -> int:
+    """The number of live documents holding a bigram."""
+    key, n = gram_key(gram), 0
     for s in g.segments:
         i = s.part.gram(key)
-        if i < 0:
+        if i >= 0:
+            n += int(np.count_nonzero(g.live[s.base + s.part.gram_docs(i).astype(np.int64)]))
+    return n
+
+
+def gram_counts(g: Generation, gram: str, docs: np.ndarray) -> np.ndarray:
+    """How often a bigram occurs in each of the given documents (ascending document numbers)."""
+    key, out = gram_key(gram), np.zeros(len(docs), np.int64)
+    for s in g.segments:
+        lo, hi = np.searchsorted(docs, (s.base, s.base + s.count))
+        i = s.part.gram(key)
+        if lo == hi or i < 0:
             continue
         budget.check()
-        at = np.searchsorted(s.part.char_start, s.part.gram_positions(i), side="right") - 1
-        local, n = np.unique(at, return_counts=True)
-        docs.append(local.astype(np.int64) + s.base)
-        counts.append(n)
-    if not docs:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    docs, n = np.concatenate(docs), np.concatenate(counts)
-    live = g.live[docs]
-    return docs[live], n[live]
+        local = docs[lo:hi] - s.base
+        positions, starts = s.part.gram_positions(i), s.part.char_start
+        out[lo:hi] = np.searchsorted(positions, starts[local + 1]) - np.searchsorted(positions, starts[local])
+    return out
 
 
 def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[str, str]]:

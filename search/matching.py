@@ -205,22 +205,28 @@ def allowed_docs(table: DocTable, filters: Filters) -> np.ndarray | None:
         narrow((g.year >= lo) & (g.year <= hi))
     if filters.agency:
         needle = normalize(filters.agency)
-        narrow(_agencies_where(g, lambda name: needle in normalize(name)))
+        narrow(_agencies_where(g, lambda name: needle in name, of="normalised"))
     if filters.where:
         reports = np.zeros(g.count + 1, bool)  # the last entry stands for "no report document"
         reports[figure_reports(table, filters)] = True
         narrow(reports[g.report_of])
     if filters.region or filters.level or filters.kind:
-        narrow(_agencies_where(g, lambda name: _place_matches(place_of(name), filters)))
+        narrow(_agencies_where(g, lambda place: _place_matches(place, filters), of="places"))
     if keep is None:
         return None
     return np.flatnonzero(keep & (g.kind == 1) & g.live)
 
 
-def _agencies_where(generation: Generation, test) -> np.ndarray:
-    """Whether each document's agency passes a test of its name (documents without an agency never do)."""
+def _agencies_where(generation: Generation, test, of: str = "names") -> np.ndarray:
+    """Whether each document's agency passes a test (no agency never does) of its name, normalised name
+    or place, each computed once per generation for every distinct agency."""
     names, codes = generation.agencies
-    passing = np.array([bool(test(name)) for name in names] + [False], bool)  # -1: no agency
+    values = {
+        "names": lambda: names,
+        "normalised": lambda: generation.get("agencies normalised", lambda: [normalize(n) for n in names]),
+        "places": lambda: generation.get("agencies places", lambda: [place_of(n) for n in names]),
+    }[of]()
+    passing = np.array([bool(test(value)) for value in values] + [False], bool)  # -1: no agency
     return passing[codes]
 
 
