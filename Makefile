@@ -27,9 +27,10 @@ serve: $(STAMP)
 index: $(STAMP)
 	$(BIN)/xxgk index
 
-# Not part of `make test`: builds a 10,000-report synthetic corpus (override with REPORTS=…); needs the test extra (reportlab).
+# Not part of `make test`: builds a 10,000-report synthetic corpus (override with REPORTS=…); installs the bench extra (tantivy).
 REPORTS ?= 10000
 bench: $(TSTAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench --reports $(REPORTS)
 
 parse: $(STAMP)

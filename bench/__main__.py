@@ -1,19 +1,18 @@
 """The benchmark: `make bench` or `python -m bench [--reports N]`.
 
-Every speed is printed as a ratio against a baseline run in the same process:
-- indexing: our build (parse, sections, figures, words + grams, multi-process
-  writer) against the naive recipe from jieba's README (ChineseAnalyzer on the
-  whole text, Whoosh's default writer), on the same files;
-- queries: top-10 with snippets and exact counts against a brute-force
-  substring scan of the same normalised section texts held in memory, a C-speed
-  scan of one normalised buffer, and SQLite FTS5 with the trigram tokenizer
-  (bench/contenders.py), each answer checked against the scan; the query set's
-  distribution by hit rate (rare < 1 %, 1–20 %, 20–50 %, > 50 %, boolean, filtered)
-  is printed with it. The corpus recombines the sentences of every bundled report
-  (corpus/ and corpus/dev).
-- PDF extraction: pages per second against pdfplumber's plain extract_text.
-Also printed: peak memory of each build and the index sizes. Results are
-written to <workdir>/results-<N>.json.
+Every speed is printed as a ratio against other contenders run in the same process
+on the same machine, never as a bare number to compare with another day's:
+- builds from the same report files, each in a process of its own (bench/builds.py):
+  xxgk (parse, sections, figures, audit, words, bigrams; 2 worker processes), SQLite
+  FTS5 with the trigram tokenizer and tantivy with CJK bigrams (2 threads); time,
+  peak resident memory and index size of each;
+- queries (bench/queries.py: 40, from rare to common, boolean, filtered, figure
+  conditions): xxgk's search (top 10 with snippets, exact counts; timed cold)
+  against a substring scan in Python, a C-speed scan of one buffer, FTS5 and
+  tantivy over the same section texts (bench/contenders.py); p50 / p95 / max of
+  each, and every contender's result set checked against the Python scan.
+Optional: the naive jieba + Whoosh recipe's build (--naive), copied-text detection
+(--copies) and PDF extraction (--pdfs N). Results go to <workdir>/results-<N>.json.
 """
 
 from __future__ import annotations
@@ -26,92 +25,37 @@ import platform
 import shutil
 import statistics
 import sys
-import threading
 import time
 from functools import partial
 from pathlib import Path
 
-from index.analysis import jieba_tokenizer, normalize
-from index.build import build_index
+from index.analysis import jieba_tokenizer
 from search.copies import find_copies
 from search.engine import Page, SearchIndex, match_keys, search
 from search.filters import make_filters
 from search.query import parse_query
 from search.reports import all_records, record_to_report
 
-from .contenders import CScan, Fts5, fts5_from_files
+from .builds import PeakMemory, dir_size, measure
+from .contenders import CScan, Fts5, Tantivy, allowed, scan
 from .pdf import time_pdf
-from .synth import RARE_PHRASE, SyntheticCorpus
+from .queries import CLASSES, QUERIES, hit_class
+from .synth import SyntheticCorpus
 
-# 30 queries: phrases of 2-8 characters from rare to very common, AND/OR/NOT, filtered.
-QUERIES: list[tuple[str, dict]] = [
-    (RARE_PHRASE, {}),
-    ("数字人", {}),
-    ("信息源", {}),
-    ("更新不及时", {}),
-    ("人员编制", {}),
-    ("流动性大", {}),
-    ("政务新媒体", {}),
-    ("保密审查", {}),
-    ("政策解读", {}),
-    ("依申请公开", {}),
-    ("考核", {}),
-    ("培训", {}),
-    ("网站", {}),
-    ("信息公开", {}),
-    ("公开", {}),
-    ("政府", {}),
-    ("进一步加强", {}),
-    ("以公开为常态", {}),
-    ("不公开为例外", {}),
-    ("主动公开意识有待", {}),
-    ("人员 培训", {}),
-    ("政务新媒体 更新", {}),
-    ("更新不及时 OR 人员不足", {}),
-    ("公开 -保密", {}),
-    ("政策解读 信息公开 网站", {}),
-    ("公开", {"sections": ["narrative"]}),
-    ("培训", {"sections": ["narrative"], "year": "2021-2023"}),
-    ("政务新媒体", {"where": ["applications.new.total>=10"]}),
-    ("信息公开", {"template": "2019"}),
-    ("考核", {"agency": "郑州", "year": "2022"}),
-]
+CORPUS_VERSION = 2  # the synthetic corpus's version: a new one is generated when it changes
 
 
-class PeakMemory:
-    """Samples this process's resident memory (and its children's) while a block runs."""
-
-    def __enter__(self) -> PeakMemory:
-        self.peak, self.running = 0, True
-        self.thread = threading.Thread(target=self._sample, daemon=True)
-        self.thread.start()
-        return self
-
-    def _sample(self) -> None:
-        while self.running:
-            self.peak = max(self.peak, _rss_tree(os.getpid()))
-            time.sleep(0.05)
-
-    def __exit__(self, *exc) -> None:
-        self.running = False
-        self.thread.join()
-
-
-def _rss_tree(pid: int) -> int:
-    """Resident bytes of a process and its children, read from /proc."""
-    total = 0
+def tantivy_installed() -> bool:
     try:
-        with open(f"/proc/{pid}/statm") as f:
-            total = int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            total += sum(_rss_tree(int(child)) for child in f.read().split())
-    except OSError:
-        pass
-    return total
+        import tantivy  # noqa: F401
+    except ImportError:
+        return False
+    return True
 
 
-def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+def percentile(values: list[float], q: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
 
 
 def naive_build(files: list[Path], folder: Path) -> None:
@@ -128,61 +72,19 @@ def naive_build(files: list[Path], folder: Path) -> None:
     writer.commit()
 
 
-def percentile(values: list[float], q: float) -> float:
-    values = sorted(values)
-    return values[min(len(values) - 1, round(q * (len(values) - 1)))]
-
-
-def scan_search(texts: list[tuple[str, str, str, dict]], text: str, options: dict) -> tuple[int, list]:
-    """The baseline: substring scan of every normalised section text; returns (count, first ten)."""
-    query, filters = parse_query(text), make_filters(**options)
-    hits = [(rid, name) for rid, name, norm, meta in texts if scan_match(name, norm, meta, query, filters)]
-    return len(hits), hits[:10]
-
-
-def scan_match(name: str, norm: str, meta: dict, query, filters) -> bool:
-    """Whether one normalised section text, with its report's metadata, matches query and filters."""
-    if filters.sections and name not in filters.sections:
-        return False
-    if not _meta_ok(meta, filters):
-        return False
-    return all(any(p in norm for p in clause) for clause in query.clauses) and not any(
-        p in norm for p in query.excluded
-    )
-
-
-def _meta_ok(meta: dict, filters) -> bool:
-    year = meta["year"]
-    if filters.year_from is not None and (year is None or year < filters.year_from):
-        return False
-    if filters.year_to is not None and (year is None or year > filters.year_to):
-        return False
-    if filters.template and meta["template"] != filters.template:
-        return False
-    if filters.agency and normalize(filters.agency) not in normalize(meta["agency"] or ""):
-        return False
-    for cond in filters.where:
-        value = meta["figures"].get(cond.key)
-        if value is None or not _compare(value, cond.op, cond.value):
-            return False
-    return True
-
-
-def _compare(a: float, op: str, b: float) -> bool:
-    return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b, "=": a == b, "!=": a != b}[op]
-
-
 def load_sections(index: SearchIndex) -> list[tuple[str, str, str, dict]]:
-    """Every section text of the index, normalised, with its report's metadata, in memory."""
+    """Every section text of the index, normalised, with its report's facts, as stored (not from the parts)."""
+    from index.analysis import normalize
+
     searcher = index.searcher()
-    records = {}
+    facts = {}
     for docnum in searcher.document_numbers(kind="report"):
-        stored = searcher.stored_fields(docnum)
-        records[stored["report_id"]] = stored["record"]
+        record = searcher.stored_fields(docnum)["record"]
+        facts[record["id"]] = {k: record[k] for k in ("year", "template", "agency", "figures")}
     out = []
     for docnum in searcher.document_numbers(kind="section"):
         stored = searcher.stored_fields(docnum)
-        out.append((stored["report_id"], stored["section"], normalize(stored["text"]), records[stored["report_id"]]))
+        out.append((stored["report_id"], stored["section"], normalize(stored["text"]), facts[stored["report_id"]]))
     return out
 
 
@@ -193,100 +95,81 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--procs", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=Path("var/bench"))
     parser.add_argument("--repeat", type=int, default=3, help="runs of each query (the median is kept)")
-    parser.add_argument(
-        "--build-runs", type=int, default=2, help="builds of each index, alternating (the fastest is kept)"
-    )
-    parser.add_argument("--skip-naive", action="store_true")
-    parser.add_argument("--skip-copies", action="store_true", help="do not time copied-text detection")
-    parser.add_argument("--pdfs", type=int, default=20, help="reports rendered as PDF to time extraction (0: skip)")
-    parser.add_argument(
-        "--reuse-index", action="store_true", help="query the index a previous run built (no indexing timings)"
-    )
+    parser.add_argument("--build-runs", type=int, default=1, help="builds of each contender, alternating (fastest)")
+    parser.add_argument("--skip-builds", action="store_true", help="time only xxgk's build (no FTS5/tantivy builds)")
+    parser.add_argument("--reuse-index", action="store_true", help="query the index a previous run built")
+    parser.add_argument("--naive", action="store_true", help="also build the naive jieba + Whoosh recipe")
+    parser.add_argument("--copies", action="store_true", help="also time copied-text detection")
+    parser.add_argument("--pdfs", type=int, default=0, help="reports rendered as PDF to time extraction (0: skip)")
+    # earlier spellings, kept working
+    parser.add_argument("--skip-naive", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--skip-copies", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.build_runs < 1 or args.repeat < 1:
         parser.error("--build-runs and --repeat must be at least 1")
     logging.getLogger("jieba").setLevel(logging.WARNING)
 
-    corpus = args.workdir / f"corpus-{args.seed}-{args.reports}"
+    corpus = args.workdir / f"corpus-v{CORPUS_VERSION}-{args.seed}-{args.reports}"
     if not (corpus / ".complete").exists():
         shutil.rmtree(corpus, ignore_errors=True)
         started = time.perf_counter()
         written = SyntheticCorpus(args.seed).write(args.reports, corpus)
         (corpus / ".complete").write_text("")
+        planted = sum(bool(r.rare or r.planted) for r in written)
         print(f"generated {len(written)} reports in {time.perf_counter() - started:.1f}s "
-              f"({sum(r.rare for r in written)} with the rare phrase)")  # fmt: skip
+              f"({planted} with a rare phrase)")  # fmt: skip
     files = sorted(corpus.rglob("*.txt"))
     results: dict = {
         "reports": len(files),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
     }
-
-    import jieba
-
-    jieba.lcut("预热")  # both builds start with their dictionaries loaded
     jieba_tokenizer().lcut("预热")
-
-    naive_dir, ours_dir = args.workdir / "naive", args.workdir / "index"
+    ours_dir = args.workdir / f"index-{args.reports}"
     if not args.reuse_index:
-        time_builds(args, corpus, files, naive_dir, ours_dir, results)
+        time_builds(args, corpus, files, ours_dir, results)
     ix = SearchIndex.open(ours_dir)
     time_queries(args, ix, results)
-    if not args.skip_copies:
+    if args.copies:
         time_copies(ix, results)
     if args.pdfs:
         time_pdf(results, args.pdfs, args.seed)
     out = args.workdir / f"results-{len(files)}.json"
-    out.write_text(json.dumps(results, indent=2))
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
     print(f"\nresults in {out}")
     return 0 if results["exact"] else 1
 
 
-def time_builds(args, corpus: Path, files: list[Path], naive_dir: Path, ours_dir: Path, results: dict) -> None:
-    """Build the naive index and ours from the same files, alternately `--build-runs` times;
-    record the fastest time of each (noise from a shared machine only ever adds time),
-    the peak memory and the sizes."""
-    naive_runs: list[float] = []
-    ours_runs: list[float] = []
+def time_builds(args, corpus: Path, files: list[Path], ours_dir: Path, results: dict) -> None:
+    """Build every contender from the same files, alternately `--build-runs` times; keep each one's fastest
+    (noise from a shared machine only ever adds time), with its peak memory and index size."""
+    kinds = ["xxgk"] + ([] if args.skip_builds else ["fts5"] + (["tantivy"] if tantivy_installed() else []))
+    outs = {"xxgk": ours_dir, "fts5": args.workdir / "fts5-files.db", "tantivy": args.workdir / "tantivy-files"}
+    runs: dict[str, list[dict]] = {k: [] for k in kinds}
     for _ in range(args.build_runs):
-        for path in (naive_dir, ours_dir):
-            shutil.rmtree(path, ignore_errors=True)
-        if not args.skip_naive:
-            with PeakMemory() as mem:
-                started = time.perf_counter()
-                naive_build(files, naive_dir)
-                naive_runs.append(time.perf_counter() - started)
-            results["naive_peak_mb"] = max(results.get("naive_peak_mb", 0), mem.peak / 2**20)
-            results["naive_index_mb"] = dir_size(naive_dir) / 2**20
+        for kind in kinds:
+            runs[kind].append(measure(kind, corpus, outs[kind], args.procs))
+    if args.naive and not args.skip_naive:
+        naive_dir = args.workdir / "naive"
+        shutil.rmtree(naive_dir, ignore_errors=True)
         with PeakMemory() as mem:
             started = time.perf_counter()
-            summary = build_index([corpus], ours_dir, procs=args.procs)
-            ours_runs.append(time.perf_counter() - started)
-        assert not summary.failed, summary.failed[:3]
-        results["index_peak_mb"] = max(results.get("index_peak_mb", 0), mem.peak / 2**20)
-        results["index_mb"] = dir_size(ours_dir) / 2**20
-    results["index_seconds"], results["index_runs"] = min(ours_runs), ours_runs
-    if naive_runs:
-        results["naive_seconds"], results["naive_runs"] = min(naive_runs), naive_runs
-    print(f"\nindexing {len(files)} reports")
-    if not args.skip_naive:
-        results["index_speedup"] = results["naive_seconds"] / results["index_seconds"]
-        rate = len(files) / results["naive_seconds"]
-        print(f"  naive recipe  {results['naive_seconds']:8.1f}s  {rate:7.1f} reports/s"
-              f"  peak {results['naive_peak_mb']:6.0f} MB  index {results['naive_index_mb']:6.0f} MB")  # fmt: skip
-    rate = len(files) / results["index_seconds"]
-    print(f"  xxgk index    {results['index_seconds']:8.1f}s  {rate:7.1f} reports/s"
-          f"  peak {results['index_peak_mb']:6.0f} MB  index {results['index_mb']:6.0f} MB")  # fmt: skip
-    results["fts5_files_seconds"] = fts5_from_files(files, args.workdir / "fts5-files.db")
-    ratio = results["index_seconds"] / results["fts5_files_seconds"]
-    print(f"  SQLite FTS5 (trigram) from the files, whole texts: {results['fts5_files_seconds']:.1f}s; "
-          f"xxgk / FTS5 = {ratio:.1f}x (target ≤ 3)")  # fmt: skip
-    if not args.skip_naive:
-        runs = f"fastest of {args.build_runs}: naive {_seconds(naive_runs)}, xxgk {_seconds(ours_runs)}"
-        print(f"  throughput ratio (xxgk / naive): {results['index_speedup']:.2f}x ({runs})")
-
-
-def _seconds(runs: list[float]) -> str:
-    return " ".join(f"{t:.1f}s" for t in runs)
+            naive_build(files, naive_dir)
+            seconds = time.perf_counter() - started
+        runs["naive"] = [{"seconds": seconds, "peak_mb": mem.peak / 2**20, "index_mb": dir_size(naive_dir) / 2**20}]
+    builds = {
+        kind: min(r, key=lambda b: b["seconds"]) | {"runs": [b["seconds"] for b in r]} for kind, r in runs.items()
+    }
+    results["builds"] = builds
+    print(f"\nbuilds of {len(files)} reports from the files (fastest of {args.build_runs})")
+    print(f"  {'':<9} {'seconds':>9} {'reports/s':>10} {'peak MB':>9} {'index MB':>9} {'xxgk / it':>10}")
+    ours = builds["xxgk"]["seconds"]
+    for kind, b in builds.items():
+        print(f"  {kind:<9} {b['seconds']:9.1f} {len(files) / b['seconds']:10.1f} {b['peak_mb']:9.0f} "
+              f"{b['index_mb']:9.0f} {ours / b['seconds']:9.2f}x")  # fmt: skip
+    if "fts5" in builds:
+        results["build_vs_fts5"] = ours / builds["fts5"]["seconds"]
+        print(f"  xxgk / FTS5 = {results['build_vs_fts5']:.2f}x (target ≤ 3); "
+              f"xxgk peak {builds['xxgk']['peak_mb']:.0f} MB (target ≤ 2,560)")  # fmt: skip
 
 
 def cold_search(ix: SearchIndex, text: str, filters) -> dict:
@@ -298,84 +181,100 @@ def cold_search(ix: SearchIndex, text: str, filters) -> dict:
     return search(ix, text, filters, Page(10, 1))
 
 
-def hit_class(reports: int, total: int, text: str, options: dict) -> str:
-    """The kind of query, for the distribution the query set must keep: by the share of reports it hits."""
-    if options:
-        return "filtered"
-    if " OR " in text or " -" in text or " " in text.strip():
-        return "boolean"
-    share = reports / max(total, 1)
-    return "rare <1%" if share < 0.01 else "mid 1-20%" if share < 0.2 else "20-50%" if share <= 0.5 else "common >50%"
+NAMES = {"xxgk": "xxgk", "scan": "scan", "cscan": "C-scan", "fts5": "FTS5", "tantivy": "tantivy"}
 
 
 def time_queries(args, ix: SearchIndex, results: dict) -> None:
-    """Run the queries against the index, the in-memory Python scan, a C-speed scan and SQLite FTS5 (trigram);
-    check every answer against the scan."""
-    texts = load_sections(ix)
-    total_reports = len({rid for rid, _, _, _ in texts})
+    """Run the queries against the index and every contender; check every answer against the Python scan."""
+    sections = load_sections(ix)
+    total_reports = len({rid for rid, _, _, _ in sections})
+    built = {}
     started = time.perf_counter()
-    cscan = CScan(texts)
-    cscan_build = time.perf_counter() - started
-    fts = Fts5(texts, args.workdir / "fts5.db")
-    results["fts5_build_seconds"], results["fts5_bytes"] = fts.build_seconds, fts.size
-    print(f"\nSQLite FTS5 (trigram) index of the same sections: {fts.build_seconds:.1f}s, {fts.size / 2**20:.0f} MB; "
-          f"C-scan buffer {cscan_build:.1f}s")  # fmt: skip
-    times: dict[str, list[float]] = {"xxgk": [], "scan": [], "cscan": [], "fts5": []}
-    rows, exact, classes = [], True, {}
-    for text, options in QUERIES:
+    contenders: dict = {"cscan": CScan(sections)}
+    built["cscan"] = (time.perf_counter() - started, len(contenders["cscan"].buffer) * 4)
+    contenders["fts5"] = Fts5(sections, args.workdir / "fts5.db")
+    built["fts5"] = (contenders["fts5"].build_seconds, contenders["fts5"].size)
+    if tantivy_installed():
+        keys = sorted({cond.key for _, options, _ in QUERIES for cond in make_filters(**options).where})
+        contenders["tantivy"] = Tantivy(sections, args.workdir / "tantivy", keys)
+        built["tantivy"] = (contenders["tantivy"].build_seconds, contenders["tantivy"].size)
+    print(f"\nindexes of the same {len(sections)} section texts: "
+          + ", ".join(f"{NAMES[k]} {s:.1f}s {b / 2**20:.0f} MB" for k, (s, b) in built.items()))  # fmt: skip
+    names = ["xxgk", "scan", *contenders]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    rows, exact, classes, strays = [], {name: True for name in names if name != "scan"}, {}, []
+    for text, options, meant in QUERIES:
         filters, query = make_filters(**options), parse_query(text)
-        allowed = [_section_ok(name, meta, filters) for _, name, _, meta in texts]
-        truth = {(rid, name) for rid, name, norm, meta in texts if scan_match(name, norm, meta, query, filters)}
-        answers = {
-            "xxgk": match_keys(ix, text, filters),
-            "cscan": cscan.search(query, allowed),
-            "fts5": fts.search(query, allowed),
-        }
+        passing = allowed(sections, filters)
+        truth = scan(sections, query, filters)
+        answers = {"xxgk": match_keys(ix, text, filters), "cscan": contenders["cscan"].search(query, passing)}
+        answers["fts5"] = contenders["fts5"].search(query, passing)
+        if "tantivy" in contenders:
+            answers["tantivy"] = contenders["tantivy"].search(query, filters)
         ok = {name: found == truth for name, found in answers.items()}
-        exact &= ok["xxgk"]
-        runs: dict[str, list[float]] = {name: [] for name in times}
+        for name, good in ok.items():
+            exact[name] &= good
+        run = {
+            "xxgk": partial(cold_search, ix, text, filters),
+            "scan": partial(scan, sections, query, filters),
+            "cscan": partial(contenders["cscan"].search, query, passing),
+            "fts5": partial(contenders["fts5"].search, query, passing),
+        }
+        if "tantivy" in contenders:
+            run["tantivy"] = partial(contenders["tantivy"].top, query, filters)
+        measured: dict[str, list[float]] = {name: [] for name in names}
         for _ in range(args.repeat):
-            for name, run in (
-                ("xxgk", partial(cold_search, ix, text, filters)),
-                ("scan", partial(scan_search, texts, text, options)),
-                ("cscan", partial(cscan.search, query, allowed)),
-                ("fts5", partial(fts.search, query, allowed)),
-            ):
+            for name in names:
                 started = time.perf_counter()
-                run()
-                runs[name].append(time.perf_counter() - started)
-        for name in times:
-            times[name].append(statistics.median(runs[name]))
+                run[name]()
+                measured[name].append(time.perf_counter() - started)
+        for name in names:
+            times[name].append(statistics.median(measured[name]))
         reports = len({rid for rid, _ in truth})
         kind = hit_class(reports, total_reports, text, options)
         classes[kind] = classes.get(kind, 0) + 1
-        rows.append((text, options, len(truth), kind, {n: times[n][-1] for n in times}, ok))
-    print(f"\nqueries ({len(QUERIES)}): ms per query (top 10 with snippets for xxgk; the exact set for the others)")
-    print(f"  {'query':<18} {'filters':<26} {'hits':>7} {'kind':<11} {'xxgk':>8} {'scan':>8} {'C-scan':>8} {'FTS5':>8}")
-    for text, options, n, kind, t, ok in rows:
-        extra = " ".join(f"{k}={v}" for k, v in options.items())
-        marks = "" if all(ok.values()) else "  MISMATCH " + ",".join(k for k, v in ok.items() if not v)
-        print(f"  {text[:18]:<18} {extra[:26]:<26} {n:7d} {kind:<11} " + " ".join(
-            f"{t[name] * 1000:8.1f}" for name in ("xxgk", "scan", "cscan", "fts5")) + marks)  # fmt: skip
-    print("  query set: " + ", ".join(f"{k} {v}" for k, v in sorted(classes.items())))
+        if kind != meant:
+            strays.append(f"{text} {options or ''} stands for {meant} but hits {reports / total_reports:.1%}")
+        rows.append((text, options, len(truth), reports, kind, {n: times[n][-1] for n in names}, ok))
+    _print_queries(rows, names)
+    print("  query set: " + ", ".join(f"{k} {classes.get(k, 0)}" for k in CLASSES))
+    for stray in strays:
+        print(f"  NOTE: {stray}")
     for name, values in times.items():
         for q, p in (("p50", 0.5), ("p95", 0.95), ("max", 1.0)):
             results[f"{name}_{q}_ms"] = percentile(values, p) * 1000
-    results["query_p50_ratio"] = results["scan_p50_ms"] / results["xxgk_p50_ms"]
-    results["query_p95_ratio"] = results["scan_p95_ms"] / results["xxgk_p95_ms"]
-    results["exact"] = exact
+    results["per_query_ms"] = [
+        {"query": text, "filters": options, "sections": n, "reports": r, "class": kind}
+        | {name: t[name] * 1000 for name in names}
+        for text, options, n, r, kind, t, _ in rows
+    ]
+    results["exact"] = all(exact.values())
+    results["exact_by_contender"] = exact
     results["query_classes"] = classes
-    print(f"  {'':<18} {'p50 / p95 / max':<26}")
-    for name in times:
-        print(f"  {name:<8} p50 {results[f'{name}_p50_ms']:7.1f}  p95 {results[f'{name}_p95_ms']:7.1f}  "
-              f"max {results[f'{name}_max_ms']:7.1f} ms")  # fmt: skip
-    print(f"  xxgk p95 / C-scan p95: {results['xxgk_p95_ms'] / results['cscan_p95_ms']:.2f} (target ≤ 1); "
-          f"xxgk p50 / FTS5 p50: {results['xxgk_p50_ms'] / results['fts5_p50_ms']:.2f} (target ≤ 1)")  # fmt: skip
-    print(f"  exact on every query: {exact}")
+    print(f"\n  {'':<9} {'p50':>8} {'p95':>8} {'max':>8}  ms   exact")
+    for name in names:
+        mark = "yes" if name == "scan" or exact[name] else "NO"
+        print(f"  {NAMES[name]:<9} {results[f'{name}_p50_ms']:8.1f} {results[f'{name}_p95_ms']:8.1f} "
+              f"{results[f'{name}_max_ms']:8.1f}       {mark}")  # fmt: skip
+    p95, p50 = results["xxgk_p95_ms"] / results["cscan_p95_ms"], results["xxgk_p50_ms"] / results["fts5_p50_ms"]
+    print(f"  xxgk p95 / C-scan p95 = {p95:.2f} (target ≤ 1); xxgk p50 / FTS5 p50 = {p50:.2f} (target ≤ 1)")
+    if "tantivy" in contenders:
+        ratio = results["xxgk_p50_ms"] / results["tantivy_p50_ms"]
+        print(f"  xxgk p50 / tantivy p50 = {ratio:.1f}; p95 = {results['xxgk_p95_ms'] / results['tantivy_p95_ms']:.1f}")
+    results["p95_vs_cscan"], results["p50_vs_fts5"] = p95, p50
+    print("  exact on every query: " + ", ".join(f"{NAMES[n]} {'yes' if v else 'NO'}" for n, v in exact.items()))
 
 
-def _section_ok(name: str, meta: dict, filters) -> bool:
-    return (not filters.sections or name in filters.sections) and _meta_ok(meta, filters)
+def _print_queries(rows, names) -> None:
+    print(f"\nqueries ({len(rows)}), ms per query: xxgk top 10 with snippets and exact counts, tantivy top 10 and "
+          "count, the others the exact set")  # fmt: skip
+    header = "".join(f"{NAMES[n]:>9}" for n in names)
+    print(f"  {'query':<16} {'filters':<24} {'sections':>8} {'kind':<12}{header}")
+    for text, options, n, _, kind, t, ok in rows:
+        extra = " ".join(f"{k}={v}" for k, v in options.items())
+        marks = "" if all(ok.values()) else "  MISMATCH " + ",".join(k for k, v in ok.items() if not v)
+        cells = "".join(f"{t[name] * 1000:9.1f}" for name in names)
+        print(f"  {text[:16]:<16} {extra[:24]:<24} {n:8d} {kind:<12}{cells}{marks}")
 
 
 def time_copies(ix: SearchIndex, results: dict) -> None:

@@ -4,12 +4,16 @@ Narrative sections recombine real sentences of corpus/ and corpus/dev (with agen
 and some words varied so that term statistics spread like a real corpus);
 tables are rendered in the national format, tab-separated as Word exports them,
 with random figures that satisfy the format's arithmetic. One phrase that no
-real report uses (RARE_PHRASE) is planted in about 0.5 % of reports, so a
-benchmark can measure a rare query.
+real report uses (RARE_PHRASE) is planted in about 0.5 % of reports, and a few more
+(RARE_PHRASES) in 0.1–0.8 %, each in the part of a report it belongs to, so a
+benchmark can measure rare queries as a real corpus has them. The sentences come
+from every bundled report and, when present, ../shared/corpus-dev (the same file
+twice counts once).
 """
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections.abc import Iterator
@@ -28,7 +32,14 @@ from index.reader.tables.layout import (
 
 RARE_PHRASE = "政务公开数字人"
 RARE_SHARE = 0.005
+# Other phrases no bundled report uses: (share of reports, section, the sentence planted there).
+RARE_PHRASES = {
+    "区块链存证": (0.002, "overview", "探索运用区块链存证技术固定依申请公开办理过程。"),
+    "适老化改造": (0.008, "improvements", "推进政府网站和政务新媒体适老化改造，方便老年人获取政府信息。"),
+    "数据跨境": (0.001, "other", "本年度未发生涉及数据跨境传输的政府信息公开事项。"),
+}
 ROOT = Path(__file__).resolve().parents[1]
+SHARED_DEV = ROOT.parent / "shared" / "corpus-dev"
 
 # The official row labels of table 三, as the format prints them (level-2 / level-3 columns).
 T3_LABELS = {
@@ -364,15 +375,24 @@ class SyntheticReport:
     template: str
     figures: dict
     rare: bool
+    planted: tuple[str, ...] = ()  # the RARE_PHRASES this report holds
 
 
 class SyntheticCorpus:
     """Reports recombined from the sentences of the real reports in `source`, deterministic by seed."""
 
-    def __init__(self, seed: int = 0, source: Path = ROOT / "corpus"):
+    def __init__(self, seed: int = 0, source: Path = ROOT / "corpus", extra: Path | None = SHARED_DEV):
         self.seed = seed
         self.pools: dict[str, list[str]] = {"overview": [], "problems": [], "improvements": [], "other": []}
-        for path in sorted(source.rglob("*.txt")):  # the seeds and the development reports in corpus/dev
+        paths = sorted(source.rglob("*.txt"))  # the seeds and the development reports in corpus/dev
+        if extra is not None and extra.is_dir():
+            paths += sorted(extra.rglob("*.txt"))
+        seen: set[str] = set()
+        for path in paths:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest in seen:
+                continue
+            seen.add(digest)
             report = parse_file(path)
             for name, pool in self.pools.items():
                 pool.extend(_sentences(report.section(name)))
@@ -410,11 +430,25 @@ class SyntheticCorpus:
         problems = self._paragraphs(rng, "problems", agency, 2, 6)
         if rare:
             problems += f"\n\n{RARE_PHRASE}等新技术应用尚处于探索阶段。"
+        overview = self._paragraphs(rng, "overview", agency, 6, 16)
+        improvements = "下一步，" + self._paragraphs(rng, "improvements", agency, 2, 6)
+        other = self._paragraphs(rng, "other", agency, 1, 2)
+        planted = []
+        chance = random.Random(f"{self.seed}:{i}:rare")  # apart from `rng`: every other choice stays as it was
+        for phrase, (share, section, sentence) in RARE_PHRASES.items():
+            if chance.random() < share:
+                planted.append(phrase)
+                if section == "overview":
+                    overview += "\n\n" + sentence
+                elif section == "improvements":
+                    improvements += sentence
+                else:
+                    other += "\n\n" + sentence
         text = "\n\n".join(
             [
                 f"{agency}{year}年政府信息公开工作年度报告",
                 "一、总体情况",
-                self._paragraphs(rng, "overview", agency, 6, 16),
+                overview,
                 "二、主动公开政府信息情况",
                 render_table2(figures, template),
                 "三、收到和处理政府信息公开申请情况",
@@ -423,12 +457,12 @@ class SyntheticCorpus:
                 render_table4(figures),
                 "五、存在的主要问题及改进情况",
                 problems,
-                "下一步，" + self._paragraphs(rng, "improvements", agency, 2, 6),
+                improvements,
                 "六、其他需要报告的事项",
-                self._paragraphs(rng, "other", agency, 1, 2),
+                other,
             ]
         )
-        return SyntheticReport(f"{i:06d}-{year}.txt", text, agency, year, template, figures, rare)
+        return SyntheticReport(f"{i:06d}-{year}.txt", text, agency, year, template, figures, rare, tuple(planted))
 
     def reports(self, n: int) -> Iterator[SyntheticReport]:
         return (self.report(i) for i in range(n))

@@ -20,6 +20,7 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+from .dictionary import ABSENT
 from .reader.text.normalize import CJK, fold
 
 USERDICT = "data/userdict.txt"
@@ -129,44 +130,59 @@ def piece_words(piece: str) -> tuple[str, ...]:
 
     A piece's words are cached: reports repeat the format's labels and much of their wording.
     """
+    return _words_of_piece(piece, None)
+
+
+def _words_of_piece(piece: str, dictionary) -> tuple[str, ...]:
     if _JIEBA_RUN.fullmatch(piece):
-        return tuple(w for w in cut_run(piece) if _WORDISH.search(w))
+        return tuple(w for w in cut_run(piece, dictionary) if _WORDISH.search(w))
     return tuple(c for c in piece if _WORDISH.match(c))
 
 
+class _MemoryDictionary:
+    """jieba's prefix dictionary in memory, as the cut reads it: a word's score (log frequency minus the
+    log total), None for an entry that is only a prefix, ABSENT for no entry."""
+
+    def __init__(self) -> None:
+        tok = jieba_tokenizer()
+        tok.check_initialized()
+        logtotal = math.log(tok.total)
+        self.get = {w: (math.log(n) - logtotal if n else None) for w, n in tok.FREQ.items()}.get
+        self.missing = math.log(1) - logtotal
+
+
 @cache
-def _cut_tables() -> tuple[dict, dict, float]:
-    """jieba's prefix dictionary, each word's log frequency minus the log total, and that of a word it lacks."""
-    tok = jieba_tokenizer()
-    tok.check_initialized()
-    logtotal = math.log(tok.total)
-    scores = {word: math.log(n) - logtotal for word, n in tok.FREQ.items() if n}
-    return tok.FREQ, scores, math.log(1) - logtotal
+def _memory_dictionary() -> _MemoryDictionary:
+    return _MemoryDictionary()
 
 
 _ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
-def cut_run(run: str) -> list[str]:
+def cut_run(run: str, dictionary=None) -> list[str]:
     """Given a run of word characters, return jieba's cut of it without HMM (Tokenizer.lcut(run, HMM=False)).
 
     jieba builds the graph of dictionary words, then finds the most probable route through it
     from the end, in two passes of Python calls per character; this is the same computation in
     one pass (the same sums in the same order, ties to the longer word, single ASCII letters and
-    digits joined), about twice as fast. tests/test_analysis.py holds it to jieba's own cut.
+    digits joined), about twice as fast. The dictionary is jieba's in memory, or a compiled one
+    (index/dictionary.py). tests/test_analysis.py holds it to jieba's own cut.
 
     >>> cut_run("政务新媒体更新不及时")
     ['政务新媒体', '更新不及时']
     """
-    freq, scores, missing = _cut_tables()
+    d = dictionary or _memory_dictionary()
+    get, missing = d.get, d.missing
     n = len(run)
     best = [0.0] * (n + 1)  # the best route's score from each position to the end
     end = [0] * (n + 1)  # where its first word ends
     for k in range(n - 1, -1, -1):
         top, top_end = None, k
         i, frag = k, run[k]
-        while i < n and frag in freq:
-            score = scores.get(frag)
+        while i < n:
+            score = get(frag, ABSENT)
+            if score is ABSENT:
+                break
             if score is not None:
                 value = score + best[i + 1]
                 if top is None or value >= top:
@@ -189,6 +205,33 @@ def cut_run(run: str) -> list[str]:
     if pending:
         words.append(pending)
     return words
+
+
+@cache
+def query_dictionary():
+    """The compiled dictionary queries are cut with (written from jieba the first time; jieba in memory
+    when it cannot be written)."""
+    from .dictionary import CompiledDictionary, cache_dir, dictionary_key, write_dictionary
+
+    path = cache_dir() / f"words-{dictionary_key()}.xdict"
+    try:
+        if not path.exists():
+            tok = jieba_tokenizer()
+            tok.check_initialized()
+            write_dictionary(path, tok.FREQ, tok.total)
+        return CompiledDictionary(path)
+    except (OSError, ValueError):
+        return _memory_dictionary()
+
+
+@lru_cache(maxsize=1 << 14)
+def _query_piece_words(piece: str) -> tuple[str, ...]:
+    return _words_of_piece(piece, query_dictionary())
+
+
+def query_words(text: str) -> list[str]:
+    """Given a normalised query phrase, return its words: segment()'s, without loading jieba."""
+    return [w for piece in pieces(text) for w in _query_piece_words(piece)]
 
 
 def segment(text: str) -> list[str]:

@@ -33,7 +33,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from .analysis import jieba_tokenizer
+from .analysis import jieba_tokenizer, query_dictionary
 from .corpus import display, list_corpus
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
@@ -99,6 +99,7 @@ def build_index(
     twice. Raises store.IndexBusy when another build holds the index for longer than `wait`.
     """
     summary = BuildSummary()
+    query_dictionary()  # compiled once per machine, so that searches need not load jieba
     listing = list_corpus(corpus)
     summary.failed += listing.problems
     files = _hashed(listing.files, summary)  # read before the lock: reading is most of the I/O

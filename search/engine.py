@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.analysis import segment
+from index.analysis import query_words
 from index.grams import gram_key
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
@@ -272,7 +272,7 @@ def scores(table: DocTable, query: Query, docs: np.ndarray) -> np.ndarray:
         return total
     stats = _field_stats(g, "words")
     held: dict[str, np.ndarray] = {}  # word → which of `docs` hold it
-    for word in dict.fromkeys(w for p in query.phrases for w in segment(p)):
+    for word in dict.fromkeys(w for p in query.phrases for w in query_words(p)):
         budget.check()
         postings, tf = word_postings(g, word)
         at, found = _positions_in(docs, postings)
@@ -285,7 +285,7 @@ def scores(table: DocTable, query: Query, docs: np.ndarray) -> np.ndarray:
         if len(phrase) < 2:
             continue
         without = np.ones(len(docs), bool)
-        for word in segment(phrase):
+        for word in query_words(phrase):
             without &= ~held[word]
         if without.any():
             _score_by_gram(g, phrase, docs, without, total)

@@ -108,3 +108,26 @@ def test_fused_cut_equals_jiebas_cut_on_any_run(run):
     from index.analysis import cut_run, jieba_tokenizer
 
     assert cut_run(run) == jieba_tokenizer().lcut(run, HMM=False)
+
+
+def test_query_words_from_the_compiled_dictionary_equal_segment(tmp_path, monkeypatch):
+    """A query is cut with the compiled dictionary (read in place, no jieba loaded): the same words."""
+    from pathlib import Path
+
+    from index import analysis
+    from index.dictionary import ABSENT, CompiledDictionary, write_dictionary
+    from index.reader import parse_file
+
+    tok = analysis.jieba_tokenizer()
+    tok.check_initialized()
+    write_dictionary(tmp_path / "d.xdict", tok.FREQ, tok.total)
+    compiled = CompiledDictionary(tmp_path / "d.xdict")
+    memory = analysis._memory_dictionary()
+    for word in [*list(tok.FREQ)[::97], "不在词典里的词", "政务新媒体", "政务新"]:
+        assert compiled.get(word, ABSENT) == memory.get(word, ABSENT), word
+    assert compiled.missing == memory.missing
+    root = Path(__file__).resolve().parents[1] / "corpus"
+    for path in sorted(root.glob("*.txt")):
+        for text in parse_file(path).sections.values():
+            norm = normalize(text)
+            assert [w for p in analysis.pieces(norm) for w in analysis._words_of_piece(p, compiled)] == segment(norm)
