@@ -73,17 +73,18 @@ def naive_build(files: list[Path], folder: Path) -> None:
 
 
 def load_sections(index: SearchIndex) -> list[tuple[str, str, str, dict]]:
-    """Every section text of the index, normalised, with its report's facts, as stored (not from the parts)."""
+    """Every section text of the index as stored (not the parts' normalised texts, which are what is
+    being tested), normalised here, with its report's facts."""
     from index.analysis import normalize
 
-    searcher = index.searcher()
+    table = index.table()
     facts = {}
-    for docnum in searcher.document_numbers(kind="report"):
-        record = searcher.stored_fields(docnum)["record"]
+    for docnum in table.searcher.document_numbers(kind="report"):
+        record = table.searcher.stored_fields(docnum)["record"]
         facts[record["id"]] = {k: record[k] for k in ("year", "template", "agency", "figures")}
     out = []
-    for docnum in searcher.document_numbers(kind="section"):
-        stored = searcher.stored_fields(docnum)
+    for docnum in table.searcher.document_numbers(kind="section"):
+        stored = table.stored(docnum)
         out.append((stored["report_id"], stored["section"], normalize(stored["text"]), facts[stored["report_id"]]))
     return out
 

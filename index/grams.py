@@ -42,7 +42,7 @@ def key_gram(key: int) -> str:
 
 def sequence(texts: list[str], char_start: np.ndarray) -> np.ndarray:
     """The code points of the texts, each text followed by SEP."""
-    cps = np.frombuffer("".join(texts).encode("utf-32-le"), np.uint32)
+    cps = np.frombuffer("".join(texts).encode("utf-32-le", "surrogatepass"), np.uint32)
     ends = char_start[1:] - np.arange(1, len(texts) + 1)  # where each text ends in `cps`
     return np.insert(cps, ends, np.uint32(SEP))
 

@@ -5,8 +5,10 @@ deletions and the table of contents; everything a query needs is in this part,
 written once when the segment is finished (`<segment>.xsp`, index/arrays.py):
 
 - per document: kind, section, year, template, agency and report (indexes into
-  the part's string tables), its number of words (BM25's length), its normalised
-  text (UTF-8, with byte offsets) and where it starts in the character sequence;
+  the part's string tables), its number of words (BM25's length), its text as
+  stored (a section's text, a report's whole body: what snippets and records
+  read, uncompressed) and normalised (UTF-8, with byte offsets), and where it
+  starts in the character sequence;
 - grams: every bigram of the normalised texts with its document list and its
   positions (index/grams.py), so a phrase is matched exactly by position algebra;
 - words: jieba's words with their documents and frequencies (index/words.py);
@@ -32,7 +34,7 @@ from .reader.report import SECTIONS, TEMPLATES
 from .words import build_words
 
 EXT = ".xsp"
-PART_FORMAT = 1
+PART_FORMAT = 2  # 2: stored texts
 RUNS_KEPT = 500_000  # distinct runs whose word ids a builder remembers
 
 
@@ -41,6 +43,7 @@ class PartBuilder:
 
     def __init__(self) -> None:
         self.texts: list[str] = []
+        self.raws: list[bytes] = []
         self.kinds = array("B")
         self.sections = array("b")
         self.years = array("H")
@@ -62,7 +65,9 @@ class PartBuilder:
         """Add one document, given its fields as added to the writer or as stored."""
         kind = fields.get("kind")
         docnum = len(self.texts)
-        text = normalize(fields["text"]) if kind == "section" and fields.get("text") else ""
+        raw = fields.get("text") if kind == "section" else (fields.get("record") or {}).get("body")
+        self.raws.append((raw or "").encode("utf-8", "surrogatepass"))
+        text = normalize(raw) if kind == "section" and raw else ""
         self.texts.append(text)
         self.kinds.append(1 if kind == "section" else 0)
         section = fields.get("section")
@@ -99,9 +104,7 @@ class PartBuilder:
     def write(self, path: Path | str) -> None:
         """Write the part of the documents added so far."""
         n = len(self.texts)
-        encoded = [t.encode("utf-8") for t in self.texts]
-        text_off = np.zeros(n + 1, np.uint64)
-        np.cumsum(np.fromiter(map(len, encoded), np.uint64, n), out=text_off[1:])
+        encoded = [t.encode("utf-8", "surrogatepass") for t in self.texts]
         chars = np.fromiter(map(len, self.texts), np.int64, n)
         char_start = np.zeros(n + 1, np.int64)
         np.cumsum(chars + 1, out=char_start[1:])  # each text and its separator
@@ -115,7 +118,9 @@ class PartBuilder:
             "report": np.frombuffer(self.reports, np.int32),
             "word_len": np.frombuffer(self.word_counts, np.uint32),
             "text": np.frombuffer(b"".join(encoded), np.uint8),
-            "text_off": text_off,
+            "text_off": _offsets(encoded),
+            "raw": np.frombuffer(b"".join(self.raws), np.uint8),
+            "raw_off": _offsets(self.raws),
             "char_start": char_start.astype(pos_type),
         }
         arrays.update(build_grams(self.texts, char_start, pos_type))
@@ -136,6 +141,12 @@ class PartBuilder:
             "figures": keys,
         }
         write_arrays(path, {k: v.astype(v.dtype.newbyteorder("<"), copy=False) for k, v in arrays.items()}, meta)
+
+
+def _offsets(chunks: list[bytes]) -> np.ndarray:
+    out = np.zeros(len(chunks) + 1, np.uint64)
+    np.cumsum(np.fromiter(map(len, chunks), np.uint64, len(chunks)), out=out[1:])
+    return out
 
 
 class PartError(ValueError):
@@ -225,8 +236,14 @@ class SegmentPart:
     # texts
 
     def text_bytes(self, local: int) -> bytes:
+        """A document's normalised text, UTF-8."""
         off = self.arrays["text_off"]
         return bytes(self.arrays["text"][off[local] : off[local + 1]])
+
+    def raw(self, local: int) -> str:
+        """A document's text as stored: a section's text, a report's body."""
+        off = self.arrays["raw_off"]
+        return bytes(self.arrays["raw"][off[local] : off[local + 1]]).decode("utf-8", "surrogatepass")
 
     @cached_property
     def _map(self) -> mmap.mmap:
@@ -263,6 +280,13 @@ def _bisect(keys: list[str], key: str) -> int:
         else:
             hi = mid
     return lo
+
+
+def with_texts(stored: dict, raw: str) -> dict:
+    """A stored document with its text as stored in its part put back (a section's text, a record's body)."""
+    if stored.get("kind") == "section":
+        return stored | {"text": raw}
+    return stored | {"record": (stored.get("record") or {}) | {"body": raw}}
 
 
 def part_path(folder: Path | str, segment) -> Path:

@@ -63,7 +63,8 @@ def schema() -> Schema:
     """Return the index schema: stored documents and the ID fields builds look reports up by.
 
     What a search reads (texts, grams, words, figures, per-document facts) is in each
-    segment's part (index/part.py), not in Whoosh's postings.
+    segment's part (index/part.py), not in Whoosh's postings; so are the stored texts
+    (a section's `text`, a record's `body`), which the writer passes to the part only.
     """
     return Schema(
         kind=ID(stored=True),  # "report" or "section"
@@ -75,7 +76,6 @@ def schema() -> Schema:
         year=STORED(),
         template=STORED(),
         title=STORED(),
-        text=STORED(),
         record=STORED(),
     )
 
@@ -107,7 +107,7 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
 
 # Raised when what is indexed changes (the normalisation, a field): an index written by an
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
-INDEX_FORMAT = "5"  # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py)
+INDEX_FORMAT = "6"  # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py); 6: texts in them
 FORMAT_FILE = "format"
 
 

@@ -24,11 +24,12 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .durable import write_checksums, write_toc
-from .part import PartBuilder, part_path
+from .part import PartBuilder, SegmentPart, part_path, with_texts
 
 # Segments below this many documents are merged into the next commit's segment;
 # larger ones are never rewritten (merging is pure Python and slow at scale).
 SMALL_SEGMENT = 4000
+PART_ONLY = frozenset({"text"})  # fields the part keeps and Whoosh never sees
 
 
 class MemoryPool:
@@ -112,8 +113,10 @@ class FastSegmentWriter(SegmentWriter):
         try:
             for name in sorted(fields):
                 value = fields[name]
-                if value is None or name.startswith("_"):
+                if value is None or name.startswith("_") or name in PART_ONLY:
                     continue
+                if name == "record" and "body" in value:  # the body is kept in the part, uncompressed
+                    value = {k: v for k, v in value.items() if k != "body"}
                 field = field_of.get(name)
                 if field is None:
                     if name not in schema:
@@ -140,8 +143,9 @@ class FastSegmentWriter(SegmentWriter):
 
     def add_reader(self, reader) -> None:
         """Merge a segment's live documents into this one (Whoosh's), their part with them."""
-        for _, stored in reader.iter_docs():
-            self.part.add(stored)
+        old = SegmentPart(part_path(self.storage.folder, reader.segment()))
+        for docnum, stored in reader.iter_docs():
+            self.part.add(with_texts(stored, old.raw(docnum)))
         super().add_reader(reader)
 
     def _finalize_segment(self):

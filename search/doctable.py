@@ -12,6 +12,7 @@ next ones too while its segment lives.
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -19,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from index.part import SegmentPart, part_path
+from index.part import SegmentPart, part_path, with_texts
 from index.reader.report import SECTIONS, TEMPLATES
 
 # the tie-break key holds a report's rank and its section's: report documents sort after its sections
@@ -82,6 +83,7 @@ class Generation:
                     raise PartError(f"{part.path.name}: {part.count} documents, the segment has {leaf.doc_count_all()}")
                 self.segments.append(Segment(part, base, deleted if deleted is not None else np.empty(0, np.int64)))
         self.count = sum(s.count for s in self.segments)
+        self._bases = [s.base for s in self.segments]
         # the sections recent phrases matched (a page turn or a refined query asks again); a phrase found
         # almost everywhere is not kept
         self.phrases = SizedLRU(max_items=4_000_000, max_entry=1_000_000)
@@ -228,6 +230,18 @@ class Generation:
 
         return self.get(("figure", key), compute)
 
+    def locate(self, docnum: int) -> tuple[Segment, int]:
+        """The segment holding a document, and the document's number within it."""
+        i = bisect_right(self._bases, docnum) - 1
+        if i < 0 or docnum >= self.count:
+            raise IndexError(f"no document {docnum} in this generation")
+        return self.segments[i], docnum - self.segments[i].base
+
+    def text(self, docnum: int) -> str:
+        """A document's text as stored: a section's text, a report's whole body."""
+        segment, local = self.locate(docnum)
+        return segment.part.raw(local)
+
     def section_names(self, docs: np.ndarray) -> list[str]:
         return [SECTIONS[i] for i in self.section[docs]]
 
@@ -295,3 +309,7 @@ class DocTable:
 
     def __getattr__(self, name: str) -> Any:  # the generation's facts, as if the table's own
         return getattr(self.generation, name)
+
+    def stored(self, docnum: int) -> dict:
+        """A document's stored fields with its text as stored (a section's `text`, a record's `body`)."""
+        return with_texts(self.searcher.stored_fields(docnum), self.generation.text(docnum))

@@ -195,7 +195,7 @@ def _hits(
     for i in ranked[first:]:
         docnum = int(matched[i])
         stored = table.searcher.stored_fields(docnum)
-        snippet = make_snippet(stored["text"], query.phrases)
+        snippet = make_snippet(table.generation.text(docnum), query.phrases)
         item = {
             "report_id": stored["report_id"],
             "agency": stored.get("agency") or None,

@@ -90,7 +90,7 @@ def segment_phrase_docs(part, phrase: str, within: np.ndarray | None = None) -> 
         terms.append((part.gram_position_count(i), offset, i))
     terms.sort()  # fewest positions first: the starts only shrink
     if within is not None and len(within) * TEXT_CHECK_COST < terms[0][0]:
-        return part.containing(within, phrase.encode("utf-8"))
+        return part.containing(within, phrase.encode("utf-8", "surrogatepass"))
     if len(phrase) == 2:
         docs = part.gram_docs(terms[0][2])
         return docs if within is None else _intersect(docs, within)

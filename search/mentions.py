@@ -80,7 +80,8 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     rows: dict[str, dict] = {}
     for docnum in docs.tolist():
         stored = searcher.stored_fields(docnum)
-        n = count_mentions(stored["text"], phrases)
+        text = table.generation.text(docnum)
+        n = count_mentions(text, phrases)
         row = rows.setdefault(
             stored["report_id"],
             {
@@ -95,7 +96,7 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
         row["mentions"] += n
         row["sections"].append(stored["section"])
         if n > row["_best"][0]:
-            row["_best"] = (n, stored["section"], stored["text"])
+            row["_best"] = (n, stored["section"], text)
     ordered = sorted(
         rows.values(), key=lambda r: (-r["mentions"], -(r["year"] or 0), r["agency"] or "", r["report_id"])
     )

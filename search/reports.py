@@ -41,9 +41,8 @@ def record_to_report(record: dict) -> Report:
 
 def all_records(index) -> list[dict]:
     """Given an index, return the stored record of every report in it (body included)."""
-    index = as_search_index(index)
-    searcher = index.searcher()
-    return [searcher.stored_fields(d)["record"] for d in searcher.document_numbers(kind="report")]
+    table = as_search_index(index).table()
+    return [table.stored(d)["record"] for d in table.searcher.document_numbers(kind="report")]
 
 
 def report_metas(index) -> list[dict]:
@@ -67,12 +66,11 @@ def report_metas(index) -> list[dict]:
 
 def get_report(index, report_id: str) -> Report:
     """Given an index and a report id, return the Report; UnknownReport when there is none."""
-    index = as_search_index(index)
-    searcher = index.searcher()
-    docnum = next(iter(searcher.document_numbers(kind="report", report_id=report_id)), None)
+    table = as_search_index(index).table()
+    docnum = next(iter(table.searcher.document_numbers(kind="report", report_id=report_id)), None)
     if docnum is None:
         raise UnknownReport(f"no report with id {report_id!r}")
-    return record_to_report(searcher.stored_fields(docnum)["record"])
+    return record_to_report(table.stored(docnum)["record"])
 
 
 def resolve(index, selector: str) -> Report:

@@ -132,7 +132,7 @@ def _stored_texts(ix: SearchIndex) -> list[bytes]:
     table = ix.table()
     out = []
     for d in range(table.count):
-        stored = table.searcher.stored_fields(d)
+        stored = table.stored(d)
         out.append(normalize(stored["text"]).encode() if stored.get("kind") == "section" else b"")
     return out
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+
+import numpy as np
 
 from ..text.normalize import fold
 from .layout import Row
@@ -39,12 +41,16 @@ def compact(text: str) -> tuple[str, list[int]]:
     ('结果维持', [0, 2, 4, 5])
     """
     folded = fold(text)
-    keep: list[int] = []
-    pieces = []
-    for m in _NON_SPACE.finditer(folded):  # \S is exactly not str.isspace()
-        keep.extend(range(m.start(), m.end()))
-        pieces.append(m.group())
-    return "".join(pieces), keep
+    codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return _SPACES.sub("", folded), np.flatnonzero(~_space_flags()[codes]).tolist()
+
+
+@cache
+def _space_flags() -> np.ndarray:
+    """One flag per code point: whitespace or not, as str.isspace (and the regex \\s) say."""
+    flags = np.zeros(0x110000, bool)
+    flags[[c for c in range(0x3001) if chr(c).isspace()]] = True  # U+3000 is the last whitespace character
+    return flags
 
 
 @dataclass(frozen=True)

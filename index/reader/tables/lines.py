@@ -58,7 +58,8 @@ def _field_line(line: str, start: int) -> Line | None:
         if line.rstrip().endswith("|") and parts:
             parts = parts[:-1]
     parts = [p.strip() for p in parts]
-    if parts and all(_MARKDOWN_RULE.match(p) or not p for p in parts) and any(parts):
+    # a markdown rule line (| --- | :---: |) holds dashes: without one, no check is needed
+    if "-" in line and parts and all(_MARKDOWN_RULE.match(p) or not p for p in parts) and any(parts):
         return None
     labels: list[str] = []
     i = 0

@@ -46,6 +46,25 @@ def _traditional() -> frozenset[str]:
     return frozenset(map(chr, _t2s_table()))
 
 
+@cache
+def _traditional_codes():
+    """One flag per code point: traditional or not (a long text is looked up whole, at C speed)."""
+    import numpy as np
+
+    flags = np.zeros(0x110000, bool)
+    flags[list(_t2s_table())] = True
+    return flags
+
+
+def _has_traditional(text: str) -> bool:
+    if len(text) < 256:  # a set test of each character costs less than an array for a short text
+        return not _traditional().isdisjoint(text)
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return bool(_traditional_codes()[codes].any())
+
+
 def to_halfwidth(text: str) -> str:
     """Given text, return it with full-width letters, digits and spaces made half-width.
 
@@ -61,7 +80,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開年度報告")
     '政府信息公开年度报告'
     """
-    return text if _traditional().isdisjoint(text) else text.translate(_t2s_table())
+    return text.translate(_t2s_table()) if _has_traditional(text) else text
 
 
 # The last texts folded: parsing folds the same report text several times.
