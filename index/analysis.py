@@ -156,6 +156,11 @@ def _memory_dictionary() -> _MemoryDictionary:
     return _MemoryDictionary()
 
 
+def warm_dictionary() -> None:
+    """Load jieba and the cut's dictionary now (a builder does, before forking its workers)."""
+    _memory_dictionary()
+
+
 _ASCII_WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 

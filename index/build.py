@@ -33,7 +33,7 @@ from pathlib import Path
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from .analysis import jieba_tokenizer, query_dictionary
+from .analysis import query_dictionary, warm_dictionary
 from .corpus import display, list_corpus
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
@@ -251,7 +251,7 @@ def _build_in_processes(
     Each file's outcome is passed to `finished` as it arrives. A worker that fails or
     dies makes the whole batch fail at once (nothing of it is committed).
     """
-    jieba_tokenizer()  # loaded once here, shared by the forked workers
+    warm_dictionary()  # jieba loaded once here, shared by the forked workers
     ctx = multiprocessing.get_context("fork")
     messages = ctx.Queue()
     size = -(-len(batch) // workers)

@@ -8,6 +8,7 @@ out rather than added wrongly, so the failure is a missing-cell warning.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 
 from ..report import Finding
 from ..tables.layout import (
@@ -62,46 +63,56 @@ def table3_template(figures: Figures) -> str | None:
     return None
 
 
-def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
-    """Given a report's figures (and which were blank), return the findings of rules E1, I1, I2, I4, I5."""
-    check = _Checker(figures, blank)
+@cache
+def _identities(template: str | None) -> tuple[tuple, ...]:
+    """The identities of the format's tables (rule, left keys, right keys, location, description), made
+    once per template: every report checks the same ones."""
     a = "applications"
-    template = table3_template(figures)
+    out = []
     if template:
         for c in APPLICATION_COLUMNS:
             cn = COLUMN_NAMES[c]
-            check.identity(
+            out.append((
                 "E1",
                 [f"{a}.new.{c}", f"{a}.carried_over.{c}"],
                 [f"{a}.total.{c}", f"{a}.carried_forward.{c}"],
                 f"{a}.*.{c}",
                 lambda cn=cn: f"表三“{cn}”列：本年新收 + 上年结转 应等于 办理结果总计 + 结转下年度",
-            )
-            check.identity(
+            ))  # fmt: skip
+            out.append((
                 "I2",
                 [f"{a}.{r}.{c}" for r in OUTCOME_KEYS[template]],
                 [f"{a}.total.{c}"],
                 f"{a}.total.{c}",
                 lambda cn=cn: f"表三“{cn}”列：各办理结果之和 应等于（七）总计",
-            )
+            ))  # fmt: skip
         for row in APPLICATION_ROWS[template]:
             rn = ROW_NAMES[row.key]
-            check.identity(
+            out.append((
                 "I1",
                 [f"{a}.{row.key}.{c}" for c in APPLICANT_COLUMNS],
                 [f"{a}.{row.key}.total"],
                 f"{a}.{row.key}.total",
                 lambda rn=rn: f"表三“{rn}”行：各类申请人之和 应等于 总计",
-            )
+            ))  # fmt: skip
     for g in REVIEW_GROUPS:
         gn = GROUP_NAMES[g]
-        check.identity(
+        out.append((
             "I4",
             [f"{g}.{c}" for c in REVIEW_COLUMNS[:4]],
             [f"{g}.total"],
             f"{g}.total",
             lambda gn=gn: f"表四“{gn}”：维持 + 纠正 + 其他 + 尚未审结 应等于 总计",
-        )
+        ))  # fmt: skip
+    return tuple(out)
+
+
+def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
+    """Given a report's figures (and which were blank), return the findings of rules E1, I1, I2, I4, I5."""
+    check = _Checker(figures, blank)
+    a = "applications"
+    for rule, left, right, location, describe in _identities(table3_template(figures)):
+        check.identity(rule, left, right, location, describe)
     for key, value in figures.items():
         counted = key.startswith((f"{a}.", "review.", "litigation_"))
         if counted and (value < 0 or value != int(value)):

@@ -56,13 +56,15 @@ def _traditional_codes():
     return flags
 
 
-def _has_traditional(text: str) -> bool:
-    if len(text) < 256:  # a set test of each character costs less than an array for a short text
-        return not _traditional().isdisjoint(text)
+@cache
+def _simplified_codes():
+    """Each code point's simplified one (itself when it is not traditional)."""
     import numpy as np
 
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    return bool(_traditional_codes()[codes].any())
+    codes = np.arange(0x110000, dtype=np.uint32)
+    table = _t2s_table()
+    codes[list(table)] = list(table.values())
+    return codes
 
 
 def to_halfwidth(text: str) -> str:
@@ -80,7 +82,14 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開年度報告")
     '政府信息公开年度报告'
     """
-    return text.translate(_t2s_table()) if _has_traditional(text) else text
+    if len(text) < 256:  # a set test of each character costs less than arrays for a short text
+        return text if _traditional().isdisjoint(text) else text.translate(_t2s_table())
+    import numpy as np
+
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    if not _traditional_codes()[codes].any():
+        return text
+    return _simplified_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
 # The last texts folded: parsing folds the same report text several times.
