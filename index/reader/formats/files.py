@@ -8,6 +8,7 @@ text can be kept in a TextCache by the file's hash.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import ParseError
@@ -43,13 +44,13 @@ def read_report_file(path: Path | str, max_bytes: int | None = None) -> bytes:
         raise ParseError(source, f"unsupported file type {suffix or '(no extension)'!r}; expected one of {expected}")
     limit = max_bytes or (MAX_DOCUMENT_BYTES if suffix in DOCUMENT_SUFFIXES else MAX_BYTES)
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise ParseError(
-                source,
-                f"file is {size:,} bytes, over the {limit:,}-byte limit for one report (real reports are far smaller)",
-            )
-        return path.read_bytes()
+        with path.open("rb") as f:  # read up to the limit: no separate stat of every file
+            data = f.read(limit + 1)
+            if len(data) > limit:
+                size = os.fstat(f.fileno()).st_size
+                why = f"over the {limit:,}-byte limit for one report (real reports are far smaller)"
+                raise ParseError(source, f"file is {size:,} bytes, {why}")
+        return data
     except OSError as exc:
         raise ParseError(source, f"cannot read file ({exc.strerror or exc})") from None
 

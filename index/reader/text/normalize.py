@@ -92,12 +92,16 @@ def to_simplified(text: str) -> str:
     return _simplified_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
 
 
-# The last texts folded: parsing folds the same report text several times.
+# The last long texts folded: parsing folds the same report text (and its sections) several times.
+# Short ones (labels, lines) cost less to fold again than to keep, and would push the long ones out.
 _folded: dict[str, str] = {}
+_FOLD_KEPT_FROM = 256
 
 
 def fold(text: str) -> str:
     """Given text, return the same-length form used for matching: half-width and simplified."""
+    if len(text) < _FOLD_KEPT_FROM:
+        return to_simplified(to_halfwidth(text))
     out = _folded.get(text)
     if out is None:
         if len(_folded) >= 8:
