@@ -20,16 +20,19 @@ import re
 from functools import cache, lru_cache
 from importlib import resources
 
+import numpy as np
+
 from .dictionary import ABSENT
-from .reader.text.normalize import CJK, fold
+from .reader.text.normalize import CJK, fold, halfwidth_map, simplified_map
 
 USERDICT = "data/userdict.txt"
 _WORDISH = re.compile(rf"[0-9a-z{CJK}]")
 # Characters whose neighbouring whitespace is layout, not content.
 _LAYOUT_NEIGHBOURS = rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’…—·•,():;!?]"
 _CJK_OR_PUNCT = re.compile(_LAYOUT_NEIGHBOURS)
-# Whitespace runs that are layout: next to such a character, or at either end of the text.
-_LAYOUT_SPACE = re.compile(rf"(?<={_LAYOUT_NEIGHBOURS})\s+|\s+(?={_LAYOUT_NEIGHBOURS})|\A\s+|\s+\Z")
+# Whitespace runs that are layout: after or before such a character (those at either end of the text
+# go too, as `normalize` strips). Both branches start with whitespace, so the regex skips to it at C speed.
+_LAYOUT_SPACE = re.compile(rf"\s(?<={_LAYOUT_NEIGHBOURS}\s)\s*|\s+(?={_LAYOUT_NEIGHBOURS})")
 # Punctuation the parser keeps full-width (index/reader/text/normalize.py) but search folds,
 # so that 信息源不够，更新不及时 finds 信息源不够,更新不及时 (one character for one: offsets hold).
 _PUNCT_PAIRS = tuple(zip("，（）：；！？", ",():;!?", strict=True))
@@ -82,6 +85,30 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 _last: tuple[str, str] = ("", "")
 
 
+def _folded_characters(text: str) -> str:
+    """fold, ASCII lower case and punctuation width: each a character for a character, so a long text is
+    mapped at once through one table of code points (a short one step by step costs less)."""
+    if len(text) < 256:
+        return _fold_punct(_ascii_lower(fold(text)))
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+    return _character_table()[codes].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+@cache
+def _character_table() -> np.ndarray:
+    """Each code point's folded, lower-case, narrow-punctuation form (the steps composed in their order)."""
+    table = np.arange(0x110000, dtype=np.uint32)
+    for mapping in (halfwidth_map(), simplified_map()):
+        step = np.arange(0x110000, dtype=np.uint32)
+        step[list(mapping)] = list(mapping.values())
+        table = step[table]
+    step = np.arange(0x110000, dtype=np.uint32)
+    step[np.arange(ord("A"), ord("Z") + 1)] = np.arange(ord("a"), ord("z") + 1)
+    for wide, narrow in _PUNCT_PAIRS:
+        step[ord(wide)] = ord(narrow)
+    return step[table]
+
+
 def normalize(text: str) -> str:
     """Given text, return the normalised form that is indexed, searched and scanned.
 
@@ -95,7 +122,7 @@ def normalize(text: str) -> str:
     if text is last[0]:
         return last[1]
     # runs are maximal, so removing the layout ones never joins two: what is left becomes one space each
-    out = _SPACE_RUN.sub(" ", _LAYOUT_SPACE.sub("", _fold_punct(_ascii_lower(fold(text)))))
+    out = " ".join(_LAYOUT_SPACE.sub("", _folded_characters(text)).split())  # str.split's whitespace is \s
     _last = (text, out)
     return out
 

@@ -131,3 +131,14 @@ def test_query_words_from_the_compiled_dictionary_equal_segment(tmp_path, monkey
         for text in parse_file(path).sections.values():
             norm = normalize(text)
             assert [w for p in analysis.pieces(norm) for w in analysis._words_of_piece(p, compiled)] == segment(norm)
+
+
+WIDE_AND_TRADITIONAL = [*LAYOUT_CHARACTERS, *"ＡＢＣ１２３開門體ABCXYZ（），：；！？"]
+LONG_TEXTS = st.text(alphabet=st.sampled_from(WIDE_AND_TRADITIONAL), min_size=256, max_size=800)
+
+
+@settings(max_examples=200)
+@given(LONG_TEXTS | st.text(min_size=256, max_size=600))
+def test_long_texts_normalise_as_short_ones_do(text):
+    # long texts are mapped through one table of code points; the offset-building form goes step by step
+    assert normalize(text) == normalize_with_offsets(text)[0]

@@ -41,6 +41,16 @@ def _t2s_table() -> dict[int, int]:
     return table
 
 
+def halfwidth_map() -> dict[int, int]:
+    """The code points to_halfwidth changes, and what to."""
+    return dict(_WIDTH)
+
+
+def simplified_map() -> dict[int, int]:
+    """The code points to_simplified changes, and what to."""
+    return dict(_t2s_table())
+
+
 @cache
 def _traditional() -> frozenset[str]:
     return frozenset(map(chr, _t2s_table()))
