@@ -40,16 +40,20 @@ _PIECES = re.compile(
         ]
     )
 )
-# Lines that are chrome through and through: footers, link lists, wiki and portal furniture.
-_CHROME_LINE = re.compile(
-    r"^\s*(?:附件下载|相关附件|相关链接|相关文件|相关阅读|上一篇|下一篇|网站地图|联系我们|"
+# Lines that are chrome through and through: footers, link lists, wiki and portal furniture (by how they
+# start, or by a mark anywhere in them).
+_CHROME_LINE_START = re.compile(
+    r"\s*(?:附件下载|相关附件|相关链接|相关文件|相关阅读|上一篇|下一篇|网站地图|联系我们|"
     r"主办单位|承办单位|版权所有|技术支持|网站标识码|相關詞條|熱門詞條|聯絡我們|相关词条|热门词条|基本介紹|基本介绍)"
-    r"|ICP备|公网安备|Copyright|©|^\s*•\s*(?:中文名|外文名|别名|类别|类型|发布单位|发布时间)\s*[:：]"
+    r"|\s*•\s*(?:中文名|外文名|别名|类别|类型|发布单位|发布时间)\s*[:：]"
 )
+_CHROME_MARKS = ("ICP备", "公网安备", "Copyright", "©")
 _CHROME_LINE_MAX = 80  # a longer line is report text that happens to mention one of these
 _TRAILING = re.compile(r"(?:\s*(?:附件下载|相关链接[:：]?|打印本页|关闭本页|【打印】|【关闭】))+\s*$")
-# Every piece of chrome, and every trailing one, holds one of these characters: a line without any has none.
-_PIECE_CHARS = frozenset("位页源者时日览击访读字印闭藏返享微版链扫!载")
+# Every piece of chrome, and every trailing one, holds one of these words: a line without any has none.
+_PIECE_WORDS = re.compile(
+    r"位置|页面|来源|作者|布者|时间|日期|浏览|点击|访问|阅读|字号|字体|打印|关闭|返回|收藏|分享|微信|全真|链接|扫一|!\[|附件下载"
+)
 _EMPTY = re.compile(r"^[\s|｜\-—–:：>»•·]*$")
 
 
@@ -77,9 +81,9 @@ def strip_chrome(text: str) -> str:
     """
     out = []
     for line in strip_page_numbers(text).split("\n"):
-        if len(line) <= _CHROME_LINE_MAX and _CHROME_LINE.search(line):
+        if len(line) <= _CHROME_LINE_MAX and (_CHROME_LINE_START.match(line) or any(m in line for m in _CHROME_MARKS)):
             continue
-        cleaned = line if _PIECE_CHARS.isdisjoint(line) else _TRAILING.sub("", _PIECES.sub(" ", line))
+        cleaned = _TRAILING.sub("", _PIECES.sub(" ", line)) if _PIECE_WORDS.search(line) else line
         if cleaned != line:
             cleaned = re.sub(r"[ \t\u3000]{2,}", " ", cleaned).strip()
             if _EMPTY.match(cleaned):
