@@ -19,7 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from whoosh.codec.whoosh3 import W3Codec
-from whoosh.fields import UnknownFieldError
+from whoosh.fields import ID, UnknownFieldError
 from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
@@ -126,7 +126,9 @@ class FastSegmentWriter(SegmentWriter):
                     terms = pool.get(name)
                     if terms is None:
                         terms = pool[name] = {}
-                    for tbytes, _, weight, vbytes in field.index(value):
+                    # an ID is its value, whole: the one posting Whoosh's ID analysis would give, without it
+                    postings_of = ((value.encode("utf-8"), 1, 1.0, b""),) if type(field) is ID else field.index(value)
+                    for tbytes, _, weight, vbytes in postings_of:
                         postings = terms.get(tbytes)
                         if postings is None:
                             terms[tbytes] = [docnum, weight, vbytes]
