@@ -157,10 +157,11 @@ def piece_words(piece: str) -> tuple[str, ...]:
 
     A piece's words are cached: reports repeat the format's labels and much of their wording.
     """
-    return _words_of_piece(piece, None)
+    return words_of_piece(piece)
 
 
-def _words_of_piece(piece: str, dictionary) -> tuple[str, ...]:
+def words_of_piece(piece: str, dictionary=None) -> tuple[str, ...]:
+    """The words of one piece (uncached), cut with jieba's dictionary or a compiled one."""
     if _JIEBA_RUN.fullmatch(piece):
         return tuple(w for w in cut_run(piece, dictionary) if _WORDISH.search(w))
     return tuple(c for c in piece if _WORDISH.match(c))
@@ -258,7 +259,7 @@ def query_dictionary():
 
 @lru_cache(maxsize=1 << 14)
 def _query_piece_words(piece: str) -> tuple[str, ...]:
-    return _words_of_piece(piece, query_dictionary())
+    return words_of_piece(piece, query_dictionary())
 
 
 def query_words(text: str) -> list[str]:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .analysis import normalize, piece_words, pieces
+from .analysis import normalize, pieces, words_of_piece
 from .arrays import read_arrays, write_arrays
 from .grams import build_grams
 from .reader.report import SECTIONS, TEMPLATES
@@ -96,8 +96,8 @@ class PartBuilder:
             known.clear()
         for piece in pieces(text):
             ids = known.get(piece)
-            if ids is None:
-                words = piece_words(piece)
+            if ids is None:  # the builder's own cache is the one that hits: jieba's words of it, uncached
+                words = words_of_piece(piece)
                 ids = known[piece] = array("I", [vocabulary.setdefault(w, len(vocabulary)) for w in words])
             extend(ids)
 

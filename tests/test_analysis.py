@@ -130,7 +130,7 @@ def test_query_words_from_the_compiled_dictionary_equal_segment(tmp_path, monkey
     for path in sorted(root.glob("*.txt")):
         for text in parse_file(path).sections.values():
             norm = normalize(text)
-            assert [w for p in analysis.pieces(norm) for w in analysis._words_of_piece(p, compiled)] == segment(norm)
+            assert [w for p in analysis.pieces(norm) for w in analysis.words_of_piece(p, compiled)] == segment(norm)
 
 
 WIDE_AND_TRADITIONAL = [*LAYOUT_CHARACTERS, *"ＡＢＣ１２３開門體ABCXYZ（），：；！？"]

@@ -9,6 +9,7 @@ glued into one line are then read by their labels and split by the arithmetic.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from itertools import product
 
 from ..text.normalize import fold
@@ -37,8 +38,9 @@ def application_template(text: str) -> str:
     return "2021" if re.search("逾期不补正|逾期未按收费", re.sub(r"\s", "", fold(text))) else "2019"
 
 
-def row_keys(row_key: str, columns: tuple[str, ...] = APPLICATION_COLUMNS) -> list[str]:
-    return [f"applications.{row_key}.{c}" for c in columns]
+@lru_cache(maxsize=512)  # the format's rows and columns: a few dozen keys, asked for in every report
+def row_keys(row_key: str, columns: tuple[str, ...] = APPLICATION_COLUMNS) -> tuple[str, ...]:
+    return tuple(f"applications.{row_key}.{c}" for c in columns)
 
 
 def read_applications(text: str) -> TableResult:

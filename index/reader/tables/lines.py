@@ -53,7 +53,7 @@ def table_lines(text: str) -> list[Line]:
 
 def _field_line(line: str, start: int) -> Line | None:
     parts = _SEPARATORS.split(line)
-    if line.strip().startswith("|"):  # markdown: the outer pipes open and close the row
+    if line.lstrip().startswith("|"):  # markdown: the outer pipes open and close the row
         parts = parts[1:]
         if line.rstrip().endswith("|") and parts:
             parts = parts[:-1]

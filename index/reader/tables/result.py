@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..report import Finding
@@ -26,7 +27,7 @@ class TableResult:
     def warn(self, rule: str, message: str, location: str = "") -> None:
         self.findings.append(Finding(rule, "warning", message, location))
 
-    def store(self, keys: list[str], cells: list[str | None], inferred: bool, amount: bool = False) -> None:
+    def store(self, keys: Sequence[str], cells: list[str | None], inferred: bool, amount: bool = False) -> None:
         """Store cells under their keys: a blank cell is 0 and remembered as blank; None was not printed.
 
         A cell that was not printed stays missing: a number is never made up for it.
@@ -42,11 +43,11 @@ class TableResult:
                 if value is None:
                     continue
                 self.figures[key] = value
-                note = split_note(cell)[1]
+                note = split_note(cell)[1] if "(" in cell or "（" in cell else None  # a note is in brackets
                 if note:
                     self.notes[key] = note
             if inferred:
                 self.inferred.add(key)
 
-    def has(self, keys: list[str]) -> bool:
+    def has(self, keys: Sequence[str]) -> bool:
         return all(k in self.figures for k in keys)
