@@ -23,7 +23,7 @@ from importlib import resources
 import numpy as np
 
 from .dictionary import ABSENT
-from .reader.text.normalize import CJK, fold, halfwidth_map, simplified_map
+from .reader.text.normalize import CJK, fold, folded_codes
 
 USERDICT = "data/userdict.txt"
 _WORDISH = re.compile(rf"[0-9a-z{CJK}]")
@@ -97,16 +97,11 @@ def _folded_characters(text: str) -> str:
 @cache
 def _character_table() -> np.ndarray:
     """Each code point's folded, lower-case, narrow-punctuation form (the steps composed in their order)."""
-    table = np.arange(0x110000, dtype=np.uint32)
-    for mapping in (halfwidth_map(), simplified_map()):
-        step = np.arange(0x110000, dtype=np.uint32)
-        step[list(mapping)] = list(mapping.values())
-        table = step[table]
     step = np.arange(0x110000, dtype=np.uint32)
     step[np.arange(ord("A"), ord("Z") + 1)] = np.arange(ord("a"), ord("z") + 1)
     for wide, narrow in _PUNCT_PAIRS:
         step[ord(wide)] = ord(narrow)
-    return step[table]
+    return step[folded_codes()]
 
 
 def normalize(text: str) -> str:

@@ -142,3 +142,11 @@ LONG_TEXTS = st.text(alphabet=st.sampled_from(WIDE_AND_TRADITIONAL), min_size=25
 def test_long_texts_normalise_as_short_ones_do(text):
     # long texts are mapped through one table of code points; the offset-building form goes step by step
     assert normalize(text) == normalize_with_offsets(text)[0]
+
+
+@settings(max_examples=200)
+@given(LONG_TEXTS | st.text(min_size=256, max_size=600))
+def test_long_texts_fold_as_step_by_step(text):
+    from index.reader.text.normalize import fold, to_halfwidth, to_simplified
+
+    assert fold(text) == to_simplified(to_halfwidth(text))

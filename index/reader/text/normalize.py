@@ -41,40 +41,22 @@ def _t2s_table() -> dict[int, int]:
     return table
 
 
-def halfwidth_map() -> dict[int, int]:
-    """The code points to_halfwidth changes, and what to."""
-    return dict(_WIDTH)
-
-
-def simplified_map() -> dict[int, int]:
-    """The code points to_simplified changes, and what to."""
-    return dict(_t2s_table())
-
-
 @cache
 def _traditional() -> frozenset[str]:
     return frozenset(map(chr, _t2s_table()))
 
 
 @cache
-def _traditional_codes():
-    """One flag per code point: traditional or not (a long text is looked up whole, at C speed)."""
+def folded_codes():
+    """Each code point's folded one: made half-width, then simplified (itself when neither changes it)."""
     import numpy as np
 
-    flags = np.zeros(0x110000, bool)
-    flags[list(_t2s_table())] = True
-    return flags
-
-
-@cache
-def _simplified_codes():
-    """Each code point's simplified one (itself when it is not traditional)."""
-    import numpy as np
-
-    codes = np.arange(0x110000, dtype=np.uint32)
+    width = np.arange(0x110000, dtype=np.uint32)
+    width[list(_WIDTH)] = list(_WIDTH.values())
+    simple = np.arange(0x110000, dtype=np.uint32)
     table = _t2s_table()
-    codes[list(table)] = list(table.values())
-    return codes
+    simple[list(table)] = list(table.values())
+    return simple[width]
 
 
 def to_halfwidth(text: str) -> str:
@@ -92,14 +74,7 @@ def to_simplified(text: str) -> str:
     >>> to_simplified("政府信息公開年度報告")
     '政府信息公开年度报告'
     """
-    if len(text) < 256:  # a set test of each character costs less than arrays for a short text
-        return text if _traditional().isdisjoint(text) else text.translate(_t2s_table())
-    import numpy as np
-
-    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-    if not _traditional_codes()[codes].any():
-        return text
-    return _simplified_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    return text if _traditional().isdisjoint(text) else text.translate(_t2s_table())
 
 
 # The last long texts folded: parsing folds the same report text (and its sections) several times.
@@ -109,14 +84,21 @@ _FOLD_KEPT_FROM = 256
 
 
 def fold(text: str) -> str:
-    """Given text, return the same-length form used for matching: half-width and simplified."""
+    """Given text, return the same-length form used for matching: half-width and simplified.
+
+    Both are a character for a character: a long text is mapped at once through one table of code
+    points (a short one costs less step by step).
+    """
     if len(text) < _FOLD_KEPT_FROM:
         return to_simplified(to_halfwidth(text))
     out = _folded.get(text)
     if out is None:
         if len(_folded) >= 8:
             _folded.clear()
-        out = _folded[text] = to_simplified(to_halfwidth(text))
+        import numpy as np
+
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
+        out = _folded[text] = folded_codes()[codes].tobytes().decode("utf-32-le", "surrogatepass")
     return out
 
 
