@@ -31,7 +31,7 @@ def detect_template(text: str, year: int | None) -> str:
     The tables' own header words decide; without tables, reports on years
     before 2019 (the 条例's revision) are legacy.
     """
-    squeezed = re.sub(r"\s", "", fold(text))
+    squeezed = "".join(fold(text).split())  # every whitespace character dropped (str.split's are \s)
     if _TABLE_MARKS.search(squeezed):
         new = sum(m in squeezed for m in MARKERS_2021)
         old = sum(m in squeezed for m in MARKERS_2019)

@@ -35,7 +35,7 @@ _MAX_JOINT = 20000  # readings tried when glued rows must be disambiguated toget
 
 def application_template(text: str) -> str:
     """Given table 三's text, return "2021" when （六） has the 2021 sub-rows, else "2019"."""
-    return "2021" if re.search("逾期不补正|逾期未按收费", re.sub(r"\s", "", fold(text))) else "2019"
+    return "2021" if re.search("逾期不补正|逾期未按收费", "".join(fold(text).split())) else "2019"
 
 
 @lru_cache(maxsize=512)  # the format's rows and columns: a few dozen keys, asked for in every report

@@ -23,15 +23,13 @@ from .layout import Row
 PREFIX = r"(?:[（(]?[一二三四五六七八九十]{1,2}[)）、]|\d[.．、])?"
 _NUMBERING = re.compile(r"[（(][一二三四五六七八九十\d]{1,2}[)）]|[一二三四五六七八九十]{1,2}[、.．]|\d{1,2}[.．、]")
 _PUNCT = re.compile(r"[\s“”\"'‘’，,、。；;：:（）()]")
-_NON_SPACE = re.compile(r"\S+")
-_SPACES = re.compile(r"\s+")
 TOLERANT_MIN = 4  # shorter wordings (总计, 其他) are matched exactly or not at all
 TOLERANT_SHARE = 0.7  # share of the format's wording a tolerant match must have, in order
 
 
 def squeeze(text: str) -> str:
     """Given text, return it folded with all whitespace removed."""
-    return _SPACES.sub("", fold(text))
+    return "".join(fold(text).split())  # str.split's whitespace is the regex \s
 
 
 def compact(text: str) -> tuple[str, list[int]]:
@@ -42,7 +40,7 @@ def compact(text: str) -> tuple[str, list[int]]:
     """
     folded = fold(text)
     codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32)
-    return _SPACES.sub("", folded), np.flatnonzero(~_space_flags()[codes]).tolist()
+    return "".join(folded.split()), np.flatnonzero(~_space_flags()[codes]).tolist()
 
 
 @cache
