@@ -32,15 +32,31 @@ def squeeze(text: str) -> str:
     return "".join(fold(text).split())  # str.split's whitespace is the regex \s
 
 
-def compact(text: str) -> tuple[str, list[int]]:
+class Offsets:
+    """Where each kept character of a compacted text was in the original (read one at a time, as ints)."""
+
+    __slots__ = ("_kept",)
+
+    def __init__(self, kept: np.ndarray) -> None:
+        self._kept = kept
+
+    def __getitem__(self, i: int) -> int:
+        return int(self._kept[i])
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+def compact(text: str) -> tuple[str, Offsets]:
     """Given text, return it folded with all whitespace removed, and each kept character's offset.
 
-    >>> compact("结 果\\n维持")
+    >>> squeezed, offsets = compact("结 果\\n维持")
+    >>> squeezed, [offsets[i] for i in range(len(offsets))]
     ('结果维持', [0, 2, 4, 5])
     """
     folded = fold(text)
     codes = np.frombuffer(folded.encode("utf-32-le", "surrogatepass"), np.uint32)
-    return "".join(folded.split()), np.flatnonzero(~_space_flags()[codes]).tolist()
+    return "".join(folded.split()), Offsets(np.flatnonzero(~_space_flags()[codes]))
 
 
 @cache
