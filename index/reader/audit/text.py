@@ -165,9 +165,35 @@ def _documents(report: Report, body: str) -> list[Finding]:
     return out
 
 
+# A run of digits followed by a measure word: where a statement that starts with its count can start.
+_COUNT_RUN = re.compile(rf"\d++(?=\s*{_PIECE})")
+
+
+def _matches(regex: re.Pattern, body: str) -> Iterator[re.Match]:
+    """regex.finditer(body); for a regex that starts with a count (_N, then a measure word), the same
+    matches found from the runs of digits before a measure word instead of trying every position.
+
+    Such a match starts inside one of those runs, at most 7 digits before its end (the count is
+    possessive), and what follows the digits is the same from every start in the run: so the first
+    start that can match is the only one to try, or the end of the previous match if later.
+    """
+    if not regex.pattern.startswith(_N):
+        yield from regex.finditer(body)
+        return
+    end = 0
+    for run in _COUNT_RUN.finditer(body):
+        start = max(run.start(), run.end() - 7, end)
+        if start >= run.end():
+            continue
+        m = regex.match(body, start)
+        if m:
+            yield m
+            end = m.end()
+
+
 def _numbers(report: Report, body: str, patterns, narrowing: re.Pattern = _NARROWED) -> Iterator[tuple[Statement, int]]:
     for regex in patterns:
-        for m in regex.finditer(body):
+        for m in _matches(regex, body):
             start, end = _clause(body, m.start(), m.end())
             if narrowing.search(body[start:end]) or _in_table(body, m.start()):
                 continue
