@@ -1,0 +1,387 @@
+"""The search on an OpenSearch cluster: the same matches, counts, ranking and facets as the embedded index.
+
+Matching is exact (bigram phrase queries, documents.py) and is all in the query's
+filter context; the score is the embedded index's (search/engine.py scores): BM25 of
+the query's jieba words, and for a phrase none of whose words a matching section holds,
+BM25 of its rarest covering bigram. Statistics are the whole collection's
+(dfs_query_then_fetch), so shards do not change a score. Ties are broken as the
+embedded index breaks them: year (newest first), report id, section in the format's order.
+"""
+
+from __future__ import annotations
+
+from index.analysis import normalize, query_words
+from index.reader.report import SECTIONS, TEMPLATES
+from index.reader.text.place import place_of
+
+from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort
+from ..errors import QueryError
+from ..filters import Filters
+from ..matching import covering_grams
+from ..query import Query, parse_query
+from ..snippets import make_snippet
+from .client import Client
+from .documents import figure_field, gram_token, index_name, phrase_tokens, settings
+
+SCROLL_PAGE = 5000
+# OpenSearch's BM25 keeps Lucene's older (k1 + 1) factor in every term's weight; the embedded index's
+# scores are Lucene's current ones, smaller by that factor, and shown as such by both.
+LEGACY_FACTOR = 2.2
+_OPS = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
+
+
+class OpenSearchBackend:
+    """Reports indexed in, and searched on, an OpenSearch cluster (indexes `<prefix>-<year>`, alias `<prefix>`)."""
+
+    kind = "opensearch"
+
+    def __init__(self, url: str, prefix: str = "xxgk", shards: int = 2, replicas: int = 1, **client) -> None:
+        self.client = Client(url, **client)
+        self.prefix, self.shards, self.replicas = prefix, shards, replicas
+        self._created: set[str] = set()
+        self._cache: dict = {}
+
+    # --- writing -------------------------------------------------------------------------------
+    def ensure_index(self, year: int | None) -> str:
+        """The index of a year's reports, created (with its mapping, in the alias) on first use."""
+        name = index_name(self.prefix, year)
+        if name not in self._created:
+            body = settings(self.shards, self.replicas) | {"aliases": {self.prefix: {}}}
+            answer = self.client.request("PUT", f"/{name}", body, {"wait_for_active_shards": "all"}, ok=(400,))
+            if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
+                raise QueryError(f"无法创建索引 {name}：{answer.get('error')}")
+            self._created.add(name)
+        return name
+
+    def add(self, pairs: list[tuple[str, dict]]) -> list[dict]:
+        """Index documents (documents.py pairs) of whole reports: sections first, then each report's own
+        document, only for reports whose sections all went in (a report document says a report is held).
+        Return the failures."""
+        sections = [(i, d) for i, d in pairs if d["kind"] == "section"]
+        reports = [(i, d) for i, d in pairs if d["kind"] == "report"]
+        failed = self.client.bulk([self._action(i, d) for i, d in sections])
+        bad = {f["_id"].split("/")[0] for f in failed if f.get("_id")}
+        failed += self.client.bulk([self._action(i, d) for i, d in reports if d["report_id"] not in bad])
+        return failed
+
+    def _action(self, doc_id: str, doc: dict) -> tuple[dict, dict]:
+        name = self.ensure_index(doc.get("year"))
+        return {"index": {"_index": name, "_id": doc_id, "routing": doc["report_id"]}}, doc
+
+    def remove(self, report_ids: list[str]) -> int:
+        """Delete every document of the given reports; the number deleted."""
+        deleted = 0
+        for first in range(0, len(report_ids), 1000):
+            body = {"query": {"terms": {"report_id": report_ids[first : first + 1000]}}}
+            answer = self.client.request(
+                "POST", f"/{self.prefix}/_delete_by_query", body, {"conflicts": "proceed", "refresh": "true"}, ok=(404,)
+            )
+            deleted += answer.get("deleted", 0)
+        return deleted
+
+    def commit(self, expunge: bool = False) -> None:
+        """Make what was written searchable; with `expunge`, merge deleted documents away (BM25's
+        statistics count them until then, the embedded index's never do)."""
+        self.client.request("POST", f"/{self.prefix}/_refresh", ok=(404,))
+        if expunge:
+            self.client.request(
+                "POST", f"/{self.prefix}/_forcemerge", None, {"only_expunge_deletes": "true"}, ok=(404,)
+            )
+            self.client.request("POST", f"/{self.prefix}/_refresh", ok=(404,))
+        self._cache.clear()
+
+    def drop(self) -> None:
+        """Delete every index of this prefix (tests, and a rebuild from scratch)."""
+        self.client.request("DELETE", f"/{self.prefix}-*", ok=(404,))
+        self._created.clear()
+        self._cache.clear()
+
+    def held(self) -> dict[str, tuple[str, str]]:
+        """source → (hash, report id) of every report held, as index/build.py plans a build from."""
+        out = {}
+        for hit in self._scan({"term": {"kind": "report"}}, ["source", "hash", "report_id"]):
+            s = hit["_source"]
+            out[s["source"]] = (s["hash"], s["report_id"])
+        return out
+
+    # --- reading -------------------------------------------------------------------------------
+    def generation(self) -> tuple:
+        """What changes whenever documents are written or deleted (a cache key, like a Whoosh generation)."""
+        stats = self.client.request("GET", f"/{self.prefix}/_stats/docs,indexing", ok=(404,))
+        total = stats.get("_all", {}).get("primaries", {})
+        return (
+            total.get("docs", {}).get("count", 0),
+            total.get("docs", {}).get("deleted", 0),
+            total.get("indexing", {}).get("index_total", 0),
+            total.get("indexing", {}).get("delete_total", 0),
+        )
+
+    def _cached(self, name, compute):
+        key = (name, self.generation())
+        if key not in self._cache:
+            if len(self._cache) > 256:
+                self._cache.clear()
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def agencies(self) -> list[str]:
+        """Every agency named by a held report (for filters by name and place)."""
+
+        def compute():
+            names, after = [], None
+            while True:
+                comp = {"size": 10_000, "sources": [{"a": {"terms": {"field": "agency"}}}]}
+                if after:
+                    comp["after"] = after
+                body = {"size": 0, "query": {"term": {"kind": "report"}}, "aggs": {"a": {"composite": comp}}}
+                agg = self._search(body)["aggregations"]["a"]
+                names += [b["key"]["a"] for b in agg["buckets"]]
+                after = agg.get("after_key")
+                if not agg["buckets"] or not after:
+                    return names
+
+        return self._cached("agencies", compute)
+
+    def _filter(self, query: Query, filters: Filters) -> dict | None:
+        """The exact match of a query and filters as a filter-context bool query (None: nothing can match)."""
+        must: list[dict] = [{"term": {"kind": "section"}}]
+        for clause in query.clauses:
+            shoulds = [_phrase(p) for p in clause]
+            must.append(shoulds[0] if len(shoulds) == 1 else {"bool": {"should": shoulds, "minimum_should_match": 1}})
+        must_not = [_phrase(p) for p in query.excluded]
+        if filters.sections:
+            must.append({"terms": {"section": list(filters.sections)}})
+        if filters.template:
+            must.append({"term": {"template": filters.template}})
+        if filters.year_from is not None or filters.year_to is not None:
+            must.append({"range": {"year": {"gte": filters.year_from or 1, "lte": filters.year_to or 9999}}})
+        if filters.agency or filters.region or filters.level or filters.kind:
+            allowed = [a for a in self.agencies() if _agency_passes(a, filters)]
+            if not allowed:
+                return None
+            must.append({"terms": {"agency": allowed}})
+        if filters.where:
+            must.append({"has_parent": {"parent_type": "report", "query": {"bool": {"filter": _conditions(filters)}}}})
+        return {"bool": {"filter": must, "must_not": must_not}}
+
+    def _scoring(self, query: Query) -> list[dict]:
+        """The should clauses that score a match as the embedded index does."""
+        words = list(dict.fromkeys(w for p in query.phrases for w in query_words(p)))
+        shoulds: list[dict] = [{"term": {"words": w}} for w in words]
+        for phrase in query.phrases:
+            if len(phrase) < 2:
+                continue
+            grams = [g for _, g in covering_grams(phrase)]
+            counts = self._gram_counts(grams)
+            df, _, gram = min((counts[g], i, g) for i, g in enumerate(grams))
+            if not df:
+                continue
+            fallback: dict = {"bool": {"must": [{"term": {"grams": gram_token(gram)}}]}}
+            own = query_words(phrase)
+            if own:
+                fallback["bool"]["must_not"] = [{"terms": {"words": own}}]
+            shoulds.append(fallback)
+        return shoulds
+
+    def _gram_counts(self, grams: list[str]) -> dict[str, int]:
+        """How many section documents hold each bigram (which of a phrase's bigrams is rarest)."""
+        aggs = {"g": {"filters": {"filters": {g: {"term": {"grams": gram_token(g)}} for g in dict.fromkeys(grams)}}}}
+        answer = self._search({"size": 0, "aggs": aggs})
+        return {g: b["doc_count"] for g, b in answer["aggregations"]["g"]["buckets"].items()}
+
+    def _search(self, body: dict, params: dict | None = None) -> dict:
+        answer = self.client.request("POST", f"/{self.prefix}/_search", body, params, ok=(404,))
+        if answer.get("status") == 404:  # nothing indexed yet
+            return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": _empty_aggs(body.get("aggs", {}))}
+        return answer
+
+    def _scan(self, query: dict, fields: list[str] | bool, sort=None):
+        """Every document a query matches, in pages (search_after over a point in time's stable order)."""
+        after = None
+        sort = sort or [{"report_id": "asc"}, {"section_order": {"order": "asc", "missing": "_first"}}]
+        while True:
+            body = {"size": SCROLL_PAGE, "query": query, "_source": fields, "sort": sort}
+            if after:
+                body["search_after"] = after
+            hits = self._search(body)["hits"]["hits"]
+            yield from hits
+            if len(hits) < SCROLL_PAGE:
+                return
+            after = hits[-1]["sort"]
+
+    def match_keys(self, text: str, filters: Filters | None = None) -> set[tuple[str, str]]:
+        """Every matching (report id, section), unranked."""
+        match = self._filter(parse_query(text), filters or Filters())
+        if match is None:
+            return set()
+        return {(h["_source"]["report_id"], h["_source"]["section"]) for h in self._scan(match, ["report_id", "section"])}
+
+    def count(self, text: str, filters: Filters | None = None) -> tuple[int, int]:
+        """The numbers of matching sections and of the reports they belong to (both exact)."""
+        match = self._filter(parse_query(text), filters or Filters())
+        return (0, 0) if match is None else self._counts(match)
+
+    def _counts(self, match: dict) -> tuple[int, int]:
+        sections = self.client.request("POST", f"/{self.prefix}/_count", {"query": match}, ok=(404,)).get("count", 0)
+        has_child = {"bool": {"filter": [{"has_child": {"type": "section", "query": match}}]}}
+        reports = self.client.request("POST", f"/{self.prefix}/_count", {"query": has_child}, ok=(404,)).get("count", 0)
+        return sections, reports
+
+    def search(
+        self,
+        text: str,
+        filters: Filters | None = None,
+        page: Page | None = None,
+        by_report: bool = False,
+        sort: str = "relevance",
+        facets: bool = False,
+    ) -> dict:
+        """engine.search on the cluster: the same dict."""
+        check_sort(sort)
+        if sort not in ("relevance", "year"):
+            raise QueryError("OpenSearch 后端暂不支持按数字排序：请按相关度或年份排序")
+        page = page or Page()
+        filters = filters or Filters()
+        query = parse_query(text)
+        match = self._filter(query, filters)
+        searched = filters.sections
+        result = {
+            "query": text,
+            "sections": list(searched) if searched and set(searched) != set(SECTIONS) else ["all"],
+            "total": 0,
+            "reports": 0,
+            "page": page.page,
+            "limit": page.limit,
+            "hits": [],
+        }
+        if facets:
+            result["facets"] = {name: {} for name in (*FACETS, *PLACE_FACETS)}
+        if match is None:
+            return result
+        result["total"], result["reports"] = self._counts(match)
+        result["hits"] = self._hits(query, match, (page.page - 1) * page.limit, page.limit, by_report, sort)
+        if facets:
+            result["facets"] = self._facets(match)
+        return result
+
+    def export(self, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
+        check_sort(sort)
+        query = parse_query(text)
+        match = self._filter(query, filters or Filters())
+        return [] if match is None else self._hits(query, match, 0, rows, False, sort)
+
+    def _hits(self, query: Query, match: dict, first: int, count: int, by_report: bool, sort: str) -> list[dict]:
+        if count <= 0:
+            return []
+        ties = [{"report_id": "asc"}, {"section_order": "asc"}]
+        year = {"year": {"order": "desc", "missing": "_last"}}
+        order = [{"_score": "desc"}, year, *ties] if sort == "relevance" else [year, {"_score": "desc"}, *ties]
+        body: dict = {
+            "from": first,
+            "size": min(count, MAX_LIMIT * 50),
+            "query": {"bool": {"filter": [match], "should": self._scoring(query)}},
+            "sort": order,
+            "track_scores": True,
+            "_source": ["report_id", "agency", "year", "section", "text"],
+        }
+        if by_report:
+            body["collapse"] = {
+                "field": "report_id",
+                "inner_hits": {"name": "sections", "size": len(SECTIONS), "_source": ["section"]},
+            }
+        answer = self._search(body, {"search_type": "dfs_query_then_fetch"})
+        hits = []
+        for h in answer["hits"]["hits"]:
+            s = h["_source"]
+            snippet = make_snippet(normalize(s.get("text") or ""), query.phrases)
+            item = {
+                "report_id": s["report_id"],
+                "agency": s.get("agency") or None,
+                "year": s.get("year"),
+                "section": s["section"],
+                "score": round(float(h["_score"] or 0.0) / LEGACY_FACTOR, 4),
+                "snippet": snippet.text,
+                "spans": snippet.spans,
+            }
+            if by_report:
+                inner = h["inner_hits"]["sections"]["hits"]["hits"]
+                item["sections"] = sorted(i["_source"]["section"] for i in inner)
+            hits.append(item)
+        return hits
+
+    def facet_counts(self, text: str, filters: Filters | None = None) -> dict[str, dict]:
+        match = self._filter(parse_query(text), filters or Filters())
+        return {name: {} for name in (*FACETS, *PLACE_FACETS)} if match is None else self._facets(match)
+
+    def _facets(self, match: dict) -> dict[str, dict]:
+        aggs = {name: {"terms": {"field": name, "size": 65_536}} for name in FACETS}
+        answer = self._search({"size": 0, "query": match, "aggs": aggs})["aggregations"]
+        out = {}
+        for name in FACETS:
+            found = {b["key"]: b["doc_count"] for b in answer[name]["buckets"]}
+            if name == "year":
+                found = {int(k): n for k, n in found.items() if int(k) > 0}
+            if name == "template":
+                found = {k: n for k, n in found.items() if k in TEMPLATES}
+            out[name] = dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        places = {agency: place_of(agency) for agency in out["agency"] if agency}
+        out["agency"] = {a: n for a, n in out["agency"].items() if a}
+        for name in PLACE_FACETS:
+            counts: dict[str, int] = {}
+            for agency, n in out["agency"].items():
+                value = getattr(places[agency], name)
+                if value:
+                    counts[value] = counts.get(value, 0) + n
+            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+        return out
+
+    # --- records ---------------------------------------------------------------------------------
+    def records(self) -> list[dict]:
+        """The stored record of every held report (body included), in report id order."""
+        return [h["_source"]["record"] for h in self._scan({"term": {"kind": "report"}}, ["record"])]
+
+    def record(self, report_id: str) -> dict | None:
+        body = {"size": 1, "query": {"bool": {"filter": [{"ids": {"values": [report_id]}}, {"term": {"kind": "report"}}]}}}
+        hits = self._search(body)["hits"]["hits"]
+        return hits[0]["_source"]["record"] if hits else None
+
+
+def _phrase(phrase: str) -> dict:
+    """A normalised phrase as an exact query on the bigram tokens."""
+    if len(phrase) == 1:
+        return {"prefix": {"grams": gram_token(phrase)}}
+    return {"match_phrase": {"grams": {"query": phrase_tokens(phrase), "analyzer": "whitespace"}}}
+
+
+def _conditions(filters: Filters) -> list[dict]:
+    out = []
+    for c in filters.where:
+        field = figure_field(c.key)
+        if c.op == "=":
+            out.append({"term": {field: c.value}})
+        elif c.op == "!=":
+            out.append({"bool": {"filter": [{"exists": {"field": field}}], "must_not": [{"term": {field: c.value}}]}})
+        else:
+            out.append({"range": {field: {_OPS[c.op]: c.value}}})
+    return out
+
+
+def _agency_passes(agency: str, filters: Filters) -> bool:
+    """engine's agency, region, level and kind filters on one agency's name."""
+    if not agency:
+        return False
+    if filters.agency and normalize(filters.agency) not in normalize(agency):
+        return False
+    if filters.region or filters.level or filters.kind:
+        place = place_of(agency)
+        if filters.region and not (place.region and normalize(filters.region) in normalize(place.region)):
+            return False
+        if filters.level and place.level != filters.level:
+            return False
+        if filters.kind and place.kind != filters.kind:
+            return False
+    return True
+
+
+def _empty_aggs(aggs: dict) -> dict:
+    return {name: {"buckets": {} if "filters" in spec else []} for name, spec in aggs.items()}
