@@ -143,6 +143,8 @@ def search(
     of it that matched. With `facets`, the matching sections are also counted per
     year, agency, template and section (from the same match).
     """
+    if getattr(index, "remote", False):  # a cluster (search/opensearch): the same answer, computed there
+        return index.search(text, filters, page, by_report, sort, facets)
     check_sort(sort)
     page = page or Page()
     table, query, matched = _match(index, text, filters)
@@ -177,6 +179,8 @@ def report_count(table: DocTable, docs: np.ndarray) -> int:
 
 def export(index, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
     """Given a query, return its first `rows` hits in order (one per section), ranked once."""
+    if getattr(index, "remote", False):
+        return index.export(text, filters, rows, sort)
     check_sort(sort)
     table, query, matched = _match(index, text, filters)
     return _hits(table, query, matched, 0, rows, False, sort)
@@ -382,6 +386,8 @@ def gram_counts(g: Generation, gram: str, docs: np.ndarray) -> np.ndarray:
 
 def match_keys(index, text: str, filters: Filters | None = None) -> set[tuple[str, str]]:
     """Given an index and a query, return every matching (report id, section), unranked."""
+    if getattr(index, "remote", False):
+        return index.match_keys(text, filters)
     table, _, docs = _match(index, text, filters)
     ids, codes = table.generation.reports
     return set(zip((ids[c] for c in codes[docs].tolist()), table.generation.section_names(docs), strict=True))
@@ -393,6 +399,8 @@ PLACE_FACETS = ("region", "level", "kind")
 
 def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
     """Given a query and filters, return for each facet the number of matching sections per value."""
+    if getattr(index, "remote", False):
+        return index.facet_counts(text, filters)
     table, _, docs = _match(index, text, filters)
     return _facets(table, docs)
 

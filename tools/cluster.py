@@ -114,7 +114,7 @@ def _configure(node: int, nodes: int, dist: Path) -> Path:
         for line in (dist / "config" / "jvm.options").read_text().splitlines()
         if not any(word in line for word in ("gc.log", "HeapDump", "ErrorFile", "-Xms", "-Xmx"))
     ]
-    (config / "jvm.options").write_text("\n".join(options + [f"-Xms{HEAP}", f"-Xmx{HEAP}"]) + "\n")
+    (config / "jvm.options").write_text("\n".join([*options, f"-Xms{HEAP}", f"-Xmx{HEAP}"]) + "\n")
     seeds = ", ".join(f'"127.0.0.1:{TRANSPORT_BASE + i}"' for i in range(nodes))
     managers = ", ".join(f'"node-{i}"' for i in range(nodes))
     (config / "opensearch.yml").write_text(

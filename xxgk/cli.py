@@ -16,12 +16,15 @@ from index.reader.parse import parse_file
 from index.reader.report import SECTIONS, Report
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
+from search.backend import BACKENDS, DEFAULT_PREFIX, backend_name, open_backend, remote_backend
 from search.compare import compare
 from search.copies import copies_summary, find_copies
 from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
 from search.filters import DEFAULT_SECTIONS, make_filters
 from search.mentions import load_topics, mentions, topic_counts, topic_query
+from search.opensearch.build import build_remote
+from search.opensearch.client import ClusterError
 from search.reports import all_records, record_to_report, resolve
 
 from .progress import ProgressBar
@@ -85,13 +88,26 @@ def cmd_index(args: argparse.Namespace) -> int:
     would add, update and remove. Example: xxgk index --corpus corpus --corpus corpus/dev --dry-run
     """
     corpus = args.corpus or [DEFAULT_CORPUS]
+    try:
+        remote = backend_name(args.backend) == "opensearch"
+    except ValueError as exc:
+        return _fail("index", exc)
     if args.check or args.repair:
+        if remote:
+            return _fail("index", "--check and --repair are for the embedded index; a cluster checks its own shards")
         return _check(args, corpus)
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet and not args.dry_run else None
     try:
-        summary = build_index(
-            corpus, args.index, procs=args.procs, wait=args.wait, progress=bar, prune=args.prune, dry_run=args.dry_run
-        )
+        if remote:
+            backend = remote_backend(args.url, args.prefix)
+            summary = build_remote(corpus, backend, args.procs, bar, prune=args.prune, dry_run=args.dry_run)
+            args.index = f"{backend.client.urls[0]} ({backend.prefix})"
+        else:
+            summary = build_index(
+                corpus, args.index, args.procs, wait=args.wait, progress=bar, prune=args.prune, dry_run=args.dry_run
+            )
+    except (ValueError, ClusterError) as exc:
+        return _fail("index", exc)
     except IndexBusy as exc:
         print(f"xxgk index: {exc}", file=sys.stderr)
         return EXIT_BUSY
@@ -167,14 +183,14 @@ def cmd_search(args: argparse.Namespace) -> int:
             sections, args.year, args.agency, args.template, args.where or (), args.region, args.level, args.kind
         )
         result = search(
-            SearchIndex.open(args.index),
+            open_backend(args.backend, args.index, args.url, args.prefix),
             " ".join(args.query),
             filters,
             Page(args.limit, args.page),
             by_report=args.by_report,
             sort=args.sort,
         )
-    except (QueryError, IndexMissing) as exc:
+    except (QueryError, IndexMissing, ValueError, ClusterError) as exc:
         return _fail("search", exc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
@@ -344,6 +360,13 @@ def _reading_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
+def _backend_options(p: argparse.ArgumentParser) -> None:
+    """Where the reports are indexed: the embedded index (--index) or an OpenSearch cluster."""
+    p.add_argument("--backend", choices=BACKENDS, help="whoosh (the embedded index, default) or opensearch")
+    p.add_argument("--url", metavar="URL[,URL…]", help="OpenSearch nodes, e.g. http://127.0.0.1:9200")
+    p.add_argument("--prefix", metavar="NAME", help=f"OpenSearch index prefix and alias (default {DEFAULT_PREFIX})")
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, with `-保密` (a dash and a Chinese word: an excluded search term) taken as a query word, not
     an option: options are ASCII, so `xxgk search -保密 公开` needs no `--`."""
@@ -367,6 +390,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--corpus", action="append", metavar="DIR", help=f"report folder or file (repeatable; default {DEFAULT_CORPUS})"
     )
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help=f"index folder (default {DEFAULT_INDEX})")
+    _backend_options(p)
     p.add_argument("--procs", type=int, default=2, help="writer processes for large batches (default 2)")
     p.add_argument("--wait", type=float, default=10.0, help="seconds to wait for another build to finish (default 10)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -409,6 +433,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--by-report", action="store_true", help="one hit per report, its best section first")
     _reading_options(p)
+    _backend_options(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("compare", help="compare two reports", description=cmd_compare.__doc__)

@@ -34,6 +34,7 @@ class OpenSearchBackend:
     """Reports indexed in, and searched on, an OpenSearch cluster (indexes `<prefix>-<year>`, alias `<prefix>`)."""
 
     kind = "opensearch"
+    remote = True  # search/engine.py hands its calls to this object
 
     def __init__(self, url: str, prefix: str = "xxgk", shards: int = 2, replicas: int = 1, **client) -> None:
         self.client = Client(url, **client)
@@ -214,7 +215,9 @@ class OpenSearchBackend:
         match = self._filter(parse_query(text), filters or Filters())
         if match is None:
             return set()
-        return {(h["_source"]["report_id"], h["_source"]["section"]) for h in self._scan(match, ["report_id", "section"])}
+        return {
+            (h["_source"]["report_id"], h["_source"]["section"]) for h in self._scan(match, ["report_id", "section"])
+        }
 
     def count(self, text: str, filters: Filters | None = None) -> tuple[int, int]:
         """The numbers of matching sections and of the reports they belong to (both exact)."""
@@ -264,7 +267,9 @@ class OpenSearchBackend:
             result["facets"] = self._facets(match)
         return result
 
-    def export(self, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance") -> list[dict]:
+    def export(
+        self, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance"
+    ) -> list[dict]:
         check_sort(sort)
         query = parse_query(text)
         match = self._filter(query, filters or Filters())
@@ -341,7 +346,10 @@ class OpenSearchBackend:
         return [h["_source"]["record"] for h in self._scan({"term": {"kind": "report"}}, ["record"])]
 
     def record(self, report_id: str) -> dict | None:
-        body = {"size": 1, "query": {"bool": {"filter": [{"ids": {"values": [report_id]}}, {"term": {"kind": "report"}}]}}}
+        body = {
+            "size": 1,
+            "query": {"bool": {"filter": [{"ids": {"values": [report_id]}}, {"term": {"kind": "report"}}]}},
+        }
         hits = self._search(body)["hits"]["hits"]
         return hits[0]["_source"]["record"] if hits else None
 

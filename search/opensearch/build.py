@@ -106,7 +106,9 @@ def build_remote(
     return summary
 
 
-def _send(backend: OpenSearchBackend, pending: list[tuple[str, list]], before: dict, summary: BuildSummary) -> list[str]:
+def _send(
+    backend: OpenSearchBackend, pending: list[tuple[str, list]], before: dict, summary: BuildSummary
+) -> list[str]:
     """Index a round of reports; record each one's outcome; return the old report ids they replace."""
     if not pending:
         return []

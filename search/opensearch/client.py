@@ -97,9 +97,7 @@ class Client:
                     result = next(iter(item.values()))
                     if result.get("status", 200) == 429:
                         retry.append(pair)
-                    elif result.get("status", 200) >= 300 and not (
-                        "delete" in item and result.get("status") == 404
-                    ):
+                    elif result.get("status", 200) >= 300 and not ("delete" in item and result.get("status") == 404):
                         failed.append({"_id": result.get("_id"), "error": _reason(result)})
                 if retry and time.monotonic() + delay > deadline:
                     failed += [{"_id": a[next(iter(a))].get("_id"), "error": "refused for load"} for a, _ in retry]

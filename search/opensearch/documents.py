@@ -20,6 +20,8 @@ the matching sections are counted exactly (has_child). Reports go to one index p
 
 from __future__ import annotations
 
+import itertools
+
 from index.analysis import normalize, segment
 from index.reader.report import SECTIONS
 from index.store import report_documents
@@ -35,7 +37,7 @@ def gram_tokens(text: str) -> list[str]:
     ['516c_5f00', '5f00_']
     """
     codes = [format(ord(c), "x") for c in text]
-    return [a + "_" + b for a, b in zip(codes, codes[1:], strict=False)] + ([codes[-1] + "_"] if codes else [])
+    return [a + "_" + b for a, b in itertools.pairwise(codes)] + ([codes[-1] + "_"] if codes else [])
 
 
 def phrase_tokens(phrase: str) -> str:
