@@ -121,3 +121,38 @@ def child_pids(pid: int) -> list[int]:
         return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
     except OSError:
         return []
+
+
+@pytest.fixture(scope="session")
+def cluster_url():
+    """A real two-node OpenSearch cluster on loopback (tools/cluster.py): the one .ci/run started, else
+    started here and stopped at the end. Skips only when the machine has no Java."""
+    from tools import cluster
+
+    if cluster.health() is None:
+        if cluster.java_home() is None:
+            pytest.skip("no Java on this machine: the OpenSearch backend's tests need Java 17 (set JAVA_HOME)")
+        cluster.start(2)
+        started = True
+    else:
+        started = False
+    cluster.wait_green(2)
+    yield ",".join(cluster.url(i) for i in range(2))
+    if started:
+        cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def cluster_index(cluster_url):
+    """The bundled corpus indexed on the cluster (an index prefix of this run's own, dropped at the end)."""
+    import os
+
+    from search.opensearch.backend import OpenSearchBackend
+    from search.opensearch.build import build_remote
+
+    backend = OpenSearchBackend(cluster_url, prefix=f"xxgk-test-{os.getpid()}")
+    backend.drop()
+    summary = build_remote([CORPUS], backend)
+    assert not summary.failed, summary.failed
+    yield backend
+    backend.drop()

@@ -298,7 +298,7 @@ class OpenSearchBackend:
         hits = []
         for h in answer["hits"]["hits"]:
             s = h["_source"]
-            snippet = make_snippet(normalize(s.get("text") or ""), query.phrases)
+            snippet = make_snippet(s.get("text") or "", query.phrases)
             item = {
                 "report_id": s["report_id"],
                 "agency": s.get("agency") or None,
