@@ -6,7 +6,8 @@
 
 The distribution is OpenSearch's integ-test zip (the server and its transport module,
 no bundled JDK and no security plugin): it runs on the machine's Java 17. Nodes keep
-their data, logs and pid files under var/opensearch/ (or $XXGK_OPENSEARCH_HOME); their
+their data, logs and pid files under var/opensearch/ (as root, $TMPDIR/xxgk-opensearch; or
+$XXGK_OPENSEARCH_HOME); their
 HTTP ports are 9250, 9251, … so that a developer's own OpenSearch on 9200 is left alone.
 OpenSearch refuses to run as root: as root, the nodes run as the user `nobody`.
 """
@@ -21,6 +22,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import zipfile
@@ -41,8 +43,13 @@ NOBODY = 65534
 
 
 def home() -> Path:
-    root = Path(__file__).resolve().parents[1]
-    return Path(os.environ.get("XXGK_OPENSEARCH_HOME") or root / "var" / "opensearch")
+    """Where the distribution and the nodes' folders live. As root, under the temporary folder: the nodes
+    run as `nobody`, who may not be able to reach a checkout in root's home."""
+    if os.environ.get("XXGK_OPENSEARCH_HOME"):
+        return Path(os.environ["XXGK_OPENSEARCH_HOME"])
+    if os.geteuid() == 0:
+        return Path(tempfile.gettempdir()) / "xxgk-opensearch"
+    return Path(__file__).resolve().parents[1] / "var" / "opensearch"
 
 
 def url(node: int = 0) -> str:

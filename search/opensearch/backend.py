@@ -48,7 +48,7 @@ class OpenSearchBackend:
         name = index_name(self.prefix, year)
         if name not in self._created:
             body = settings(self.shards, self.replicas) | {"aliases": {self.prefix: {}}}
-            answer = self.client.request("PUT", f"/{name}", body, {"wait_for_active_shards": "all"}, ok=(400,))
+            answer = self.client.request("PUT", f"/{name}", body, ok=(400,))
             if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
                 raise QueryError(f"无法创建索引 {name}：{answer.get('error')}")
             self._created.add(name)
