@@ -41,6 +41,7 @@ class OpenSearchBackend:
         self.prefix, self.shards, self.replicas = prefix, shards, replicas
         self._created: set[str] = set()
         self._cache: dict = {}
+        self._loading = False
 
     # --- writing -------------------------------------------------------------------------------
     def ensure_index(self, year: int | None) -> str:
@@ -48,6 +49,8 @@ class OpenSearchBackend:
         name = index_name(self.prefix, year)
         if name not in self._created:
             body = settings(self.shards, self.replicas) | {"aliases": {self.prefix: {}}}
+            if self._loading:
+                body["settings"]["refresh_interval"] = "-1"
             answer = self.client.request("PUT", f"/{name}", body, ok=(400,))
             if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
                 raise QueryError(f"无法创建索引 {name}：{answer.get('error')}")
@@ -79,6 +82,12 @@ class OpenSearchBackend:
             )
             deleted += answer.get("deleted", 0)
         return deleted
+
+    def loading(self, on: bool) -> None:
+        """Bulk loading: no refresh until it ends (every refresh writes a segment), then the default again."""
+        self._loading = on
+        value = "-1" if on else None
+        self.client.request("PUT", f"/{self.prefix}-*/_settings", {"index": {"refresh_interval": value}}, ok=(404,))
 
     def commit(self, expunge: bool = False) -> None:
         """Make what was written searchable; with `expunge`, merge deleted documents away (BM25's

@@ -78,6 +78,9 @@ def build_remote(
     warm_dictionary()
     workers = min(procs, len(jobs)) if len(jobs) >= 20 else 1
     pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    bulk = len(jobs) >= BULK_REPORTS
+    if bulk:
+        backend.loading(True)
     try:
         results = pool.imap(_prepare, jobs, chunksize=8) if pool else map(_prepare, jobs)
         pending: list[tuple[str, list]] = []
@@ -100,6 +103,8 @@ def build_remote(
         if pool:
             pool.terminate()
             pool.join()
+        if bulk:
+            backend.loading(False)
     if replaced:  # the old versions of changed files go only now that their new ones are in
         backend.remove(replaced)
     backend.commit(expunge=bool(replaced or removed))
