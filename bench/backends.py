@@ -17,6 +17,7 @@ import platform
 import shutil
 import statistics
 import time
+from functools import partial
 from pathlib import Path
 
 from index.analysis import jieba_tokenizer
@@ -88,8 +89,8 @@ def main(argv: list[str] | None = None) -> int:
         truth = scan(sections, parse_query(text), filters)
         for name, backend in (("whoosh", ix), ("opensearch", remote)):
             exact[name] &= match_keys(backend, text, filters) == truth
-            run = (lambda: cold_search(ix, text, filters)) if name == "whoosh" else (
-                lambda: search(remote, text, filters, Page(10, 1))
+            run = partial(cold_search, ix, text, filters) if name == "whoosh" else partial(
+                search, remote, text, filters, Page(10, 1)
             )  # fmt: skip
             measured = []
             for _ in range(args.repeat):
