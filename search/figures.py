@@ -42,6 +42,10 @@ def figures_table(index, text: str = "", filters: Filters | None = None, keys=()
     if len(keys) > MAX_FIGURES:
         raise QueryError(f"数字字段过多（上限 {MAX_FIGURES} 个）")
     filters = filters or Filters()
+    if getattr(index, "remote", False):
+        rows = index.figure_rows(text, filters, keys)
+        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
+        return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows[:limit]}
     table = as_search_index(index).table()
     g = table.generation
     if text.strip():

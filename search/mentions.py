@@ -73,14 +73,11 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     Rows are sorted by number of mentions, then year (newest first).
     """
     query = parse_query(text)
-    table = as_search_index(index).table()  # one generation for the match and the stored texts
-    searcher = table.searcher
-    docs = matching_docs(table, query, Filters(sections=parse_sections(sections)))
     phrases = query.phrases
     rows: dict[str, dict] = {}
-    for docnum in docs.tolist():
-        stored = searcher.stored_fields(docnum)
-        text = table.generation.text(docnum)
+    matched = 0
+    for stored, text in _matching_sections(index, query, Filters(sections=parse_sections(sections))):
+        matched += 1
         n = count_mentions(text, phrases)
         row = rows.setdefault(
             stored["report_id"],
@@ -112,13 +109,25 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     return {
         "query": text,
         "reports": len(ordered),
-        "sections": len(docs),
+        "sections": matched,
         # reports that say it among their problems, and among their improvements (a report may do both)
         "by_section": {name: sum(1 for r in ordered if name in r["sections"]) for name in ("problems", "improvements")},
         "by_year": dict(sorted(Counter(r["year"] for r in ordered if r["year"]).items())),
         "by_agency": dict(Counter(r["agency"] for r in ordered if r["agency"]).most_common()),
         "rows": out,
     }
+
+
+def _matching_sections(index, query, filters: Filters):
+    """(stored fields, stored text) of every matching section, from one generation of either backend."""
+    if getattr(index, "remote", False):
+        fields = ["report_id", "agency", "year", "section", "text"]
+        for s in index.sections_of(query, filters, fields):
+            yield s, s.get("text") or ""
+        return
+    table = as_search_index(index).table()  # one generation for the match and the stored texts
+    for docnum in matching_docs(table, query, filters).tolist():
+        yield table.searcher.stored_fields(docnum), table.generation.text(docnum)
 
 
 def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[str]:
@@ -129,6 +138,8 @@ def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str,
 
 def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
     """Given an index, return for each topic its phrases and the number of reports mentioning it, per year."""
+    if getattr(index, "remote", False):
+        return _remote_topic_counts(index, topics, sections)
     index = as_search_index(index)
     g = index.table().generation
     report_ids, codes = g.reports
@@ -148,6 +159,27 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
             if name in sections:
                 found = _years_by_report(g, docs[g.section[docs] == SECTIONS.index(name)], report_ids, codes)
                 row[name] = {"reports": len(found), "by_year": _by_year(found)}
+        out.append(row)
+    return out
+
+
+def _remote_topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...]) -> list[dict]:
+    out = []
+    for topic in topics.values():
+        found = index.sections_of(
+            parse_query(topic.query), Filters(sections=sections), ["report_id", "year", "section"]
+        )
+        per_report = {s["report_id"]: s.get("year") or 0 for s in found}
+        row = {
+            "topic": topic.name,
+            "phrases": list(topic.phrases),
+            "reports": len(per_report),
+            "by_year": _by_year(per_report),
+        }
+        for name in ("problems", "improvements"):
+            if name in sections:
+                some = {s["report_id"]: s.get("year") or 0 for s in found if s["section"] == name}
+                row[name] = {"reports": len(some), "by_year": _by_year(some)}
         out.append(row)
     return out
 

@@ -41,12 +41,16 @@ def record_to_report(record: dict) -> Report:
 
 def all_records(index) -> list[dict]:
     """Given an index, return the stored record of every report in it (body included)."""
+    if getattr(index, "remote", False):
+        return index.records()
     table = as_search_index(index).table()
     return [table.stored(d)["record"] for d in table.searcher.document_numbers(kind="report")]
 
 
 def report_metas(index) -> list[dict]:
     """Given an index, return id, agency, year, title and source file of every report, newest first."""
+    if getattr(index, "remote", False):
+        return sorted(index.metas(), key=lambda m: (-(m["year"] or 0), m["agency"] or "", m["id"]))
     index = as_search_index(index)
     searcher = index.searcher()
     out = []
@@ -66,6 +70,11 @@ def report_metas(index) -> list[dict]:
 
 def get_report(index, report_id: str) -> Report:
     """Given an index and a report id, return the Report; UnknownReport when there is none."""
+    if getattr(index, "remote", False):
+        record = index.record(report_id)
+        if record is None:
+            raise UnknownReport(f"no report with id {report_id!r}")
+        return record_to_report(record)
     table = as_search_index(index).table()
     docnum = next(iter(table.searcher.document_numbers(kind="report", report_id=report_id)), None)
     if docnum is None:

@@ -14,6 +14,7 @@ from search import budget
 from search.compare import FIGURE_ORDER
 from search.errors import QueryError
 from search.filters import FIGURE_KEYS, KIND_NAMES, parse_condition
+from search.opensearch.client import ClusterError
 
 from .highlight import mark
 from .respond import wants_json
@@ -101,6 +102,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         INDEX_DIR="var/index",  # a path from configuration only, never from a request
+        BACKEND=None,  # search/backend.py: whoosh (default, or $XXGK_BACKEND) or opensearch
+        OPENSEARCH_URL=None,
+        PREFIX=None,
         TOPICS_FILE=None,
         MAX_QUERY_CHARS=200,
         PAGE_SIZE=10,
@@ -176,6 +180,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     for error in DAMAGE_ERRORS:
         app.register_error_handler(error, damaged)
+
+    @app.errorhandler(ClusterError)
+    def cluster_down(exc):
+        app.logger.error("the search cluster did not answer: %s", exc)
+        message = "检索集群暂时无法访问，请稍后再试。"
+        if wants_json():
+            return {"error": message}, 503
+        return render_template("errors/error.html", title="检索集群无法访问", message=message), 503
 
     @app.errorhandler(404)
     def not_found(exc):

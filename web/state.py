@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from flask import current_app
 
+from search.backend import open_backend
 from search.engine import SearchIndex
 
 T = TypeVar("T")
@@ -16,17 +17,26 @@ log = logging.getLogger(__name__)
 
 
 def get_index() -> SearchIndex:
-    """The app's SearchIndex (opened on first use: IndexMissing until one is built)."""
+    """The app's backend (search/backend.py): the embedded SearchIndex (opened on first use: IndexMissing
+    until one is built) or, configured so, an OpenSearch cluster."""
     ext = current_app.extensions.setdefault("xxgk", {})
     if "index" not in ext:
-        ext["index"] = SearchIndex.open(current_app.config["INDEX_DIR"])
+        config = current_app.config
+        ext["index"] = open_backend(config["BACKEND"], config["INDEX_DIR"], config["OPENSEARCH_URL"], config["PREFIX"])
     return ext["index"]
+
+
+def _remember(name, compute: Callable[[], T]) -> T:
+    index = get_index()
+    if getattr(index, "remote", False):
+        return index.remember(name, compute)
+    return index.table().generation.get(name, compute)
 
 
 def cached(name: str, compute: Callable[[], T]) -> T:
     """Given a name and how to compute it, return the value for the index's current generation
     (computed by the first request that asks; others asking meanwhile wait for it)."""
-    return get_index().table().generation.get(("web", name), compute)
+    return _remember(("web", name), compute)
 
 
 class Pending(Exception):
@@ -42,7 +52,7 @@ def cached_in_background(name: str, compute: Callable[[], T], wait: float) -> T:
     (copied text over a large index takes minutes) never holds a request: wait up to
     `wait` seconds for it, then raise Pending; a later request gets the value.
     """
-    job = get_index().table().generation.get(("web background", name), lambda: _start(name, compute))
+    job = _remember(("web background", name), lambda: _start(name, compute))
     if not job["done"].wait(wait):
         raise Pending()
     if job["failed"]:

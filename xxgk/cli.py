@@ -347,7 +347,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from web import create_app
     from web.serve import serve
 
-    app = create_app({"INDEX_DIR": args.index, "TOPICS_FILE": args.topics})
+    config = {"INDEX_DIR": args.index, "TOPICS_FILE": args.topics}
+    try:
+        if backend_name(args.backend) == "opensearch":
+            backend = remote_backend(args.url, args.prefix)  # checked now: a missing URL is said before serving
+            config |= {
+                "BACKEND": "opensearch",
+                "OPENSEARCH_URL": ",".join(backend.client.urls),
+                "PREFIX": backend.prefix,
+            }
+            args.index = f"{backend.client.urls[0]} ({backend.prefix})"
+    except ValueError as exc:
+        return _fail("serve", exc)
+    app = create_app(config)
     how = f"{args.processes} processes × {args.threads} threads"
     print(f"xxgk: serving {args.index} on http://{args.host}:{args.port}/ ({how})", flush=True)
     serve(app, host=args.host, port=args.port, threads=args.threads, processes=args.processes)
@@ -464,6 +476,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("serve", help="serve the web app", description=cmd_serve.__doc__)
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")
+    _backend_options(p)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=4, help="threads per process (default 4)")

@@ -10,6 +10,9 @@ embedded index breaks them: year (newest first), report id, section in the forma
 
 from __future__ import annotations
 
+import json
+import threading
+
 from index.analysis import normalize, query_words
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
@@ -20,7 +23,7 @@ from ..filters import Filters
 from ..matching import covering_grams
 from ..query import Query, parse_query
 from ..snippets import make_snippet
-from .client import Client
+from .client import Client, ClusterError, _reason
 from .documents import figure_field, gram_token, index_name, phrase_tokens, settings
 
 SCROLL_PAGE = 5000
@@ -42,6 +45,7 @@ class OpenSearchBackend:
         self._created: set[str] = set()
         self._cache: dict = {}
         self._loading = False
+        self._lock = threading.RLock()
 
     # --- writing -------------------------------------------------------------------------------
     def ensure_index(self, year: int | None) -> str:
@@ -126,13 +130,17 @@ class OpenSearchBackend:
             total.get("indexing", {}).get("delete_total", 0),
         )
 
-    def _cached(self, name, compute):
+    def remember(self, name, compute):
+        """A value computed once per generation of the indexes (others asking meanwhile wait for it)."""
         key = (name, self.generation())
-        if key not in self._cache:
-            if len(self._cache) > 256:
-                self._cache.clear()
-            self._cache[key] = compute()
-        return self._cache[key]
+        with self._lock:
+            if key not in self._cache:
+                if len(self._cache) > 256:
+                    self._cache.clear()
+                self._cache[key] = compute()
+            return self._cache[key]
+
+    _cached = remember
 
     def agencies(self) -> list[str]:
         """Every agency named by a held report (for filters by name and place)."""
@@ -170,19 +178,17 @@ class OpenSearchBackend:
             if not allowed:
                 return None
             must.append({"terms": {"agency": allowed}})
-        if filters.where:
-            must.append({"has_parent": {"parent_type": "report", "query": {"bool": {"filter": _conditions(filters)}}}})
+        must += _conditions(filters)
         return {"bool": {"filter": must, "must_not": must_not}}
 
     def _scoring(self, query: Query) -> list[dict]:
         """The should clauses that score a match as the embedded index does."""
         words = list(dict.fromkeys(w for p in query.phrases for w in query_words(p)))
         shoulds: list[dict] = [{"term": {"words": w}} for w in words]
-        for phrase in query.phrases:
-            if len(phrase) < 2:
-                continue
+        long = [p for p in query.phrases if len(p) >= 2]
+        counts = self._gram_counts([g for p in long for _, g in covering_grams(p)]) if long else {}
+        for phrase in long:
             grams = [g for _, g in covering_grams(phrase)]
-            counts = self._gram_counts(grams)
             df, _, gram = min((counts[g], i, g) for i, g in enumerate(grams))
             if not df:
                 continue
@@ -234,10 +240,9 @@ class OpenSearchBackend:
         return (0, 0) if match is None else self._counts(match)
 
     def _counts(self, match: dict) -> tuple[int, int]:
-        sections = self.client.request("POST", f"/{self.prefix}/_count", {"query": match}, ok=(404,)).get("count", 0)
-        has_child = {"bool": {"filter": [{"has_child": {"type": "section", "query": match}}]}}
-        reports = self.client.request("POST", f"/{self.prefix}/_count", {"query": has_child}, ok=(404,)).get("count", 0)
-        return sections, reports
+        sections, reports = self._msearch([({"size": 0, "track_total_hits": True, "query": match}, None),
+                                           (_report_count_body(match), None)])  # fmt: skip
+        return sections["hits"]["total"]["value"], reports["hits"]["total"]["value"]
 
     def search(
         self,
@@ -250,8 +255,6 @@ class OpenSearchBackend:
     ) -> dict:
         """engine.search on the cluster: the same dict."""
         check_sort(sort)
-        if sort not in ("relevance", "year"):
-            raise QueryError("OpenSearch 后端暂不支持按数字排序：请按相关度或年份排序")
         page = page or Page()
         filters = filters or Filters()
         query = parse_query(text)
@@ -270,11 +273,35 @@ class OpenSearchBackend:
             result["facets"] = {name: {} for name in (*FACETS, *PLACE_FACETS)}
         if match is None:
             return result
-        result["total"], result["reports"] = self._counts(match)
-        result["hits"] = self._hits(query, match, (page.page - 1) * page.limit, page.limit, by_report, sort)
+        # one round trip: the page (with the exact section count and the facets) and the report count
+        body = self._hits_body(query, match, (page.page - 1) * page.limit, page.limit, by_report, sort)
+        body["track_total_hits"] = True
         if facets:
-            result["facets"] = self._facets(match)
+            body["aggs"] = _facet_aggs()
+        hits, reports = self._msearch([(body, "dfs_query_then_fetch"), (_report_count_body(match), None)])
+        result["total"] = hits["hits"]["total"]["value"]
+        result["reports"] = reports["hits"]["total"]["value"]
+        result["hits"] = self._read_hits(hits, query, by_report)
+        if facets:
+            result["facets"] = _read_facets(hits["aggregations"])
         return result
+
+    def _msearch(self, searches: list[tuple[dict, str | None]]) -> list[dict]:
+        """Several searches in one request; each answer, or ClusterError for the first that failed."""
+        lines = []
+        for body, search_type in searches:
+            header = {"index": self.prefix} | ({"search_type": search_type} if search_type else {})
+            lines += [json.dumps(header), json.dumps(body, ensure_ascii=False)]
+        answer = self.client.request("POST", "/_msearch", ("\n".join(lines) + "\n").encode())
+        out = []
+        for r in answer.get("responses", []):
+            if "error" in r:
+                if r.get("status") == 404:  # nothing indexed yet
+                    out.append({"hits": {"total": {"value": 0}, "hits": []}, "aggregations": {}})
+                    continue
+                raise ClusterError(f"search failed: {_reason(r)}", r.get("status"), r)
+            out.append(r)
+        return out
 
     def export(
         self, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance"
@@ -287,9 +314,19 @@ class OpenSearchBackend:
     def _hits(self, query: Query, match: dict, first: int, count: int, by_report: bool, sort: str) -> list[dict]:
         if count <= 0:
             return []
+        body = self._hits_body(query, match, first, count, by_report, sort)
+        return self._read_hits(self._search(body, {"search_type": "dfs_query_then_fetch"}), query, by_report)
+
+    def _hits_body(self, query: Query, match: dict, first: int, count: int, by_report: bool, sort: str) -> dict:
         ties = [{"report_id": "asc"}, {"section_order": "asc"}]
         year = {"year": {"order": "desc", "missing": "_last"}}
-        order = [{"_score": "desc"}, year, *ties] if sort == "relevance" else [year, {"_score": "desc"}, *ties]
+        if sort == "relevance":
+            order = [{"_score": "desc"}, year, *ties]
+        elif sort == "year":
+            order = [year, {"_score": "desc"}, *ties]
+        else:  # a figure, largest first, sections of reports without it last
+            figure = {figure_field(sort): {"order": "desc", "missing": "_last", "unmapped_type": "double"}}
+            order = [figure, {"_score": "desc"}, year, *ties]
         body: dict = {
             "from": first,
             "size": min(count, MAX_LIMIT * 50),
@@ -303,7 +340,9 @@ class OpenSearchBackend:
                 "field": "report_id",
                 "inner_hits": {"name": "sections", "size": len(SECTIONS), "_source": ["section"]},
             }
-        answer = self._search(body, {"search_type": "dfs_query_then_fetch"})
+        return body
+
+    def _read_hits(self, answer: dict, query: Query, by_report: bool) -> list[dict]:
         hits = []
         for h in answer["hits"]["hits"]:
             s = h["_source"]
@@ -328,28 +367,50 @@ class OpenSearchBackend:
         return {name: {} for name in (*FACETS, *PLACE_FACETS)} if match is None else self._facets(match)
 
     def _facets(self, match: dict) -> dict[str, dict]:
-        aggs = {name: {"terms": {"field": name, "size": 65_536}} for name in FACETS}
-        answer = self._search({"size": 0, "query": match, "aggs": aggs})["aggregations"]
-        out = {}
-        for name in FACETS:
-            found = {b["key"]: b["doc_count"] for b in answer[name]["buckets"]}
-            if name == "year":
-                found = {int(k): n for k, n in found.items() if int(k) > 0}
-            if name == "template":
-                found = {k: n for k, n in found.items() if k in TEMPLATES}
-            out[name] = dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-        places = {agency: place_of(agency) for agency in out["agency"] if agency}
-        out["agency"] = {a: n for a, n in out["agency"].items() if a}
-        for name in PLACE_FACETS:
-            counts: dict[str, int] = {}
-            for agency, n in out["agency"].items():
-                value = getattr(places[agency], name)
-                if value:
-                    counts[value] = counts.get(value, 0) + n
-            out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-        return out
+        return _read_facets(self._search({"size": 0, "query": match, "aggs": _facet_aggs()})["aggregations"])
+
+    def sections_of(self, query: Query, filters: Filters, fields: list[str]) -> list[dict]:
+        """The chosen fields of every section a parsed query matches (unranked, in report id and section order)."""
+        match = self._filter(query, filters)
+        return [] if match is None else [h["_source"] for h in self._scan(match, fields)]
+
+    def figure_rows(self, text: str, filters: Filters, keys: list[str]) -> list[dict]:
+        """figures.py's rows: each report a query (or the filters alone) selects, with the chosen figures."""
+        query = parse_query(text) if text.strip() else Query(())
+        match = self._filter(query, filters)
+        if match is None:
+            return []
+        fields = ["report_id", "agency", "year", *(figure_field(k) for k in keys)]
+        rows, seen = [], set()
+        for h in self._scan(match, fields):
+            s = h["_source"]
+            if s["report_id"] in seen:
+                continue
+            seen.add(s["report_id"])
+            values = s.get("figures", {})
+            rows.append({
+                "report_id": s["report_id"],
+                "agency": s.get("agency") or None,
+                "year": s.get("year") or None,
+                "values": [values.get(k.replace(".", "__")) for k in keys],
+            })  # fmt: skip
+        return rows
 
     # --- records ---------------------------------------------------------------------------------
+    def metas(self) -> list[dict]:
+        """report_metas: id, agency, year, title and source file of every report."""
+        fields = ["report_id", "agency", "year", "title", "record.source"]
+        return [
+            {
+                "id": s["report_id"],
+                "agency": s.get("agency") or None,
+                "year": s.get("year"),
+                "title": s.get("title"),
+                "source": s.get("record", {}).get("source"),
+            }
+            for s in (h["_source"] for h in self._scan({"term": {"kind": "report"}}, fields))
+        ]
+
     def records(self) -> list[dict]:
         """The stored record of every held report (body included), in report id order."""
         return [h["_source"]["record"] for h in self._scan({"term": {"kind": "report"}}, ["record"])]
@@ -361,6 +422,38 @@ class OpenSearchBackend:
         }
         hits = self._search(body)["hits"]["hits"]
         return hits[0]["_source"]["record"] if hits else None
+
+
+def _facet_aggs() -> dict:
+    # every value (a terms aggregation is exact when it returns them all)
+    return {name: {"terms": {"field": name, "size": 65_536}} for name in FACETS}
+
+
+def _read_facets(answer: dict) -> dict[str, dict]:
+    """engine._facets from the facet aggregations (region, level and kind read from the agency's name)."""
+    out = {}
+    for name in FACETS:
+        found = {b["key"]: b["doc_count"] for b in answer.get(name, {}).get("buckets", [])}
+        if name == "year":
+            found = {int(k): n for k, n in found.items() if int(k) > 0}
+        if name == "template":
+            found = {k: n for k, n in found.items() if k in TEMPLATES}
+        out[name] = dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    places = {agency: place_of(agency) for agency in out["agency"] if agency}
+    out["agency"] = {a: n for a, n in out["agency"].items() if a}
+    for name in PLACE_FACETS:
+        counts: dict[str, int] = {}
+        for agency, n in out["agency"].items():
+            value = getattr(places[agency], name)
+            if value:
+                counts[value] = counts.get(value, 0) + n
+        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
+    return out
+
+
+def _report_count_body(match: dict) -> dict:
+    """The reports among the matching sections, counted exactly: a report's own document has a child that matches."""
+    return {"size": 0, "track_total_hits": True, "query": {"has_child": {"type": "section", "query": match}}}
 
 
 def _phrase(phrase: str) -> dict:

@@ -87,11 +87,10 @@ class Client:
         Return the items that failed otherwise (each with its _id and error)."""
         failed: list[dict] = []
         for chunk in _chunks(actions):
-            pending = chunk
+            pending = chunk  # (encoded lines, (action, source)) pairs
             delay, deadline = 0.2, time.monotonic() + self.retry_for
             while pending:
-                body = b"".join(_ndjson(a, s) for a, s in pending)
-                answer = self.request("POST", "/_bulk", body, {"refresh": "false"})
+                answer = self.request("POST", "/_bulk", b"".join(line for line, _ in pending), {"refresh": "false"})
                 retry = []
                 for pair, item in zip(pending, answer.get("items", []), strict=True):
                     result = next(iter(item.values()))
@@ -100,7 +99,9 @@ class Client:
                     elif result.get("status", 200) >= 300 and not ("delete" in item and result.get("status") == 404):
                         failed.append({"_id": result.get("_id"), "error": _reason(result)})
                 if retry and time.monotonic() + delay > deadline:
-                    failed += [{"_id": a[next(iter(a))].get("_id"), "error": "refused for load"} for a, _ in retry]
+                    failed += [
+                        {"_id": next(iter(a.values())).get("_id"), "error": "refused for load"} for _, (a, _) in retry
+                    ]
                     break
                 if retry:
                     time.sleep(delay)
@@ -118,16 +119,17 @@ def _ndjson(action: dict, source: dict | None) -> bytes:
     return line.encode()
 
 
-def _chunks(actions: list[tuple[dict, dict | None]]) -> Iterable[list[tuple[dict, dict | None]]]:
+def _chunks(actions: list[tuple[dict, dict | None]]) -> Iterable[list[tuple[bytes, tuple]]]:
+    """The actions encoded, in chunks of at most BULK_BYTES (one action larger than that goes alone)."""
     chunk: list = []
     size = 0
     for pair in actions:
-        n = len(_ndjson(*pair))
-        if chunk and size + n > BULK_BYTES:
+        line = _ndjson(*pair)
+        if chunk and size + len(line) > BULK_BYTES:
             yield chunk
             chunk, size = [], 0
-        chunk.append(pair)
-        size += n
+        chunk.append((line, pair))
+        size += len(line)
     if chunk:
         yield chunk
 

@@ -12,9 +12,8 @@ whitespace analyser:
   it. A single character is the prefix of every token it starts (`516c_`).
 - `words`: jieba's words (index/analysis.py segment), scored by BM25 as Lucene computes it.
 
-A report and its sections share the routing key (the report id) and a join field, so a
-condition on a report's figures selects its sections (has_parent), and the reports among
-the matching sections are counted exactly (has_child). Reports go to one index per year
+A report and its sections share the routing key (the report id) and a join field, so the
+reports among the matching sections are counted exactly (has_child). Reports go to one index per year
 (`<prefix>-<year>`, `<prefix>-unknown` without a year), read through the alias `<prefix>`.
 """
 
@@ -98,23 +97,23 @@ def settings(shards: int, replicas: int) -> dict:
 
 
 def documents(report, source: str, digest: str, name: str | None = None) -> list[tuple[str, dict]]:
-    """Given a parsed report, return its (document id, source) pairs for OpenSearch."""
+    """Given a parsed report, return its (document id, source) pairs for OpenSearch.
+
+    Every section carries its report's figures too (numeric doc values, small): a condition
+    on figures filters sections directly, and sections sort by their report's figure."""
     out = []
+    figures = {k.replace(".", "__"): float(v) for k, v in report.figures.items()}
     for doc in report_documents(report, source, digest, name):
         common = {k: doc[k] for k in ("kind", "report_id", "source", "agency", "template") if k in doc}
         if doc.get("year"):
             common["year"] = doc["year"]
+        if figures:
+            common["figures"] = figures
         if doc["kind"] == "report":
-            record = doc["record"]
             out.append((
                 report.id,
-                common | {
-                    "relation": {"name": "report"},
-                    "hash": doc["hash"],
-                    "title": doc.get("title"),
-                    "record": record,
-                    "figures": {k.replace(".", "__"): float(v) for k, v in record["figures"].items()},
-                },
+                common | {"relation": {"name": "report"}, "hash": doc["hash"], "title": doc.get("title"),
+                          "record": doc["record"]},
             ))  # fmt: skip
         else:
             text = normalize(doc["text"])
