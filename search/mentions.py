@@ -76,9 +76,9 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     phrases = query.phrases
     rows: dict[str, dict] = {}
     matched = 0
-    for stored, text in _matching_sections(index, query, Filters(sections=parse_sections(sections))):
+    for stored, section_text in _matching_sections(index, query, Filters(sections=parse_sections(sections))):
         matched += 1
-        n = count_mentions(text, phrases)
+        n = count_mentions(section_text, phrases)
         row = rows.setdefault(
             stored["report_id"],
             {
@@ -93,7 +93,7 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
         row["mentions"] += n
         row["sections"].append(stored["section"])
         if n > row["_best"][0]:
-            row["_best"] = (n, stored["section"], text)
+            row["_best"] = (n, stored["section"], section_text)
     ordered = sorted(
         rows.values(), key=lambda r: (-r["mentions"], -(r["year"] or 0), r["agency"] or "", r["report_id"])
     )

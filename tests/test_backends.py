@@ -165,7 +165,7 @@ def apps(built_index, cluster_index):
 
 def _pages(client) -> list[str]:
     metas = client.get("/api/browse").get_json()
-    rows = metas.get("agencies") or metas.get("rows") or []
+    rows = metas["rows"]
     report = client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["hits"][0]["report_id"]
     key = next(iter(rows), {}).get("key", "")
     return [

@@ -21,6 +21,7 @@ def scan_reports(reports, phrases, sections=SECTIONS):
 @pytest.mark.parametrize("phrase", ["人员", "更新不及时", "政务新媒体", "培训", "兼职", "信息公开", "的"])
 def test_mentions_equal_the_substring_scan(built_index, indexed_reports, phrase):
     result = mentions(built_index, phrase)
+    assert result["query"] == phrase  # what was asked, not the last section read
     assert {r["report_id"] for r in result["rows"]} == scan_reports(indexed_reports, [phrase])
     assert result["reports"] == len(result["rows"])
     for row in result["rows"]:

@@ -413,7 +413,7 @@ class OpenSearchBackend:
 
     def records(self) -> list[dict]:
         """The stored record of every held report (body included), in report id order."""
-        return [h["_source"]["record"] for h in self._scan({"term": {"kind": "report"}}, ["record"])]
+        return [_record(h["_source"]["record"]) for h in self._scan({"term": {"kind": "report"}}, ["record"])]
 
     def record(self, report_id: str) -> dict | None:
         body = {
@@ -421,7 +421,7 @@ class OpenSearchBackend:
             "query": {"bool": {"filter": [{"ids": {"values": [report_id]}}, {"term": {"kind": "report"}}]}},
         }
         hits = self._search(body)["hits"]["hits"]
-        return hits[0]["_source"]["record"] if hits else None
+        return _record(hits[0]["_source"]["record"]) if hits else None
 
 
 def _facet_aggs() -> dict:
@@ -449,6 +449,15 @@ def _read_facets(answer: dict) -> dict[str, dict]:
                 counts[value] = counts.get(value, 0) + n
         out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
     return out
+
+
+def _record(record: dict) -> dict:
+    """A record as the embedded index keeps it: JSON made its spans (sections', findings') lists; they are pairs."""
+    record["spans"] = {name: [tuple(s) for s in spans] for name, spans in record.get("spans", {}).items()}
+    for finding in record.get("findings", []):
+        if finding.get("span") is not None:
+            finding["span"] = tuple(finding["span"])
+    return record
 
 
 def _report_count_body(match: dict) -> dict:

@@ -25,8 +25,10 @@ from index.analysis import normalize, segment
 from index.reader.report import SECTIONS
 from index.store import report_documents
 
+from ..filters import FIGURE_KEYS
+
 FIGURE_PREFIX = "figures."
-MAPPING_VERSION = 1
+MAPPING_VERSION = 2
 
 
 def gram_tokens(text: str) -> list[str]:
@@ -87,11 +89,15 @@ def settings(shards: int, replicas: int) -> dict:
                 "words": {"type": "text", "analyzer": "whitespace", "index_options": "freqs"},
                 "grams": {"type": "text", "analyzer": "whitespace", "index_options": "positions"},
                 "record": {"type": "object", "enabled": False},
-                "figures": {"type": "object", "dynamic": True},
+                # every figure the format has, mapped up front: a condition on a figure no document of
+                # a shard holds must not make that shard's query match nothing before its statistics are read
+                # (the collection statistics BM25 reads would then change with the filters)
+                "figures": {
+                    "dynamic": True,  # a key the format does not list yet is still kept, as a number
+                    "properties": {key.replace(".", "__"): {"type": "double"} for key in sorted(FIGURE_KEYS)},
+                },
             },
-            "dynamic_templates": [
-                {"figures": {"path_match": "figures.*", "mapping": {"type": "double"}}},
-            ],
+            "dynamic_templates": [{"figures": {"path_match": "figures.*", "mapping": {"type": "double"}}}],
         },
     }
 
