@@ -216,3 +216,31 @@ def test_a_cluster_that_does_not_answer_is_a_clear_503(cluster_index):
     assert response.status_code == 503
     page = response.get_data(as_text=True)
     assert "检索集群暂时无法访问" in page and "Traceback" not in page and "127.0.0.1:9" not in page
+
+
+def test_the_command_line_indexes_and_searches_on_the_cluster(built_index, cluster_url, capsys, monkeypatch):
+    import json
+
+    from xxgk.cli import main
+
+    from .conftest import CORPUS
+
+    remote = ["--backend", "opensearch", "--url", cluster_url, "--prefix", "xxgk-cli-test"]
+    try:
+        assert main(["index", "--corpus", str(CORPUS), "--quiet", *remote]) == 0
+        assert "0 failed" in capsys.readouterr().out
+        args = ["search", "更新不及时", "--section", "all", "--json", "--limit", "5"]
+        assert main([*args, *remote]) == 0
+        theirs = json.loads(capsys.readouterr().out)
+        assert main([*args, "--index", str(built_index.folder)]) == 0
+        ours = json.loads(capsys.readouterr().out)
+        assert theirs["total"] == ours["total"] > 0
+        _same_hits(ours["hits"], theirs["hits"])
+        assert main(["index", "--check", *remote]) == 2  # a cluster checks its own shards
+        monkeypatch.delenv("XXGK_OPENSEARCH_URL", raising=False)
+        assert main(["search", "公开", "--backend", "opensearch"]) == 2  # no URL: said, not a traceback
+        assert "--url" in capsys.readouterr().err
+    finally:
+        from search.opensearch.backend import OpenSearchBackend
+
+        OpenSearchBackend(cluster_url, "xxgk-cli-test").drop()
