@@ -24,22 +24,58 @@ MAX_SECONDS = 0.5  # a suggestion is a courtesy: it never makes an answer slow
 def suggest(table: DocTable, query: Query, text: str) -> str | None:
     """Given a query that matched nothing, return the query with one phrase corrected, or None
     (also when looking would take longer than MAX_SECONDS)."""
+    return nearest(query, text, _Generation(table.generation))
+
+
+def nearest(query: Query, text: str, vocabulary, seconds: float | None = None) -> str | None:
+    """suggest() over any vocabulary: an object with count(phrase), counts(phrases), after(ch) (the
+    characters following ch in some bigram, sorted), indexed(gram) and, optionally, prefetch(grams)."""
     try:
-        with budget.budget(MAX_SECONDS):
-            return _suggest(table, query, text)
+        with budget.budget(MAX_SECONDS if seconds is None else seconds):
+            return _suggest(query, text, vocabulary)
     except budget.QueryTooCostly:
         return None
 
 
-def _suggest(table: DocTable, query: Query, text: str) -> str | None:
-    generation = table.generation
+class _Generation:
+    """The vocabulary of an embedded index's generation: its segments' bigram keys."""
+
+    prefetch = None
+
+    def __init__(self, generation: Generation) -> None:
+        self.g = generation
+        self._known: dict[str, bool] = {}
+
+    def count(self, phrase: str) -> int:
+        return len(phrase_docs(self.g, phrase))
+
+    def counts(self, phrases: list[str]) -> list[int]:
+        out = []
+        for phrase in phrases:
+            budget.check()
+            out.append(len(phrase_docs(self.g, phrase)))
+        return out
+
+    def after(self, ch: str) -> list[str]:
+        found: set[str] = set()
+        for segment in self.g.segments:
+            lo, hi = segment.part.gram_range(*char_range(ch))
+            found.update(key_gram(int(k)) for k in segment.part.gram_key[lo:hi])
+        return sorted(g[1] for g in found if len(g) == 2)
+
+    def indexed(self, gram: str) -> bool:
+        if gram not in self._known:
+            self._known[gram] = any(segment.part.gram(gram_key(gram)) >= 0 for segment in self.g.segments)
+        return self._known[gram]
+
+
+def _suggest(query: Query, text: str, vocabulary) -> str | None:
     for phrase in query.phrases:
-        if not 2 <= len(phrase) <= MAX_PHRASE or len(phrase_docs(generation, phrase)):
+        if not 2 <= len(phrase) <= MAX_PHRASE or vocabulary.count(phrase):
             continue
         best, best_count = None, 0
-        for variant in _variants(generation, phrase):
-            budget.check()
-            found = len(phrase_docs(generation, variant))
+        variants = _variants(vocabulary, phrase)
+        for variant, found in zip(variants, vocabulary.counts(variants), strict=True):
             if found > best_count:
                 best, best_count = variant, found
         if best:
@@ -47,24 +83,14 @@ def _suggest(table: DocTable, query: Query, text: str) -> str | None:
     return None
 
 
-def _variants(generation: Generation, phrase: str) -> list[str]:
+def _variants(vocabulary, phrase: str) -> list[str]:
     """Phrases at edit distance 1 whose every covering bigram is in the index, at most MAX_TRIES."""
     followers: dict[str, list[str]] = {}
-    known: dict[str, bool] = {}
 
     def after(ch: str) -> list[str]:
         if ch not in followers:
-            found: set[str] = set()
-            for segment in generation.segments:
-                lo, hi = segment.part.gram_range(*char_range(ch))
-                found.update(key_gram(int(k)) for k in segment.part.gram_key[lo:hi])
-            followers[ch] = sorted(g[1] for g in found if len(g) == 2)
+            followers[ch] = vocabulary.after(ch)
         return followers[ch]
-
-    def indexed(gram: str) -> bool:
-        if gram not in known:
-            known[gram] = any(segment.part.gram(gram_key(gram)) >= 0 for segment in generation.segments)
-        return known[gram]
 
     out: dict[str, None] = {}
     n = len(phrase)
@@ -79,11 +105,13 @@ def _variants(generation: Generation, phrase: str) -> list[str]:
             out[phrase[:i] + c + phrase[i:]] = None  # one added
     if n > 2:
         out.pop(phrase, None)
+    if vocabulary.prefetch is not None:  # a remote vocabulary answers for all the grams at once
+        vocabulary.prefetch({g for v in out if len(v) >= 2 for _, g in covering_grams(v)})
     keep = []
     for n, variant in enumerate(out):
         if n % 1000 == 0:
             budget.check()
-        if len(variant) >= 2 and all(indexed(g) for _, g in covering_grams(variant)):
+        if len(variant) >= 2 and all(vocabulary.indexed(g) for _, g in covering_grams(variant)):
             keep.append(variant)
             if len(keep) >= MAX_TRIES:
                 break

@@ -58,6 +58,14 @@ def test_the_same_answer_on_both_backends(built_index, cluster_index, text, filt
     assert facet_counts(built_index, text, f) == facet_counts(cluster_index, text, f)
 
 
+@pytest.mark.parametrize("typo", ["更新不急时", "政务心媒体", "不存在的短语甲乙丙", "人员不租 培训"])
+def test_zero_hits_suggest_the_same_phrase(built_index, cluster_index, typo):
+    f = make_filters(["all"])
+    a, b = search(built_index, typo, f), search(cluster_index, typo, f)
+    assert a["total"] == b["total"] == 0
+    assert a.get("suggestion") == b.get("suggestion")
+
+
 def test_pages_and_year_order_agree(built_index, cluster_index):
     f = make_filters(["all"])
     for page in (1, 2, 3):
@@ -101,6 +109,8 @@ def test_the_cluster_holds_two_shards_and_a_replica_on_two_nodes(cluster_index):
     for s in shards:
         by_index.setdefault(s["index"], []).append(s)
     assert by_index
+    vocabulary = by_index.pop(f"{cluster_index.prefix}-vocabulary")  # one shard: a small index of bigrams
+    assert sorted(s["prirep"] for s in vocabulary) == ["p", "r"] and len({s["node"] for s in vocabulary}) == 2
     for copies in by_index.values():
         assert sorted(s["prirep"] for s in copies) == ["p", "p", "r", "r"]
         for shard in ("0", "1"):  # a primary and its replica never share a node
@@ -173,6 +183,7 @@ def _pages(client) -> list[str]:
         "/?q=更新不及时",
         "/?q=公开&section=all&year=2019-2022",
         "/?q=政务新媒体&sort=year",
+        "/?q=更新不急时&section=all",  # no match: the same suggestion
         "/browse",
         f"/agencies/{key}",
         f"/reports/{report}",

@@ -23,13 +23,25 @@ from ..filters import Filters
 from ..matching import covering_grams
 from ..query import Query, parse_query
 from ..snippets import make_snippet
+from ..suggest import nearest
 from .client import Client, ClusterError, _reason
-from .documents import figure_field, gram_token, index_name, phrase_tokens, settings
+from .documents import (
+    figure_field,
+    gram_token,
+    index_name,
+    index_pattern,
+    phrase_tokens,
+    settings,
+    token_gram,
+    vocabulary_name,
+    vocabulary_settings,
+)
 
 SCROLL_PAGE = 5000
 # OpenSearch's BM25 keeps Lucene's older (k1 + 1) factor in every term's weight; the embedded index's
 # scores are Lucene's current ones, smaller by that factor, and shown as such by both.
 LEGACY_FACTOR = 2.2
+REMOTE_SUGGEST_SECONDS = 1.0  # a few round trips: more than the embedded index's budget, still a courtesy
 _OPS = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 
 
@@ -46,6 +58,7 @@ class OpenSearchBackend:
         self._cache: dict = {}
         self._loading = False
         self._lock = threading.RLock()
+        self._vocabulary_sent: set[str] = set()  # bigram tokens this process has sent to the vocabulary index
 
     # --- writing -------------------------------------------------------------------------------
     def ensure_index(self, year: int | None) -> str:
@@ -68,9 +81,32 @@ class OpenSearchBackend:
         sections = [(i, d) for i, d in pairs if d["kind"] == "section"]
         reports = [(i, d) for i, d in pairs if d["kind"] == "report"]
         failed = self.client.bulk([self._action(i, d) for i, d in sections])
+        failed += self._add_vocabulary(d["grams"] for _, d in sections)
         bad = {f["_id"].split("/")[0] for f in failed if f.get("_id")}
         failed += self.client.bulk([self._action(i, d) for i, d in reports if d["report_id"] not in bad])
         return failed
+
+    def _add_vocabulary(self, texts) -> list[dict]:
+        """Send the bigrams not sent before (a bigram's document is its token: sending it twice is harmless)."""
+        new: set[str] = set()
+        for tokens in texts:
+            new.update(tokens.split())
+        new -= self._vocabulary_sent
+        if not new:
+            return []
+        name = vocabulary_name(self.prefix)
+        if name not in self._created:
+            answer = self.client.request("PUT", f"/{name}", vocabulary_settings(self.replicas), ok=(400,))
+            if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
+                raise ClusterError(f"could not create {name}: {_reason(answer)}")
+            self._created.add(name)
+        actions = []
+        for token in sorted(new):
+            gram = token_gram(token)
+            actions.append(({"index": {"_index": name, "_id": token}}, {"first": gram[0], "second": gram[1:]}))
+        failed = self.client.bulk(actions)
+        self._vocabulary_sent |= new - {f["_id"] for f in failed}
+        return [f | {"_id": ""} for f in failed]  # no report is at fault: reported, not held against one
 
     def _action(self, doc_id: str, doc: dict) -> tuple[dict, dict]:
         name = self.ensure_index(doc.get("year"))
@@ -91,22 +127,30 @@ class OpenSearchBackend:
         """Bulk loading: no refresh until it ends (every refresh writes a segment), then the default again."""
         self._loading = on
         value = "-1" if on else None
-        self.client.request("PUT", f"/{self.prefix}-*/_settings", {"index": {"refresh_interval": value}}, ok=(404,))
+        self.client.request(
+            "PUT",
+            f"/{index_pattern(self.prefix)}/_settings",
+            {"index": {"refresh_interval": value}},
+            {"ignore_unavailable": "true"},
+            ok=(404,),
+        )
 
     def commit(self, expunge: bool = False) -> None:
         """Make what was written searchable; with `expunge`, merge deleted documents away (BM25's
         statistics count them until then, the embedded index's never do)."""
-        self.client.request("POST", f"/{self.prefix}/_refresh", ok=(404,))
+        everything = {"ignore_unavailable": "true"}
+        self.client.request("POST", f"/{index_pattern(self.prefix)}/_refresh", None, everything, ok=(404,))
         if expunge:
             self.client.request(
                 "POST", f"/{self.prefix}/_forcemerge", None, {"only_expunge_deletes": "true"}, ok=(404,)
             )
-            self.client.request("POST", f"/{self.prefix}/_refresh", ok=(404,))
+            self.client.request("POST", f"/{index_pattern(self.prefix)}/_refresh", None, everything, ok=(404,))
         self._cache.clear()
 
     def drop(self) -> None:
         """Delete every index of this prefix (tests, and a rebuild from scratch)."""
-        self.client.request("DELETE", f"/{self.prefix}-*", ok=(404,))
+        self.client.request("DELETE", f"/{index_pattern(self.prefix)}", None, {"ignore_unavailable": "true"}, ok=(404,))
+        self._vocabulary_sent.clear()
         self._created.clear()
         self._cache.clear()
 
@@ -284,6 +328,10 @@ class OpenSearchBackend:
         result["hits"] = self._read_hits(hits, query, by_report)
         if facets:
             result["facets"] = _read_facets(hits["aggregations"])
+        if not result["total"]:
+            suggestion = nearest(query, text, Vocabulary(self), REMOTE_SUGGEST_SECONDS)
+            if suggestion:
+                result["suggestion"] = suggestion
         return result
 
     def _msearch(self, searches: list[tuple[dict, str | None]]) -> list[dict]:
@@ -422,6 +470,52 @@ class OpenSearchBackend:
         }
         hits = self._search(body)["hits"]["hits"]
         return _record(hits[0]["_source"]["record"]) if hits else None
+
+
+class Vocabulary:
+    """The cluster's bigram vocabulary and phrase counts, as search/suggest.py reads a vocabulary."""
+
+    def __init__(self, backend: OpenSearchBackend) -> None:
+        self.backend = backend
+        self.known: set[str] = set()
+        self.asked: set[str] = set()
+
+    def count(self, phrase: str) -> int:
+        return self.counts([phrase])[0]
+
+    def counts(self, phrases: list[str]) -> list[int]:
+        out = []
+        for first in range(0, len(phrases), 100):
+            searches = []
+            for phrase in phrases[first : first + 100]:
+                match = self.backend._filter(Query(((phrase,),)), Filters())
+                searches.append(({"size": 0, "track_total_hits": True, "query": match}, None))
+            out += [a["hits"]["total"]["value"] for a in self.backend._msearch(searches)] if searches else []
+        return out
+
+    def after(self, ch: str) -> list[str]:
+        body = {"size": 100_000, "query": {"term": {"first": ch}}, "_source": ["second"]}
+        answer = self.backend.client.request(
+            "POST", f"/{vocabulary_name(self.backend.prefix)}/_search", body, ok=(404,)
+        )
+        seconds = {h["_source"]["second"] for h in answer.get("hits", {}).get("hits", [])}
+        return sorted(c for c in seconds if c)
+
+    def prefetch(self, grams: set[str]) -> None:
+        tokens = sorted({gram_token(g) for g in grams} - self.asked)
+        self.asked.update(tokens)
+        for first in range(0, len(tokens), 10_000):
+            chunk = tokens[first : first + 10_000]
+            body = {"size": len(chunk), "query": {"ids": {"values": chunk}}, "_source": False}
+            answer = self.backend.client.request(
+                "POST", f"/{vocabulary_name(self.backend.prefix)}/_search", body, ok=(404,)
+            )
+            self.known.update(h["_id"] for h in answer.get("hits", {}).get("hits", []))
+
+    def indexed(self, gram: str) -> bool:
+        if gram_token(gram) not in self.asked:
+            self.prefetch({gram})
+        return gram_token(gram) in self.known
 
 
 def _facet_aggs() -> dict:

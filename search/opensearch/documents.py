@@ -60,6 +60,32 @@ def index_name(prefix: str, year: int | None) -> str:
     return f"{prefix}-{year}" if year else f"{prefix}-unknown"
 
 
+def vocabulary_name(prefix: str) -> str:
+    """The index of every bigram the reports hold (one document each): what a suggestion is drawn from."""
+    return f"{prefix}-vocabulary"
+
+
+def index_pattern(prefix: str) -> str:
+    """Every index of a prefix, and none of another prefix that starts with it (xxgk vs xxgk-test)."""
+    return f"{prefix}-1*,{prefix}-2*,{prefix}-unknown,{vocabulary_name(prefix)}"
+
+
+def token_gram(token: str) -> str:
+    """The bigram (or last character) a gram token stands for: the inverse of gram_token.
+
+    >>> token_gram("516c_5f00"), token_gram("5f00_")
+    ('公开', '开')
+    """
+    return "".join(chr(int(h, 16)) for h in token.split("_") if h)
+
+
+def vocabulary_settings(replicas: int) -> dict:
+    return {
+        "settings": {"number_of_shards": 1, "number_of_replicas": replicas, "max_result_window": 100_000},
+        "mappings": {"dynamic": "strict", "properties": {"first": {"type": "keyword"}, "second": {"type": "keyword"}}},
+    }
+
+
 def settings(shards: int, replicas: int) -> dict:
     return {
         "settings": {
