@@ -102,13 +102,13 @@ def build_index(
     query_dictionary()  # compiled once per machine, so that searches need not load jieba
     listing = list_corpus(corpus)
     summary.failed += listing.problems
-    files = _hashed(listing.files, summary)  # read before the lock: reading is most of the I/O
+    files = hashed_files(listing.files, summary)  # read before the lock: reading is most of the I/O
     ix = open_or_create(index_dir, wait)
     writer = acquire_writer(ix, wait)
     try:
         before = indexed_reports(writer.reader())
         removed = [src for src in before if prune and listing.gone(src)]
-        todo = _plan(files, before, set(removed), summary)
+        todo = plan_build(files, before, set(removed), summary)
         if dry_run or (not todo and not removed):
             if dry_run:
                 summary.added = [display(p) for p, _, _ in todo if display(p) not in before]
@@ -164,7 +164,7 @@ def build_index(
     return summary
 
 
-def _hashed(files: list[Path], summary: BuildSummary) -> list[Job]:
+def hashed_files(files: list[Path], summary: BuildSummary) -> list[Job]:
     """Read every file once; return (path, hash of its bytes, report id); unreadable files are failures."""
     out: list[Job] = []
     for path in files:
@@ -174,13 +174,13 @@ def _hashed(files: list[Path], summary: BuildSummary) -> list[Job]:
             summary.failed.append((display(path), exc.reason))
             continue
         except Exception as exc:  # one odd file never stops the batch
-            summary.failed.append((display(path), _unexpected(exc)))
+            summary.failed.append((display(path), unexpected_failure(exc)))
             continue
         out.append((path, hashlib.sha256(data).hexdigest(), report_id(data)))
     return out
 
 
-def _plan(files: list[Job], before: dict, removed: set[str], summary: BuildSummary) -> list[Job]:
+def plan_build(files: list[Job], before: dict, removed: set[str], summary: BuildSummary) -> list[Job]:
     """Given the corpus's files and what the index holds, record the unchanged and duplicate files; return the rest.
 
     A file whose bytes the index holds under another name is a duplicate, unless that name is
@@ -205,7 +205,7 @@ def _plan(files: list[Job], before: dict, removed: set[str], summary: BuildSumma
     return todo
 
 
-def _unexpected(exc: BaseException) -> str:
+def unexpected_failure(exc: BaseException) -> str:
     return f"could not be read ({type(exc).__name__}: {exc})"
 
 
@@ -230,7 +230,7 @@ def _add_file(writer, job: Job, cache: TextCache | None, known: set[str], names:
     except ParseError as exc:
         return exc.reason
     except Exception as exc:  # one odd file never stops the batch
-        return _unexpected(exc)
+        return unexpected_failure(exc)
     if report.id in known:
         return f"report {report.id} is already in the index (the same bytes under another name)"
     for doc in report_documents(report, source, digest, (names or {}).get(source)):

@@ -422,11 +422,17 @@ def _facets(table: DocTable, docs: np.ndarray) -> dict[str, dict]:
         "template": _counted(g.template[docs].astype(np.int64), TEMPLATES.__getitem__),
         "section": _counted(g.section[docs].astype(np.int64), SECTIONS.__getitem__),
     }
-    # region, level and kind of body, read from the agency's name (once per distinct agency)
-    places = {agency: place_of(agency) for agency in out["agency"]}
+    return out | place_facets(out["agency"])
+
+
+def place_facets(agency_counts: dict[str, int]) -> dict[str, dict]:
+    """Region, level and kind of body, read from each agency's name (once per distinct agency), counted
+    from the sections per agency."""
+    places = {agency: place_of(agency) for agency in agency_counts}
+    out = {}
     for name in PLACE_FACETS:
         counts: dict[str, int] = {}
-        for agency, n in out["agency"].items():
+        for agency, n in agency_counts.items():
             value = getattr(places[agency], name)
             if value:
                 counts[value] = counts.get(value, 0) + n

@@ -211,7 +211,7 @@ def allowed_docs(table: DocTable, filters: Filters) -> np.ndarray | None:
         reports[figure_reports(table, filters)] = True
         narrow(reports[g.report_of])
     if filters.region or filters.level or filters.kind:
-        narrow(_agencies_where(g, lambda place: _place_matches(place, filters), of="places"))
+        narrow(_agencies_where(g, lambda place: place_matches(place, filters), of="places"))
     if keep is None:
         return None
     return np.flatnonzero(keep & (g.kind == 1) & g.live)
@@ -230,7 +230,8 @@ def _agencies_where(generation: Generation, test, of: str = "names") -> np.ndarr
     return passing[codes]
 
 
-def _place_matches(place, filters: Filters) -> bool:
+def place_matches(place, filters: Filters) -> bool:
+    """Whether an agency's place (index/reader/text/place.py) passes the region, level and kind filters."""
     if filters.region and not (place.region and normalize(filters.region) in normalize(place.region)):
         return False
     if filters.level and place.level != filters.level:

@@ -17,10 +17,10 @@ from index.analysis import normalize, query_words
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
 
-from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort
+from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort, place_facets
 from ..errors import QueryError
 from ..filters import Filters
-from ..matching import covering_grams
+from ..matching import covering_grams, place_matches
 from ..query import Query, parse_query
 from ..snippets import make_snippet
 from ..suggest import nearest
@@ -533,16 +533,8 @@ def _read_facets(answer: dict) -> dict[str, dict]:
         if name == "template":
             found = {k: n for k, n in found.items() if k in TEMPLATES}
         out[name] = dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-    places = {agency: place_of(agency) for agency in out["agency"] if agency}
     out["agency"] = {a: n for a, n in out["agency"].items() if a}
-    for name in PLACE_FACETS:
-        counts: dict[str, int] = {}
-        for agency, n in out["agency"].items():
-            value = getattr(places[agency], name)
-            if value:
-                counts[value] = counts.get(value, 0) + n
-        out[name] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-    return out
+    return out | place_facets(out["agency"])
 
 
 def _record(record: dict) -> dict:
@@ -585,15 +577,7 @@ def _agency_passes(agency: str, filters: Filters) -> bool:
         return False
     if filters.agency and normalize(filters.agency) not in normalize(agency):
         return False
-    if filters.region or filters.level or filters.kind:
-        place = place_of(agency)
-        if filters.region and not (place.region and normalize(filters.region) in normalize(place.region)):
-            return False
-        if filters.level and place.level != filters.level:
-            return False
-        if filters.kind and place.kind != filters.kind:
-            return False
-    return True
+    return not (filters.region or filters.level or filters.kind) or place_matches(place_of(agency), filters)
 
 
 def _empty_aggs(aggs: dict) -> dict:

@@ -1,6 +1,6 @@
 """Bringing an OpenSearch cluster up to date with corpus files, as index/build.py does the embedded index.
 
-The plan is the embedded build's (index/build.py _hashed and _plan): a report is keyed
+The plan is the embedded build's (index/build.py hashed_files and plan_build, shared): a report is keyed
 by its file and fingerprinted by its bytes, so unchanged files are skipped and a file
 held under another name is a duplicate. Worker processes parse and tokenise; this
 process sends their documents in bulk (client.py retries and backs off). Every document
@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from index.analysis import warm_dictionary
-from index.build import BuildSummary, Progress, _hashed, _plan, _unexpected
+from index.build import BuildSummary, Progress, hashed_files, plan_build, unexpected_failure
 from index.corpus import display, list_corpus
 from index.reader.errors import ParseError
 from index.reader.formats.files import read_report_file
@@ -43,7 +43,7 @@ def _prepare(job: tuple[Path, str, str, str | None]) -> tuple[str, str | None, l
     except ParseError as exc:
         return source, exc.reason, []
     except Exception as exc:  # one odd file never stops the batch
-        return source, _unexpected(exc), []
+        return source, unexpected_failure(exc), []
     return source, None, documents(report, source, digest, name)
 
 
@@ -59,10 +59,10 @@ def build_remote(
     summary = BuildSummary()
     listing = list_corpus(corpus)
     summary.failed += listing.problems
-    files = _hashed(listing.files, summary)
+    files = hashed_files(listing.files, summary)
     before = backend.held()
     removed = [src for src in before if prune and listing.gone(src)]
-    todo = _plan(files, before, set(removed), summary)
+    todo = plan_build(files, before, set(removed), summary)
     if dry_run:
         summary.added = [display(p) for p, _, _ in todo if display(p) not in before]
         summary.updated = [display(p) for p, _, _ in todo if display(p) in before]
