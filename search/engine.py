@@ -149,11 +149,9 @@ def search(
     page = page or Page()
     table, query, matched = _match(index, text, filters)
     first = (page.page - 1) * page.limit
-    searched = (filters or Filters()).sections
     result = {
         "query": text,
-        # the sections searched, by name; ["all"] when every section was
-        "sections": list(searched) if searched and set(searched) != set(SECTIONS) else ["all"],
+        "sections": searched_sections(filters),
         "total": len(matched),
         "reports": report_count(table, matched),
         "page": page.page,
@@ -167,6 +165,12 @@ def search(
         if suggestion:
             result["suggestion"] = suggestion
     return result
+
+
+def searched_sections(filters: Filters | None) -> list[str]:
+    """The sections a search looked in, by name, as its result says: ["all"] when every section was."""
+    searched = (filters or Filters()).sections
+    return list(searched) if searched and set(searched) != set(SECTIONS) else ["all"]
 
 
 def report_count(table: DocTable, docs: np.ndarray) -> int:

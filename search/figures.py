@@ -44,9 +44,15 @@ def figures_table(index, text: str = "", filters: Filters | None = None, keys=()
     filters = filters or Filters()
     if getattr(index, "remote", False):
         rows = index.figure_rows(text, filters, keys)
-        rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
-        return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows[:limit]}
-    table = as_search_index(index).table()
+    else:
+        rows = _rows(as_search_index(index), text, filters, keys)
+    rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
+    return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows[:limit]}
+
+
+def _rows(index, text: str, filters: Filters, keys: list[str]) -> list[dict]:
+    """One row per report the query (or the filters alone) selects: its id, agency, year and figures."""
+    table = index.table()
     g = table.generation
     if text.strip():
         docs = matching_docs(table, parse_query(text), filters)
@@ -72,5 +78,4 @@ def figures_table(index, text: str = "", filters: Filters | None = None, keys=()
                 "values": [None if np.isnan(column[i]) else float(column[i]) for column in columns],
             }
         )
-    rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
-    return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows[:limit]}
+    return rows

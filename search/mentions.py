@@ -136,6 +136,10 @@ def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str,
     return [name for name, topic in topics.items() if any(normalize(p) in t for p in topic.phrases for t in texts)]
 
 
+# a problem admitted and a remedy promised are told apart: 培训不足 is a problem, 加强业务培训 a remedy
+TOLD_APART = ("problems", "improvements")
+
+
 def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
     """Given an index, return for each topic its phrases and the number of reports mentioning it, per year."""
     if getattr(index, "remote", False):
@@ -145,21 +149,13 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
     report_ids, codes = g.reports
     out = []
     for topic in topics.values():
-        query = parse_query(topic.query)
-        docs = matching_docs(index.table(), query, Filters(sections=sections))
-        per_report = _years_by_report(g, docs, report_ids, codes)
-        row = {
-            "topic": topic.name,
-            "phrases": list(topic.phrases),
-            "reports": len(per_report),
-            "by_year": _by_year(per_report),
+        docs = matching_docs(index.table(), parse_query(topic.query), Filters(sections=sections))
+        by_section = {
+            name: _years_by_report(g, docs[g.section[docs] == SECTIONS.index(name)], report_ids, codes)
+            for name in TOLD_APART
+            if name in sections
         }
-        # a problem admitted and a remedy promised are told apart: 培训不足 is a problem, 加强业务培训 a remedy
-        for name in ("problems", "improvements"):
-            if name in sections:
-                found = _years_by_report(g, docs[g.section[docs] == SECTIONS.index(name)], report_ids, codes)
-                row[name] = {"reports": len(found), "by_year": _by_year(found)}
-        out.append(row)
+        out.append(_topic_row(topic, _years_by_report(g, docs, report_ids, codes), by_section))
     return out
 
 
@@ -169,19 +165,26 @@ def _remote_topic_counts(index, topics: dict[str, Topic], sections: tuple[str, .
         found = index.sections_of(
             parse_query(topic.query), Filters(sections=sections), ["report_id", "year", "section"]
         )
-        per_report = {s["report_id"]: s.get("year") or 0 for s in found}
-        row = {
-            "topic": topic.name,
-            "phrases": list(topic.phrases),
-            "reports": len(per_report),
-            "by_year": _by_year(per_report),
+        by_section = {
+            name: {s["report_id"]: s.get("year") or 0 for s in found if s["section"] == name}
+            for name in TOLD_APART
+            if name in sections
         }
-        for name in ("problems", "improvements"):
-            if name in sections:
-                some = {s["report_id"]: s.get("year") or 0 for s in found if s["section"] == name}
-                row[name] = {"reports": len(some), "by_year": _by_year(some)}
-        out.append(row)
+        out.append(_topic_row(topic, {s["report_id"]: s.get("year") or 0 for s in found}, by_section))
     return out
+
+
+def _topic_row(topic: Topic, per_report: dict[str, int], by_section: dict[str, dict[str, int]]) -> dict:
+    """A topic's row: its reports (report id → year), counted in all and per year, and so per section told apart."""
+    row = {
+        "topic": topic.name,
+        "phrases": list(topic.phrases),
+        "reports": len(per_report),
+        "by_year": _by_year(per_report),
+    }
+    for name, found in by_section.items():
+        row[name] = {"reports": len(found), "by_year": _by_year(found)}
+    return row
 
 
 def _years_by_report(g, docs, report_ids: list[str], codes) -> dict[str, int]:

@@ -49,9 +49,11 @@ def all_records(index) -> list[dict]:
 
 def report_metas(index) -> list[dict]:
     """Given an index, return id, agency, year, title and source file of every report, newest first."""
-    if getattr(index, "remote", False):
-        return sorted(index.metas(), key=lambda m: (-(m["year"] or 0), m["agency"] or "", m["id"]))
-    index = as_search_index(index)
+    out = index.metas() if getattr(index, "remote", False) else _metas(as_search_index(index))
+    return sorted(out, key=lambda m: (-(m["year"] or 0), m["agency"] or "", m["id"]))
+
+
+def _metas(index) -> list[dict]:
     searcher = index.searcher()
     out = []
     for docnum in searcher.document_numbers(kind="report"):
@@ -65,7 +67,7 @@ def report_metas(index) -> list[dict]:
                 "source": f["record"].get("source"),  # the file relative to its corpus folder
             }
         )
-    return sorted(out, key=lambda m: (-(m["year"] or 0), m["agency"] or "", m["id"]))
+    return out
 
 
 def get_report(index, report_id: str) -> Report:

@@ -23,7 +23,6 @@ from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
 from search.filters import DEFAULT_SECTIONS, make_filters
 from search.mentions import load_topics, mentions, topic_counts, topic_query
-from search.opensearch.build import build_remote
 from search.opensearch.client import ClusterError
 from search.reports import all_records, record_to_report, resolve
 
@@ -99,6 +98,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() and not args.quiet and not args.dry_run else None
     try:
         if remote:
+            from search.opensearch.build import build_remote  # the cluster's builder, only when asked for
+
             backend = remote_backend(args.url, args.prefix)
             summary = build_remote(corpus, backend, args.procs, bar, prune=args.prune, dry_run=args.dry_run)
             args.index = f"{backend.client.urls[0]} ({backend.prefix})"

@@ -17,8 +17,7 @@ from index.analysis import normalize, query_words
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
 
-from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort, place_facets
-from ..errors import QueryError
+from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort, place_facets, searched_sections
 from ..filters import Filters
 from ..matching import covering_grams, place_matches
 from ..query import Query, parse_query
@@ -27,6 +26,7 @@ from ..suggest import nearest
 from .client import Client, ClusterError, _reason
 from .documents import (
     figure_field,
+    figure_name,
     gram_token,
     index_name,
     index_pattern,
@@ -48,7 +48,6 @@ _OPS = {"<": "lt", "<=": "lte", ">": "gt", ">=": "gte"}
 class OpenSearchBackend:
     """Reports indexed in, and searched on, an OpenSearch cluster (indexes `<prefix>-<year>`, alias `<prefix>`)."""
 
-    kind = "opensearch"
     remote = True  # search/engine.py hands its calls to this object
 
     def __init__(self, url: str, prefix: str = "xxgk", shards: int = 2, replicas: int = 1, **client) -> None:
@@ -68,11 +67,15 @@ class OpenSearchBackend:
             body = settings(self.shards, self.replicas) | {"aliases": {self.prefix: {}}}
             if self._loading:
                 body["settings"]["refresh_interval"] = "-1"
-            answer = self.client.request("PUT", f"/{name}", body, ok=(400,))
-            if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
-                raise QueryError(f"无法创建索引 {name}：{answer.get('error')}")
-            self._created.add(name)
+            self._create(name, body)
         return name
+
+    def _create(self, name: str, body: dict) -> None:
+        """Create an index unless it exists (another builder may have just made it)."""
+        answer = self.client.request("PUT", f"/{name}", body, ok=(400,))
+        if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
+            raise ClusterError(f"could not create {name}: {_reason(answer)}", 400, answer)
+        self._created.add(name)
 
     def add(self, pairs: list[tuple[str, dict]]) -> list[dict]:
         """Index documents (documents.py pairs) of whole reports: sections first, then each report's own
@@ -96,10 +99,7 @@ class OpenSearchBackend:
             return []
         name = vocabulary_name(self.prefix)
         if name not in self._created:
-            answer = self.client.request("PUT", f"/{name}", vocabulary_settings(self.replicas), ok=(400,))
-            if answer.get("status") == 400 and "already_exists" not in str(answer.get("error")):
-                raise ClusterError(f"could not create {name}: {_reason(answer)}")
-            self._created.add(name)
+            self._create(name, vocabulary_settings(self.replicas))
         actions = []
         for token in sorted(new):
             gram = token_gram(token)
@@ -184,10 +184,10 @@ class OpenSearchBackend:
                 self._cache[key] = compute()
             return self._cache[key]
 
-    _cached = remember
-
-    def agencies(self) -> list[str]:
-        """Every agency named by a held report (for filters by name and place)."""
+    def agencies(self) -> tuple[list[str], list[str], list]:
+        """Every agency named by a held report, with its normalised name and its place (index/reader/text/
+        place.py), computed once per generation: what the filters by name and by place test, as
+        search/matching.py does for the embedded index."""
 
         def compute():
             names, after = [], None
@@ -200,9 +200,9 @@ class OpenSearchBackend:
                 names += [b["key"]["a"] for b in agg["buckets"]]
                 after = agg.get("after_key")
                 if not agg["buckets"] or not after:
-                    return names
+                    return names, [normalize(n) for n in names], [place_of(n) for n in names]
 
-        return self._cached("agencies", compute)
+        return self.remember("agencies", compute)
 
     def _filter(self, query: Query, filters: Filters) -> dict | None:
         """The exact match of a query and filters as a filter-context bool query (None: nothing can match)."""
@@ -218,21 +218,30 @@ class OpenSearchBackend:
         if filters.year_from is not None or filters.year_to is not None:
             must.append({"range": {"year": {"gte": filters.year_from or 1, "lte": filters.year_to or 9999}}})
         if filters.agency or filters.region or filters.level or filters.kind:
-            allowed = [a for a in self.agencies() if _agency_passes(a, filters)]
+            allowed = self._allowed_agencies(filters)
             if not allowed:
                 return None
             must.append({"terms": {"agency": allowed}})
         must += _conditions(filters)
         return {"bool": {"filter": must, "must_not": must_not}}
 
+    def _allowed_agencies(self, filters: Filters) -> list[str]:
+        """The agencies whose name contains the agency filter and whose place passes the place filters."""
+        needle = normalize(filters.agency) if filters.agency else None
+        by_place = filters.region or filters.level or filters.kind
+        return [
+            name
+            for name, normalised, place in zip(*self.agencies(), strict=True)
+            if name and (needle is None or needle in normalised) and (not by_place or place_matches(place, filters))
+        ]
+
     def _scoring(self, query: Query) -> list[dict]:
         """The should clauses that score a match as the embedded index does."""
         words = list(dict.fromkeys(w for p in query.phrases for w in query_words(p)))
         shoulds: list[dict] = [{"term": {"words": w}} for w in words]
-        long = [p for p in query.phrases if len(p) >= 2]
-        counts = self._gram_counts([g for p in long for _, g in covering_grams(p)]) if long else {}
-        for phrase in long:
-            grams = [g for _, g in covering_grams(phrase)]
+        covers = {p: [g for _, g in covering_grams(p)] for p in query.phrases if len(p) >= 2}
+        counts = self._gram_counts([g for grams in covers.values() for g in grams]) if covers else {}
+        for phrase, grams in covers.items():
             df, _, gram = min((counts[g], i, g) for i, g in enumerate(grams))
             if not df:
                 continue
@@ -255,10 +264,11 @@ class OpenSearchBackend:
             return {"hits": {"total": {"value": 0}, "hits": []}, "aggregations": _empty_aggs(body.get("aggs", {}))}
         return answer
 
-    def _scan(self, query: dict, fields: list[str] | bool, sort=None):
-        """Every document a query matches, in pages (search_after over a point in time's stable order)."""
+    def _scan(self, query: dict, fields: list[str] | bool):
+        """Every document a query matches, in pages: search_after over an order unique to each document
+        (report id, then section; a report's own document first)."""
         after = None
-        sort = sort or [{"report_id": "asc"}, {"section_order": {"order": "asc", "missing": "_first"}}]
+        sort = [{"report_id": "asc"}, {"section_order": {"order": "asc", "missing": "_first"}}]
         while True:
             body = {"size": SCROLL_PAGE, "query": query, "_source": fields, "sort": sort}
             if after:
@@ -303,10 +313,9 @@ class OpenSearchBackend:
         filters = filters or Filters()
         query = parse_query(text)
         match = self._filter(query, filters)
-        searched = filters.sections
         result = {
             "query": text,
-            "sections": list(searched) if searched and set(searched) != set(SECTIONS) else ["all"],
+            "sections": searched_sections(filters),
             "total": 0,
             "reports": 0,
             "page": page.page,
@@ -440,7 +449,7 @@ class OpenSearchBackend:
                 "report_id": s["report_id"],
                 "agency": s.get("agency") or None,
                 "year": s.get("year") or None,
-                "values": [values.get(k.replace(".", "__")) for k in keys],
+                "values": [values.get(figure_name(k)) for k in keys],
             })  # fmt: skip
         return rows
 
@@ -569,15 +578,6 @@ def _conditions(filters: Filters) -> list[dict]:
         else:
             out.append({"range": {field: {_OPS[c.op]: c.value}}})
     return out
-
-
-def _agency_passes(agency: str, filters: Filters) -> bool:
-    """engine's agency, region, level and kind filters on one agency's name."""
-    if not agency:
-        return False
-    if filters.agency and normalize(filters.agency) not in normalize(agency):
-        return False
-    return not (filters.region or filters.level or filters.kind) or place_matches(place_of(agency), filters)
 
 
 def _empty_aggs(aggs: dict) -> dict:

@@ -51,9 +51,14 @@ def gram_token(gram: str) -> str:
     return "_".join(format(ord(c), "x") for c in gram) if len(gram) == 2 else format(ord(gram), "x") + "_"
 
 
+def figure_name(key: str) -> str:
+    """A figure's name inside `figures`: dots would make OpenSearch nest objects (and a.b clash with a.b.c)."""
+    return key.replace(".", "__")
+
+
 def figure_field(key: str) -> str:
-    """A figure's field: dots would make OpenSearch nest objects (and a.b clash with a.b.c)."""
-    return FIGURE_PREFIX + key.replace(".", "__")
+    """A figure's field, as queries and sorts name it."""
+    return FIGURE_PREFIX + figure_name(key)
 
 
 def index_name(prefix: str, year: int | None) -> str:
@@ -120,7 +125,7 @@ def settings(shards: int, replicas: int) -> dict:
                 # (the collection statistics BM25 reads would then change with the filters)
                 "figures": {
                     "dynamic": True,  # a key the format does not list yet is still kept, as a number
-                    "properties": {key.replace(".", "__"): {"type": "double"} for key in sorted(FIGURE_KEYS)},
+                    "properties": {figure_name(key): {"type": "double"} for key in sorted(FIGURE_KEYS)},
                 },
             },
             "dynamic_templates": [{"figures": {"path_match": "figures.*", "mapping": {"type": "double"}}}],
@@ -134,7 +139,7 @@ def documents(report, source: str, digest: str, name: str | None = None) -> list
     Every section carries its report's figures too (numeric doc values, small): a condition
     on figures filters sections directly, and sections sort by their report's figure."""
     out = []
-    figures = {k.replace(".", "__"): float(v) for k, v in report.figures.items()}
+    figures = {figure_name(k): float(v) for k, v in report.figures.items()}
     for doc in report_documents(report, source, digest, name):
         common = {k: doc[k] for k in ("kind", "report_id", "source", "agency", "template") if k in doc}
         if doc.get("year"):
