@@ -202,7 +202,7 @@ def health(node: int = 0, timeout: float = 2) -> dict | None:
         return None
 
 
-def wait_green(nodes: int, timeout: float = 240, via: int = 0) -> dict:
+def wait_green(nodes: int, timeout: float = 600, via: int = 0) -> dict:
     """Wait until the cluster has every node and is green; the health last read."""
     deadline, last = time.monotonic() + timeout, None
     while time.monotonic() < deadline:
