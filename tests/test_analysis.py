@@ -110,6 +110,36 @@ def test_fused_cut_equals_jiebas_cut_on_any_run(run):
     assert cut_run(run) == jieba_tokenizer().lcut(run, HMM=False)
 
 
+# digits among the words that hold them (4s店, 1号店, 12345热线) and those that do not
+DIGIT_RUN_CHARACTERS = list("政务公开申请件条年月号店热线4s0123456789.%-")
+
+
+@settings(max_examples=500)
+@given(st.text(alphabet=st.sampled_from(DIGIT_RUN_CHARACTERS), min_size=1, max_size=30))
+def test_runs_cut_by_their_shape_equal_jiebas_cut(run):
+    """A run is cut where the same run with its digits 0 is (a build shares those cuts): jieba's cut."""
+    from index import analysis
+
+    analysis._cut_lengths.cache_clear()
+    zeroed = run.translate(analysis._ZEROED)
+    assert analysis._cut_run_by_shape(zeroed) == analysis.jieba_tokenizer().lcut(zeroed, HMM=False)
+    assert analysis._cut_run_by_shape(run) == analysis.jieba_tokenizer().lcut(run, HMM=False)
+
+
+def test_words_of_a_run_with_other_digits_come_from_the_shared_cut():
+    from index import analysis
+
+    analysis._cut_lengths.cache_clear()
+    first = analysis.words_of_piece("共受理申请42件其中1号店12345热线")
+    assert first == tuple(analysis.jieba_tokenizer().lcut("共受理申请42件其中1号店12345热线", HMM=False))
+    jieba = analysis.jieba_tokenizer()
+    assert analysis.words_of_piece("本年共受理申请42件") == tuple(jieba.lcut("本年共受理申请42件", HMM=False))
+    hits = analysis._cut_lengths.cache_info().hits
+    assert analysis.words_of_piece("本年共受理申请97件") == tuple(jieba.lcut("本年共受理申请97件", HMM=False))
+    assert "97" in analysis.words_of_piece("本年共受理申请97件")
+    assert analysis._cut_lengths.cache_info().hits == hits + 2
+
+
 def test_query_words_from_the_compiled_dictionary_equal_segment(tmp_path, monkeypatch):
     """A query is cut with the compiled dictionary (read in place, no jieba loaded): the same words."""
     from pathlib import Path
