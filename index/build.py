@@ -26,6 +26,7 @@ import hashlib
 import multiprocessing
 import os
 import queue as queues
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,7 @@ from whoosh.searching import Searcher
 
 from .analysis import query_dictionary, warm_dictionary
 from .corpus import display, list_corpus
+from .durable import segment_checksums
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
 from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
@@ -52,6 +54,8 @@ EXTRACTED = "extracted"
 # until it is written (about 60 MB per 1,000 reports), and a build killed mid-way
 # keeps its committed batches; the next run adds the rest.
 BATCH = 10_000
+# A worker tells the parent its files' outcomes this often (seconds), not one message a file.
+REPORT_EVERY = 0.1
 
 Progress = Callable[[int, int, str], None]
 Job = tuple[Path, str, str]  # a changed file, the hash of its bytes and its report id
@@ -151,8 +155,10 @@ def build_index(
             known = {rid for src, (_, rid) in held.items() if src not in summary.removed}
             workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
-                segments = _build_in_processes(Path(index_dir), batch, workers, finished, known, listing.names)
-                writer.commit_with(segments)
+                segments, checksums = _build_in_processes(
+                    Path(index_dir), batch, workers, finished, known, listing.names
+                )
+                writer.commit_with(segments, checksums)
             else:
                 cache = TextCache(Path(index_dir) / EXTRACTED)
                 for job in batch:
@@ -176,7 +182,8 @@ def hashed_files(files: list[Path], summary: BuildSummary) -> list[Job]:
         except Exception as exc:  # one odd file never stops the batch
             summary.failed.append((display(path), unexpected_failure(exc)))
             continue
-        out.append((path, hashlib.sha256(data).hexdigest(), report_id(data)))
+        digest = hashlib.sha256(data).hexdigest()
+        out.append((path, digest, report_id(data, digest)))
     return out
 
 
@@ -245,8 +252,8 @@ class WorkerDied(RuntimeError):
 
 def _build_in_processes(
     index_dir: Path, batch: list[Job], workers: int, finished, known: set[str], names: dict[str, str]
-) -> list:
-    """Split a batch between forked worker processes; return the segments they wrote.
+) -> tuple[list, dict[str, dict]]:
+    """Split a batch between forked worker processes; return the segments they wrote and their files' checksums.
 
     Each file's outcome is passed to `finished` as it arrives. A worker that fails or
     dies makes the whole batch fail at once (nothing of it is committed).
@@ -263,19 +270,21 @@ def _build_in_processes(
     ]
     for process in processes:
         process.start()
-    segments, done = [], set()
+    segments, checksums, done = [], {}, set()
     try:
         while len(done) < len(processes):
             try:
                 kind, who, *rest = messages.get(timeout=0.2)
             except queues.Empty:
                 kind = None
-            if kind == "file":
-                finished(*rest)
+            if kind == "files":
+                for source, reason in rest[0]:
+                    finished(source, reason)
             elif kind == "segment":
                 done.add(who)
                 if rest[0] is not None:
                     segments.append(rest[0])
+                    checksums.update(rest[1])
             elif kind == "error":
                 raise WorkerDied(f"an indexing process failed: {rest[0]}")
             # a worker that is gone without saying it finished was killed
@@ -291,7 +300,7 @@ def _build_in_processes(
             if process.is_alive():
                 process.terminate()
             process.join()
-    return segments
+    return segments, checksums
 
 
 def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str], names: dict) -> None:
@@ -301,10 +310,17 @@ def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str], names: 
         ix = whoosh_index.open_dir(index_dir, indexname=INDEX_NAME)
         writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the lock
         cache = TextCache(Path(index_dir) / EXTRACTED)
+        outcomes, told = [], time.monotonic()
         for job in jobs:
             if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
                 os._exit(1)
-            messages.put(("file", me, display(job[0]), _add_file(writer, job, cache, known, names)))
-        messages.put(("segment", me, writer._finalize_segment() if writer._added else None))
+            outcomes.append((display(job[0]), _add_file(writer, job, cache, known, names)))
+            if time.monotonic() - told >= REPORT_EVERY:
+                messages.put(("files", me, outcomes))
+                outcomes, told = [], time.monotonic()
+        messages.put(("files", me, outcomes))
+        segment = writer._finalize_segment() if writer._added else None
+        sums = segment_checksums(Path(index_dir), [segment]) if segment is not None else {}
+        messages.put(("segment", me, segment, sums))
     except BaseException as exc:  # reported to the parent, which cancels the batch
         messages.put(("error", me, f"{type(exc).__name__}: {exc}"))

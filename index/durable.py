@@ -56,9 +56,20 @@ def read_checksums(folder: Path) -> dict[str, dict]:
         return {}
 
 
-def write_checksums(folder: Path, segments) -> None:
-    """Record size and SHA-256 of every file of `segments` (hashing only files not yet recorded)."""
-    known = read_checksums(folder)
+def segment_checksums(folder: Path, segments) -> dict[str, dict]:
+    """Fsync every file of `segments` and return {file name: {size, sha256}} (a build's worker process
+    records its own segment, in parallel with the others, so the commit need not read it again)."""
+    out = {}
+    for path in segment_files(folder, segments):
+        fsync_file(path)
+        out[path.name] = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+    return out
+
+
+def write_checksums(folder: Path, segments, computed: dict[str, dict] | None = None) -> None:
+    """Record size and SHA-256 of every file of `segments` (hashing only files not yet recorded, nor in
+    `computed`)."""
+    known = read_checksums(folder) | (computed or {})
     out = {}
     for path in segment_files(folder, segments):
         fsync_file(path)

@@ -158,23 +158,24 @@ class FastSegmentWriter(SegmentWriter):
         self.part = PartBuilder()
         return segment
 
-    def commit_with(self, segments: list) -> None:
-        """Commit this writer's changes together with segments other writers (processes) finished."""
+    def commit_with(self, segments: list, checksums: dict[str, dict] | None = None) -> None:
+        """Commit this writer's changes together with segments other writers (processes) finished (and the
+        checksums of their files, when they recorded them)."""
         self._check_state()
         final = self._merge_segments(None, None, None)
         if self._added:
             final.append(self._finalize_segment())
         else:
             self._close_segment()
-        self._commit_toc(final + list(segments))
+        self._commit_toc(final + list(segments), checksums)
         self._finish()
 
-    def _commit_toc(self, segments) -> None:
+    def _commit_toc(self, segments, checksums: dict[str, dict] | None = None) -> None:
         """Whoosh's commit, durable: segment files, checksums and TOC fsynced before the rename."""
         from whoosh.index import TOC, clean_files
 
         folder = Path(self.storage.folder)
-        write_checksums(folder, segments)
+        write_checksums(folder, segments, checksums)
         write_toc(TOC(self.schema, segments, self.generation), self.storage, self.indexname)
         clean_files(self.storage, self.indexname, self.generation, segments)
 

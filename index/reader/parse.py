@@ -44,9 +44,10 @@ def detect_template(text: str, year: int | None) -> str:
     return "unknown"
 
 
-def report_id(data: bytes) -> str:
-    """Given a report's bytes, return its id: stable across runs, machines and renames."""
-    return hashlib.sha256(data).hexdigest()[:16]
+def report_id(data: bytes, digest: str | None = None) -> str:
+    """Given a report's bytes (and their SHA-256, when known), return its id: stable across runs,
+    machines and renames."""
+    return (digest or hashlib.sha256(data).hexdigest())[:16]
 
 
 def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Report:
