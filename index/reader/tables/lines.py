@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..text.normalize import fold
 from .cells import BLANK_MARKS, is_blank, is_cell, parse_number
@@ -44,11 +45,20 @@ def table_lines(text: str) -> list[Line]:
     out = []
     pos = 0
     for line in fold(text).split("\n"):  # folding keeps every character's place: lines stay where they were
-        parsed = _field_line(line, pos) if _SEPARATORS.search(line) else _spaced_line(line, pos)
-        if parsed is not None and (parsed.label.strip() or parsed.cells):
-            out.append(parsed)
+        parsed = _read_line(line)
+        if parsed is not None:
+            out.append(Line(pos, *parsed))
         pos += len(line) + 1
     return out
+
+
+@lru_cache(maxsize=1 << 15)  # reports print the same rows (labels, and cells often all 0) again and again
+def _read_line(line: str) -> tuple[str, tuple[str, ...], bool, str] | None:
+    """A line's label, cells, whether it was split at separators, and the rest; None for no row."""
+    parsed = _field_line(line, 0) if _SEPARATORS.search(line) else _spaced_line(line, 0)
+    if parsed is None or not (parsed.label.strip() or parsed.cells):
+        return None
+    return parsed.label, parsed.cells, parsed.fields, parsed.rest
 
 
 def _field_line(line: str, start: int) -> Line | None:

@@ -32,22 +32,24 @@ class TableResult:
 
         A cell that was not printed stays missing: a number is never made up for it.
         """
+        figures, blank, notes, stored = self.figures, self.blank, self.notes, []
         for key, cell in zip(keys, cells, strict=True):
             if cell is None:
                 continue
             if is_blank(cell):
-                self.figures[key] = 0
-                self.blank.add(key)
+                figures[key] = 0
+                blank.add(key)
             else:
-                value = parse_number(cell, amount=amount)
+                value = parse_number(cell, amount)
                 if value is None:
                     continue
-                self.figures[key] = value
+                figures[key] = value
                 note = split_note(cell)[1] if "(" in cell or "（" in cell else None  # a note is in brackets
                 if note:
-                    self.notes[key] = note
-            if inferred:
-                self.inferred.add(key)
+                    notes[key] = note
+            stored.append(key)
+        if inferred:
+            self.inferred.update(stored)
 
     def has(self, keys: Sequence[str]) -> bool:
         return all(k in self.figures for k in keys)
