@@ -12,7 +12,8 @@ written once when the segment is finished (`<segment>.xsp`, index/arrays.py):
 - grams: every bigram of the normalised texts with its document list and its
   positions (index/grams.py), so a phrase is matched exactly by position algebra;
 - words: jieba's words with their documents and frequencies (index/words.py);
-- figures: each figure key's report documents and values.
+- figures: each figure key's report documents and values, and each report's figures in the order
+  its record lists them (the stored record leaves them out: see `with_texts`).
 
 The character sequence is the segment's texts one after another, each followed by
 a separator that no character equals, so no bigram spans two documents.
@@ -21,6 +22,7 @@ a separator that no character equals, so no bigram spans two documents.
 from __future__ import annotations
 
 import mmap
+import operator
 from array import array
 from functools import cached_property
 from itertools import repeat
@@ -35,7 +37,7 @@ from .reader.report import SECTIONS, TEMPLATES
 from .words import build_words
 
 EXT = ".xsp"
-PART_FORMAT = 2  # 2: stored texts
+PART_FORMAT = 3  # 2: stored texts; 3: each report's figures, in its record's order
 RUNS_KEPT = 500_000  # distinct runs whose word ids a builder remembers
 
 
@@ -61,6 +63,7 @@ class PartBuilder:
         self.figure_keys = array("I")
         self.figure_docs = array("I")
         self.figure_values = array("d")
+        self.figure_ints = array("B")  # 1 where the figure is an int (so that it is read back as one)
         self._words_of_run: dict[str, array] = {}
 
     def __len__(self) -> int:
@@ -95,6 +98,7 @@ class PartBuilder:
                 ids[key] = len(ids)
             self.figure_keys.extend(map(ids.__getitem__, figures))
             self.figure_values.extend(map(float, figures.values()))
+            self.figure_ints.extend(map(operator.is_, map(type, figures.values()), repeat(int)))
             self.figure_docs.extend(repeat(docnum, len(figures)))
 
     def _add_words(self, text: str) -> None:
@@ -154,10 +158,18 @@ class PartBuilder:
         order = np.argsort(ranks, kind="stable")  # stable: documents stay in order within a key
         figure_ptr = np.zeros(len(keys) + 1, np.uint64)
         np.cumsum(np.bincount(ranks, minlength=len(keys)), out=figure_ptr[1:])
+        docs = np.frombuffer(self.figure_docs, np.uint32)
+        at = np.empty(len(order), np.uint32)  # where each report's figures went, in the record's order
+        at[order] = np.arange(len(order), dtype=np.uint32)
+        doc_ptr = np.zeros(len(self.texts) + 1, np.uint64)
+        np.cumsum(np.bincount(docs, minlength=len(self.texts)), out=doc_ptr[1:])
         return {
             "figure_ptr": figure_ptr,
-            "figure_doc": np.frombuffer(self.figure_docs, np.uint32)[order],
+            "figure_doc": docs[order],
             "figure_value": np.frombuffer(self.figure_values, np.float64)[order],
+            "figure_int": np.frombuffer(self.figure_ints, np.uint8)[order],
+            "doc_figure_ptr": doc_ptr,
+            "doc_figure_at": at,
         }
 
 
@@ -279,6 +291,16 @@ class SegmentPart:
 
     # figures
 
+    def figures_of(self, local: int) -> dict[str, int | float]:
+        """A report document's figures, as its record held them (the same keys, order and types)."""
+        ptr = self.arrays["doc_figure_ptr"]
+        at = self.arrays["doc_figure_at"][ptr[local] : ptr[local + 1]]
+        keys = self.meta["figures"]
+        names = np.searchsorted(self.arrays["figure_ptr"], at, side="right") - 1
+        values = self.arrays["figure_value"][at].tolist()
+        ints = self.arrays["figure_int"][at].tolist()
+        return {keys[k]: int(v) if i else v for k, v, i in zip(names.tolist(), values, ints, strict=True)}
+
     def figure(self, key: str) -> tuple[np.ndarray, np.ndarray]:
         """A figure's local report documents and values (empty when no report here has it)."""
         keys = self.meta["figures"]
@@ -300,11 +322,25 @@ def _bisect(keys: list[str], key: str) -> int:
     return lo
 
 
-def with_texts(stored: dict, raw: str) -> dict:
-    """A stored document with its text as stored in its part put back (a section's text, a record's body)."""
+def with_texts(stored: dict, part: SegmentPart, local: int) -> dict:
+    """A stored document with what its part keeps for it put back: a section's text, a record's body and
+    figures (where the record holds None for them)."""
     if stored.get("kind") == "section":
-        return stored | {"text": raw}
-    return stored | {"record": (stored.get("record") or {}) | {"body": raw}}
+        return stored | {"text": part.raw(local)}
+    record = (stored.get("record") or {}) | {"body": part.raw(local)}
+    if "figures" in record and record["figures"] is None:
+        record["figures"] = part.figures_of(local)
+    return stored | {"record": record}
+
+
+def kept_in_part(record: dict) -> dict:
+    """A record as Whoosh stores it: without its body, and without its figures when the part gives
+    them back exactly (ints and floats: None keeps their place in the record)."""
+    out = {k: v for k, v in record.items() if k != "body"}
+    figures = out.get("figures")
+    if isinstance(figures, dict) and set(map(type, figures.values())) <= {int, float}:
+        out["figures"] = None
+    return out
 
 
 def part_path(folder: Path | str, segment) -> Path:

@@ -24,7 +24,7 @@ from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from .durable import write_checksums, write_toc
-from .part import PartBuilder, SegmentPart, part_path, with_texts
+from .part import PartBuilder, SegmentPart, kept_in_part, part_path, with_texts
 
 # Segments below this many documents are merged into the next commit's segment;
 # larger ones are never rewritten (merging is pure Python and slow at scale).
@@ -115,8 +115,8 @@ class FastSegmentWriter(SegmentWriter):
                 value = fields[name]
                 if value is None or name.startswith("_") or name in PART_ONLY:
                     continue
-                if name == "record" and "body" in value:  # the body is kept in the part, uncompressed
-                    value = {k: v for k, v in value.items() if k != "body"}
+                if name == "record":  # the body and figures are kept in the part, uncompressed
+                    value = kept_in_part(value)
                 field = field_of.get(name)
                 if field is None:
                     if name not in schema:
@@ -147,7 +147,7 @@ class FastSegmentWriter(SegmentWriter):
         """Merge a segment's live documents into this one (Whoosh's), their part with them."""
         old = SegmentPart(part_path(self.storage.folder, reader.segment()))
         for docnum, stored in reader.iter_docs():
-            self.part.add(with_texts(stored, old.raw(docnum)))
+            self.part.add(with_texts(stored, old, docnum))
         super().add_reader(reader)
 
     def _finalize_segment(self):

@@ -312,4 +312,5 @@ class DocTable:
 
     def stored(self, docnum: int) -> dict:
         """A document's stored fields with its text as stored (a section's `text`, a record's `body`)."""
-        return with_texts(self.searcher.stored_fields(docnum), self.generation.text(docnum))
+        segment, local = self.generation.locate(docnum)
+        return with_texts(self.searcher.stored_fields(docnum), segment.part, local)

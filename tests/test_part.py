@@ -108,6 +108,36 @@ def test_facts_and_figures_of_every_document(written):
     assert len(part.figure("applications.no_such_key")[0]) == 0
 
 
+def _exactly(figures: dict) -> list:
+    return [(k, type(v), v) for k, v in figures.items()]
+
+
+def test_each_reports_figures_read_back_as_its_record_held_them(written):
+    """Whoosh stores a record without its figures (index/part.py kept_in_part): the part gives them back,
+    the same keys in the same order, ints as ints and floats as floats."""
+    docs, part = written
+    reports = [(d, doc) for d, doc in enumerate(docs) if doc["kind"] == "report"]
+    assert any(type(v) is float for _, doc in reports for v in doc["record"]["figures"].values())
+    for d, doc in reports:
+        assert _exactly(part.figures_of(d)) == _exactly(doc["record"]["figures"])
+    assert all(part.figures_of(d) == {} for d, doc in enumerate(docs) if doc["kind"] == "section")
+
+
+def _records_equal_the_parsed_reports(ix, folder) -> None:
+    from search.reports import all_records
+
+    records = {r["source"]: r for r in all_records(ix)}
+    paths = sorted(folder.rglob("*.txt"))
+    assert len(records) == len(paths)
+    for path in paths:
+        name = path.relative_to(folder).as_posix()
+        want = report_documents(parse_file(path), str(path), "hash", name)[0]["record"]
+        got = records[name]
+        assert got == want, name
+        assert [k for k in got if k != "body"] == [k for k in want if k != "body"]  # the figures in their place
+        assert _exactly(got["figures"]) == _exactly(want["figures"]), name
+
+
 PHRASES = ["信息公开", "政务新媒体", "更新不及时", "公开", "的", "情况。", "2021", "不存在的短语组合"]
 
 
@@ -150,6 +180,7 @@ def test_parts_equal_the_stored_texts_after_a_merge(tmp_path):
     ix = SearchIndex.open(tmp_path / "ix")
     assert len(ix.ix._segments()) == 1
     assert _part_texts(ix) == _stored_texts(ix)
+    _records_equal_the_parsed_reports(ix, corpus)
 
 
 def test_parts_of_worker_segments(tmp_path):
@@ -160,6 +191,7 @@ def test_parts_of_worker_segments(tmp_path):
     ix = SearchIndex.open(tmp_path / "ix")
     assert len(ix.ix._segments()) == 2
     assert _part_texts(ix) == _stored_texts(ix)
+    _records_equal_the_parsed_reports(ix, tmp_path / "synth")
 
 
 def test_generation_facts_equal_the_stored_documents_across_segments_and_deletions(tmp_path, monkeypatch):

@@ -7,6 +7,7 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.writing import SegmentWriter
 
 import index.writer
+from index.part import kept_in_part
 from index.reader.parse import parse_file
 from index.store import INDEX_NAME, report_documents, schema
 from index.writer import PART_ONLY, FastSegmentWriter
@@ -45,10 +46,11 @@ def _contents(ix) -> dict:
 
 
 def _as_whoosh_sees_them(doc: dict) -> dict:
-    """A document as the fast writer passes it to Whoosh: the texts the part keeps left out."""
+    """A document as the fast writer passes it to Whoosh: what the part keeps left out."""
     out = {k: v for k, v in doc.items() if k not in PART_ONLY}
     if "record" in out:
-        out["record"] = {k: v for k, v in out["record"].items() if k != "body"}
+        out["record"] = kept_in_part(out["record"])
+        assert out["record"]["figures"] is None and "body" not in out["record"]
     return out
 
 
