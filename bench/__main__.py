@@ -80,7 +80,7 @@ def load_sections(index: SearchIndex) -> list[tuple[str, str, str, dict]]:
     table = index.table()
     facts = {}
     for docnum in table.searcher.document_numbers(kind="report"):
-        record = table.searcher.stored_fields(docnum)["record"]
+        record = table.stored(docnum)["record"]
         facts[record["id"]] = {k: record[k] for k in ("year", "template", "agency", "figures")}
     out = []
     for docnum in table.searcher.document_numbers(kind="section"):
