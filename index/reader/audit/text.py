@@ -169,6 +169,17 @@ def _documents(report: Report, body: str) -> list[Finding]:
 _COUNT_RUN = re.compile(rf"\d++(?=\s*{_PIECE})")
 
 
+# The last body's count runs: every regex that starts with a count reads the same ones.
+_last_runs: tuple[str, list[tuple[int, int]]] = ("", [])
+
+
+def _count_runs(body: str) -> list[tuple[int, int]]:
+    global _last_runs
+    if body is not _last_runs[0]:
+        _last_runs = (body, [m.span() for m in _COUNT_RUN.finditer(body)])
+    return _last_runs[1]
+
+
 def _matches(regex: re.Pattern, body: str) -> Iterator[re.Match]:
     """regex.finditer(body); for a regex that starts with a count (_N, then a measure word), the same
     matches found from the runs of digits before a measure word instead of trying every position.
@@ -181,9 +192,9 @@ def _matches(regex: re.Pattern, body: str) -> Iterator[re.Match]:
         yield from regex.finditer(body)
         return
     end = 0
-    for run in _COUNT_RUN.finditer(body):
-        start = max(run.start(), run.end() - 7, end)
-        if start >= run.end():
+    for run_start, run_end in _count_runs(body):
+        start = max(run_start, run_end - 7, end)
+        if start >= run_end:
             continue
         m = regex.match(body, start)
         if m:

@@ -33,7 +33,12 @@ class Line:
     @property
     def numbers(self) -> int:
         """How many cells hold a number (not an empty-cell mark)."""
-        return sum(1 for c in self.cells if not is_blank(c))
+        return _numbers(self.cells)
+
+
+@lru_cache(maxsize=1 << 15)  # rows repeat (see _read_line): their cells are counted once
+def _numbers(cells: tuple[str, ...]) -> int:
+    return sum(1 for c in cells if not is_blank(c))
 
 
 def table_lines(text: str) -> list[Line]:
