@@ -56,13 +56,18 @@ def read_checksums(folder: Path) -> dict[str, dict]:
         return {}
 
 
+def file_checksum(path: Path) -> dict:
+    """What checksums.json records of a file: its size and SHA-256."""
+    return {"size": path.stat().st_size, "sha256": file_sha256(path)}
+
+
 def segment_checksums(folder: Path, segments) -> dict[str, dict]:
     """Fsync every file of `segments` and return {file name: {size, sha256}} (a build's worker process
     records its own segment, in parallel with the others, so the commit need not read it again)."""
     out = {}
     for path in segment_files(folder, segments):
         fsync_file(path)
-        out[path.name] = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+        out[path.name] = file_checksum(path)
     return out
 
 
@@ -75,7 +80,7 @@ def write_checksums(folder: Path, segments, computed: dict[str, dict] | None = N
         fsync_file(path)
         entry = known.get(path.name)
         if entry is None or entry.get("size") != path.stat().st_size:
-            entry = {"size": path.stat().st_size, "sha256": file_sha256(path)}
+            entry = file_checksum(path)
         out[path.name] = entry
     tmp = folder / f".{CHECKSUMS}.{os.getpid()}"
     with tmp.open("w", encoding="utf-8") as f:

@@ -154,7 +154,7 @@ class PartBuilder:
         """Each figure key's documents (ascending) and values, keys in sorted order."""
         rank = np.empty(len(keys), np.int64)
         rank[[self._figure_ids[k] for k in keys]] = np.arange(len(keys))
-        ranks = rank[np.frombuffer(self.figure_keys, np.uint32)] if len(self.figure_keys) else np.zeros(0, np.int64)
+        ranks = rank[np.frombuffer(self.figure_keys, np.uint32)]
         order = np.argsort(ranks, kind="stable")  # stable: documents stay in order within a key
         figure_ptr = np.zeros(len(keys) + 1, np.uint64)
         np.cumsum(np.bincount(ranks, minlength=len(keys)), out=figure_ptr[1:])

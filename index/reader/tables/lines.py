@@ -57,16 +57,20 @@ def table_lines(text: str) -> list[Line]:
     return out
 
 
+# What a line reads as, wherever it stands: Line's fields after `start`.
+Reading = tuple[str, tuple[str, ...], bool, str]
+
+
 @lru_cache(maxsize=1 << 15)  # reports print the same rows (labels, and cells often all 0) again and again
-def _read_line(line: str) -> tuple[str, tuple[str, ...], bool, str] | None:
+def _read_line(line: str) -> Reading | None:
     """A line's label, cells, whether it was split at separators, and the rest; None for no row."""
-    parsed = _field_line(line, 0) if _SEPARATORS.search(line) else _spaced_line(line, 0)
-    if parsed is None or not (parsed.label.strip() or parsed.cells):
+    parsed = _field_line(line) if _SEPARATORS.search(line) else _spaced_line(line)
+    if parsed is None or not (parsed[0].strip() or parsed[1]):
         return None
-    return parsed.label, parsed.cells, parsed.fields, parsed.rest
+    return parsed
 
 
-def _field_line(line: str, start: int) -> Line | None:
+def _field_line(line: str) -> Reading | None:
     parts = _SEPARATORS.split(line)
     if line.lstrip().startswith("|"):  # markdown: the outer pipes open and close the row
         parts = parts[1:]
@@ -88,7 +92,7 @@ def _field_line(line: str, start: int) -> Line | None:
         cells.append(parts[i])
         i += 1
     rest = " ".join(p for p in parts[i:] if p)
-    return Line(start, " ".join(labels), tuple(cells), True, rest)
+    return " ".join(labels), tuple(cells), True, rest
 
 
 def _label_follows(parts: list[str], i: int) -> bool:
@@ -99,7 +103,7 @@ def _label_follows(parts: list[str], i: int) -> bool:
     return False
 
 
-def _spaced_line(line: str, start: int) -> Line:
+def _spaced_line(line: str) -> Reading:
     tokens = line.split()
     cells: list[str] = []
     # the cells are the run of numbers and empty-cell marks that ends the line;
@@ -116,5 +120,5 @@ def _spaced_line(line: str, start: int) -> Line:
             break
     label = " ".join(tokens)
     if cells and not tokens and all(c in BLANK_MARKS for c in cells):
-        return Line(start, "", (), False)  # a rule of dashes, not a row of empty cells
-    return Line(start, label, tuple(cells), False)
+        return "", (), False, ""  # a rule of dashes, not a row of empty cells
+    return label, tuple(cells), False, ""
