@@ -26,34 +26,46 @@ from index.reader.parse import parse_bytes, parse_file, parse_text
 from . import render as R
 from .synth import ROOT, SyntheticCorpus
 
-Layout = Callable[[R.Document, random.Random], tuple[bytes, str]]
+
+@dataclass(frozen=True)
+class Layout:
+    """A way reports are published: a variant of the document (blank marks …), then a rendering."""
+
+    render: Callable[[R.Document], tuple[bytes, str]]
+    variant: Callable[[R.Document, random.Random], R.Document] | None = None
+
+    def __call__(self, doc: R.Document, rng: random.Random) -> tuple[R.Document, bytes, str]:
+        """Given a document, return the document as published (what must read back) and its file."""
+        doc = self.variant(doc, rng) if self.variant else doc
+        return (doc, *self.render(doc))
 
 
-def _text(fn) -> Layout:
-    return lambda doc, rng: (fn(doc).encode("utf-8"), ".txt")
+def _text(fn, variant=None) -> Layout:
+    return Layout(lambda doc: (fn(doc).encode("utf-8"), ".txt"), variant)
+
+
+def _blanks(marks=None):
+    return lambda doc, rng: R.with_blanks(doc, rng, marks=marks)
 
 
 LAYOUTS: dict[str, Layout] = {
     "tabs (Word export)": _text(R.to_tabs),
     "tabs, merged cells once": _text(lambda d: R.to_tabs(d, grid=False)),
     "markdown": _text(R.to_markdown),
-    "web page": lambda d, rng: (R.to_html(d).encode("utf-8"), ".html"),
-    "Word .docx": lambda d, rng: (R.to_docx(d), ".docx"),
-    "PDF": lambda d, rng: (R.to_pdf(d), ".pdf"),
+    "web page": Layout(lambda d: (R.to_html(d).encode("utf-8"), ".html")),
+    "Word .docx": Layout(lambda d: (R.to_docx(d), ".docx")),
+    "PDF": Layout(lambda d: (R.to_pdf(d), ".pdf")),
     "PDF text, spaced": _text(R.to_spaced),
     "one cell per line": _text(R.to_cell_lines),
     "labels first": _text(R.to_labels_first),
     "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),
     "glued (crawled)": _text(R.to_glued),
-    "blank marks, tabs": lambda d, rng: (R.to_tabs(R.with_blanks(d, rng)).encode(), ".txt"),
-    "blank marks, web page": lambda d, rng: (R.to_html(R.with_blanks(d, rng)).encode(), ".html"),
-    "blank marks, spaced": lambda d, rng: (
-        R.to_spaced(R.with_blanks(d, rng, marks=R.BLANK_MARKS[1:])).encode(),
-        ".txt",
-    ),
-    "blank marks, PDF": lambda d, rng: (R.to_pdf(R.with_blanks(d, rng)), ".pdf"),
+    "blank marks, tabs": _text(R.to_tabs, _blanks()),
+    "blank marks, web page": Layout(lambda d: (R.to_html(d).encode(), ".html"), _blanks()),
+    "blank marks, spaced": _text(R.to_spaced, _blanks(R.BLANK_MARKS[1:])),
+    "blank marks, PDF": Layout(lambda d: (R.to_pdf(d), ".pdf"), _blanks()),
     "label typos, tabs": _text(lambda d: R.to_tabs(R.with_typos(d))),
-    "label typos, PDF": lambda d, rng: (R.to_pdf(R.with_typos(d)), ".pdf"),
+    "label typos, PDF": Layout(lambda d: (R.to_pdf(R.with_typos(d)), ".pdf")),
     "四 as three tables, markdown": _text(lambda d: R.to_markdown(R.review_split(d))),
     "四 as three tables, tabs": _text(lambda d: R.to_tabs(R.review_split(d))),
     "四 header scrambled": _text(lambda d: R.scrambled_review(R.to_spaced(d))),
@@ -62,15 +74,12 @@ LAYOUTS: dict[str, Layout] = {
     "cells with notes": _text(lambda d: R.to_tabs(R.with_note(d))),
 }
 PDF_TEXT = {
-    "PDF text (pdfplumber)": lambda d, rng: (R.pdf_text(R.to_pdf(d)).encode(), ".txt"),
-    "PDF text (pdfplumber), blank marks": lambda d, rng: (
-        R.pdf_text(R.to_pdf(R.with_blanks(d, rng, marks=R.BLANK_MARKS[1:]))).encode(),
-        ".txt",
-    ),
+    "PDF text (pdfplumber)": _text(lambda d: R.pdf_text(R.to_pdf(d))),
+    "PDF text (pdfplumber), blank marks": _text(lambda d: R.pdf_text(R.to_pdf(d)), _blanks(R.BLANK_MARKS[1:])),
 }
 if shutil.which("pdftotext"):  # poppler-utils, when installed
-    PDF_TEXT["pdftotext"] = lambda d, rng: (R.pdf_text(R.to_pdf(d), "pdftotext").encode(), ".txt")
-    PDF_TEXT["pdftotext -layout"] = lambda d, rng: (R.pdf_text(R.to_pdf(d), "pdftotext -layout").encode(), ".txt")
+    PDF_TEXT["pdftotext"] = _text(lambda d: R.pdf_text(R.to_pdf(d), "pdftotext"))
+    PDF_TEXT["pdftotext -layout"] = _text(lambda d: R.pdf_text(R.to_pdf(d), "pdftotext -layout"))
 LAYOUTS |= PDF_TEXT
 ONLY_2019 = {"三 without 总计": _text(lambda d: R.to_tabs(R.without_totals(d)))}
 
@@ -91,7 +100,7 @@ class Score:
         for key, value in truth.items():
             if key not in figures:
                 self.missing += 1
-            elif abs(figures[key] - value) < 1e-6:
+            elif figures[key] == value or (value != R.BLANK != figures[key] and abs(figures[key] - value) < 1e-6):
                 self.right += 1
             else:
                 self.wrong += 1
@@ -112,7 +121,7 @@ def measure(docs: list[R.Document], seed: int) -> dict[str, Score]:
     for i, doc in enumerate(docs):
         layouts = LAYOUTS | (ONLY_2019 if doc.template == "2019" else {})
         for name, layout in layouts.items():
-            data, suffix = layout(doc, random.Random(f"{seed}:{i}:{name}"))
+            published, data, suffix = layout(doc, random.Random(f"{seed}:{i}:{name}"))
             score = scores.setdefault(name, Score())
             try:
                 report = parse_bytes(data, f"{name}{suffix}", suffix)
@@ -120,7 +129,7 @@ def measure(docs: list[R.Document], seed: int) -> dict[str, Score]:
                 score.failed += 1
                 score.missing += len(doc.figures)
                 continue
-            score.add(doc.figures, report.figures, len(report.findings))
+            score.add(R.truth(published), R.readout(report), len(report.findings))
     return scores
 
 

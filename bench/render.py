@@ -60,7 +60,20 @@ class Document:
     blocks: list[str | Table]
     figures: dict
     template: str
-    blank: set[str] = field(default_factory=set)  # keys printed blank (read as 0)
+    blank: set[str] = field(default_factory=set)  # keys printed blank (read as blank, not as a number)
+
+
+BLANK = "（空白）"  # what a cell printed blank reads back as, in truth() and readout()
+
+
+def truth(doc: Document) -> dict:
+    """What a document must read back as: each cell's number, or BLANK where it is printed blank."""
+    return {k: v for k, v in doc.figures.items() if k not in doc.blank} | dict.fromkeys(doc.blank, BLANK)
+
+
+def readout(report: Report) -> dict:
+    """What a report was read as, in truth()'s terms."""
+    return dict(report.figures) | dict.fromkeys(report.blank, BLANK)
 
 
 # -- the format's tables --------------------------------------------------------------
@@ -179,12 +192,14 @@ def document(report: Report) -> Document:
 
     blocks: list[str | Table] = [report.title or f"{report.agency or ''}{report.year}年政府信息公开工作年度报告"]
     blocks += [HEADINGS["overview"], *narrative("overview")]
-    blocks += [HEADINGS["active"], table2(report.figures, report.template)]
-    blocks += [HEADINGS["applications"], table3(report.figures, report.template)]
-    blocks += [HEADINGS["review"], table4(report.figures)]
+    figures = dict.fromkeys(report.blank, 0) | report.figures
+    blocks += [HEADINGS["active"], table2(figures, report.template)]
+    blocks += [HEADINGS["applications"], table3(figures, report.template)]
+    blocks += [HEADINGS["review"], table4(figures)]
     blocks += [HEADINGS["problems"], *narrative("problems"), *narrative("improvements")]
     blocks += [HEADINGS["other"], *(narrative("other") or ["无。"])]
-    return Document(blocks, dict(report.figures), report.template)
+    # a new document: the cells the report printed blank are printed 0 in it (with_blanks makes blanks anew)
+    return Document(blocks, figures, report.template)
 
 
 def readable(report: Report) -> bool:
@@ -193,7 +208,7 @@ def readable(report: Report) -> bool:
         return False
     keys = application_keys(report.template) + review_keys()
     keys += [k for row in ART20_ROWS[report.template] for k in row.keys]
-    return all(k in report.figures for k in keys)
+    return all(report.state(k) != "unread" for k in keys)
 
 
 # -- variations of what is printed ----------------------------------------------------------

@@ -35,8 +35,9 @@ from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
 from .analysis import query_dictionary, warm_dictionary
-from .corpus import display, list_corpus
+from .corpus import display, list_corpus, record_corpora
 from .durable import segment_checksums
+from .manifest import source_url
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
 from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
@@ -119,7 +120,10 @@ def build_index(
                 summary.updated = [display(p) for p, _, _ in todo if display(p) in before]
                 summary.removed = removed
             writer.cancel()
+            if not dry_run:
+                record_corpora(index_dir, listing.roots)
             return summary
+        record_corpora(index_dir, listing.roots)  # under the write lock: where its reports' files are
     except BaseException:
         writer.cancel()
         raise
@@ -234,6 +238,7 @@ def _add_file(writer, job: Job, cache: TextCache | None, known: set[str], names:
         if hashlib.sha256(data).hexdigest() != digest:
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
         report = parse_bytes(data, source, path.suffix, cache)
+        report.source_url = source_url(path)
     except ParseError as exc:
         return exc.reason
     except Exception as exc:  # one odd file never stops the batch

@@ -9,12 +9,14 @@ a report, a FIFO or a device file. File names are kept as the system gives them
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .durable import write_atomic
 from .reader.formats.files import SUFFIXES
 
 
@@ -31,6 +33,7 @@ class Listing:
     complete: list[Path] = field(default_factory=list)  # folders whose every subfolder was listed, resolved
     present: set[str] = field(default_factory=set)  # every report-like name seen, readable or not
     names: dict[str, str] = field(default_factory=dict)  # file → its name relative to the corpus folder (shown)
+    roots: list[Path] = field(default_factory=list)  # the folders and files named, resolved
 
     def gone(self, source: str) -> bool:
         """Whether a stored source is positively gone: in a folder listed completely, and not seen there."""
@@ -49,12 +52,14 @@ def list_corpus(paths: Iterable[Path | str]) -> Listing:
             continue
         if stat.S_ISDIR(st.st_mode):
             root = path.resolve()
+            out.roots.append(root)
             first = len(out.files)
             if _walk(root, out, set()):
                 out.complete.append(root)
             for file in out.files[first:]:
                 out.names.setdefault(display(file), display(file.relative_to(root)))
         elif stat.S_ISREG(st.st_mode):
+            out.roots.append(path.resolve())
             out.files.append(path.resolve())
             out.present.add(display(path.resolve()))
             out.names.setdefault(display(path.resolve()), display(path.name))
@@ -107,3 +112,40 @@ def _why(exc: OSError, default: str) -> str:
     if exc.errno is not None and exc.errno == 40:  # ELOOP
         return "a symbolic link loop"
     return f"{default}: {exc.strerror}" if exc.strerror else default
+
+
+CORPORA = "corpora.json"  # in the index folder: every corpus folder (or file) its reports were read from
+
+
+def record_corpora(index_dir: Path | str, roots: Iterable[Path]) -> None:
+    """Add corpus folders and files to those the index records (where a report's file may be served from)."""
+    known = corpora(index_dir)
+    added = [display(r) for r in roots if display(r) not in known]
+    if added:
+        Path(index_dir).mkdir(parents=True, exist_ok=True)
+        write_atomic(Path(index_dir) / CORPORA, json.dumps(known + added, ensure_ascii=False, indent=1).encode())
+
+
+def corpora(index_dir: Path | str) -> list[str]:
+    """The corpus folders and files the index in `index_dir` was built from ([] when none is recorded)."""
+    try:
+        found = json.loads((Path(index_dir) / CORPORA).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [str(x) for x in found] if isinstance(found, list) else []
+
+
+def inside_corpus(path: Path | str, index_dir: Path | str) -> bool:
+    """Whether a file lies in a corpus the index was built from, its links resolved (so never outside it)."""
+    try:
+        real = Path(path).resolve(strict=True)
+    except OSError:
+        return False
+    for root in map(Path, corpora(index_dir)):
+        try:
+            root = root.resolve(strict=True)
+        except OSError:
+            continue
+        if real == root or (root.is_dir() and real.is_relative_to(root)):
+            return True
+    return False

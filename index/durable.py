@@ -82,12 +82,18 @@ def write_checksums(folder: Path, segments, computed: dict[str, dict] | None = N
         if entry is None or entry.get("size") != path.stat().st_size:
             entry = file_checksum(path)
         out[path.name] = entry
-    tmp = folder / f".{CHECKSUMS}.{os.getpid()}"
-    with tmp.open("w", encoding="utf-8") as f:
-        json.dump(out, f, indent=0, sort_keys=True)
+    write_atomic(folder / CHECKSUMS, json.dumps(out, indent=0, sort_keys=True).encode("utf-8"))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, synced, renamed over it."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    with tmp.open("wb") as f:
+        f.write(data)
         f.flush()
         os.fsync(f.fileno())
-    os.replace(tmp, folder / CHECKSUMS)
+    os.replace(tmp, path)
+    fsync_dir(path.parent)
 
 
 def write_toc(toc, storage, indexname: str) -> None:

@@ -1,10 +1,11 @@
 """One agency across its years: key figures as series, part 五 year by year, checks between years.
 
-An agency is every report whose printed name has the same grouping key
-(index.reader.text.agency.agency_key: 平潭综合实验区, 平潭综合实验区管委会 and
-平潭综合实验区（管委会） are one agency). Sentences of part 五 that the previous
-year's report already said (same normalised sentence) are marked, since copied
-problems and promises are what a reader of a series looks for first.
+An agency is every report whose printed name has the same agency key, the user's
+merges included (search/identity.py: 平潭综合实验区, 平潭综合实验区管委会 and
+平潭综合实验区（管委会） are one agency; so are 洪泽区人民政府 and
+淮安市洪泽区人民政府). Sentences of part 五 that the previous year's report
+already said (same normalised sentence) are marked, since copied problems and
+promises are what a reader of a series looks for first.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from itertools import pairwise
 
 from index.reader.report import Report
 from index.reader.tables.layout import figure_label
-from index.reader.text.agency import agency_key
 
 from .compare import sentence_key, sentences, year_checks
-from .reports import UnknownReport, get_report, report_metas
+from .identity import Identity
+from .reports import UnknownReport, get_report, identity_of, report_metas
 
 # The figures a series shows first: requests, outcomes, reviews and suits, documents.
 KEY_FIGURES = (
@@ -32,42 +33,50 @@ KEY_FIGURES = (
 )
 
 
-def agencies(index, metas: list[dict] | None = None) -> list[dict]:
-    """Every agency in the index: its key, the names it was printed under, its years and report count.
+def agencies(index, metas: list[dict] | None = None, identity: Identity | None = None) -> list[dict]:
+    """Every agency in the index: its key, the names it was printed under (most reports first), its years,
+    its reports (id and year, oldest first) and their count.
 
     `metas` are the index's report_metas when the caller holds them already."""
+    identity = identity or identity_of(index)
     groups: dict[str, dict] = {}
     for meta in metas if metas is not None else report_metas(index):
-        key = agency_key(meta["agency"])
+        key = identity.key(meta["agency"])
         if not key:
             continue
-        group = groups.setdefault(key, {"key": key, "names": [], "years": [], "reports": 0})
-        if meta["agency"] not in group["names"]:
-            group["names"].append(meta["agency"])
+        group = groups.setdefault(key, {"key": key, "names": {}, "years": [], "reports": 0, "ids": []})
+        group["names"][meta["agency"]] = group["names"].get(meta["agency"], 0) + 1
         if meta["year"] is not None and meta["year"] not in group["years"]:
             group["years"].append(meta["year"])
         group["reports"] += 1
+        group["ids"].append((meta["year"], meta["id"]))
     for group in groups.values():
         group["years"].sort()
+        group["names"] = sorted(group["names"], key=lambda n: (-group["names"][n], n))
+        ids = sorted(group["ids"], key=lambda x: (x[0] or 0, x[1]))
+        group["ids"] = [{"id": rid, "year": year} for year, rid in ids]
     return sorted(groups.values(), key=lambda g: (-g["reports"], g["key"]))
 
 
-def agency_reports(index, key: str, metas: list[dict] | None = None) -> list[Report]:
-    """The reports of one agency (by grouping key), oldest first; UnknownReport when there are none."""
-    ids = [m["id"] for m in (metas if metas is not None else report_metas(index)) if agency_key(m["agency"]) == key]
+def agency_reports(index, key: str, metas: list[dict] | None = None, identity: Identity | None = None) -> list[Report]:
+    """The reports of one agency (by its key), oldest first; UnknownReport when there are none."""
+    identity = identity or identity_of(index)
+    metas = metas if metas is not None else report_metas(index)
+    ids = [m["id"] for m in metas if identity.key(m["agency"]) == key]
     if not ids:
-        raise UnknownReport(f"no agency with key {key!r}")
+        raise UnknownReport(f"没有这个机关：{key}")
     return sorted((get_report(index, rid) for rid in ids), key=lambda r: (r.year or 0, r.id))
 
 
-def agency_view(reports: list[Report]) -> dict:
-    """Given one agency's reports, oldest first, return its page as a plain dict."""
+def agency_view(reports: list[Report], key: str) -> dict:
+    """Given one agency's reports (its key's), oldest first, return its page as a plain dict."""
     years = [r.year for r in reports]
     series = []
     for key in KEY_FIGURES:
-        values = [r.figures.get(key) for r in reports]
+        values = [r.figures.get(key) for r in reports]  # None: printed blank or not read, never 0
+        states = [r.state(key) for r in reports]
         if any(v is not None for v in values):
-            series.append({"key": key, "label": figure_label(key), "points": values})
+            series.append({"key": key, "label": figure_label(key), "points": values, "states": states})
     narrative, before = [], None
     for report in reports:
         said_before = _keys(before) if before is not None else set()
@@ -82,17 +91,27 @@ def agency_view(reports: list[Report]) -> dict:
         before = report
     checks = []
     for old, new in pairwise(reports):
-        for finding in year_checks(old, new):
+        for finding in year_checks(old, new, same_agency=True):
             checks.append(asdict(finding) | {"label": figure_label(finding.location), "year": new.year})
     return {
-        "key": agency_key(reports[0].agency),
+        "key": key,
         "names": list(dict.fromkeys(r.agency for r in reports if r.agency)),
         "years": years,
-        "reports": [{"id": r.id, "year": r.year, "agency": r.agency, "template": r.template} for r in reports],
+        "reports": [
+            {"id": r.id, "year": r.year, "agency": r.agency, "template": r.template, "previous": _previous(reports, r)}
+            for r in reports
+        ],
         "series": series,
         "narrative": narrative,
         "checks": checks,
     }
+
+
+def _previous(reports: list[Report], report: Report) -> str | None:
+    """The id of the agency's report of the year before this one's, if it has one."""
+    if report.year is None:
+        return None
+    return next((r.id for r in reports if r.year == report.year - 1), None)
 
 
 def _keys(report: Report) -> set[str]:

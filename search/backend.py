@@ -29,7 +29,9 @@ def open_backend(name: str | None, index_dir: str, url: str | None = None, prefi
     """The backend to search: the embedded index in `index_dir`, or a cluster at `url`."""
     if backend_name(name) == "whoosh":
         return SearchIndex.open(index_dir)
-    return remote_backend(url, prefix)
+    backend = remote_backend(url, prefix)
+    backend.folder = index_dir  # where its aliases file is (search/identity.py)
+    return backend
 
 
 def remote_backend(url: str | None = None, prefix: str | None = None):

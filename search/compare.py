@@ -17,15 +17,28 @@ from dataclasses import asdict
 from difflib import SequenceMatcher
 
 from index.analysis import normalize, segment
-from index.reader.report import SECTIONS, Finding, Report
+from index.reader.report import (
+    BLANK,
+    PRINTED,
+    SECTIONS,
+    STATE_NAMES,
+    UNREAD,
+    Finding,
+    Report,
+    number_delta,
+    number_text,
+)
 from index.reader.tables.layout import (
     APPLICATION_COLUMNS,
+    ART20_ITEM_NAMES,
     ART20_ROWS,
+    COLUMN_NAMES,
     application_keys,
     figure_label,
     figure_table,
     review_keys,
 )
+from index.reader.text.agency import agency_key
 
 # the format's own order of every figure: table 二's rows, then 三's, then 四's (2021's keys, then 2019's)
 FIGURE_ORDER = {
@@ -119,7 +132,18 @@ def _loose(key: str) -> str:
     return _NUMBERING.sub("", key)
 
 
-def align(text_a: str, text_b: str) -> dict:
+TABLE_SECTIONS = ("active", "applications", "review")  # compared cell by cell (compare_figures), not as text
+_HEADING = re.compile(r"^[一二三四五六七八九十]、")
+_NARRATIVE = re.compile(r"[。；！？]$|[，,].*[。；]?")
+
+
+def narrative(sentences_: list[str]) -> list[str]:
+    """Of a table section's sentences, the narrative ones: sentences of the text, not the table's captions,
+    header words and labels (which a report prints as lines of their own)."""
+    return [s for s in sentences_ if _NARRATIVE.search(s) and len(_HAS_WORDS.findall(s)) >= 8]
+
+
+def align(text_a: str, text_b: str, table: bool = False) -> dict:
     """Given one section of each report, return its sentences aligned in document order, and similarity.
 
     `rows` walks both texts in order: a sentence in both (`same`), a sentence changed
@@ -129,6 +153,8 @@ def align(text_a: str, text_b: str) -> dict:
     ties broken by the sentences' content, so swapping A and B mirrors it.
     """
     sa, sb = sentences(text_a), sentences(text_b)
+    if table:  # a table section's text: its narrative only (the table is compared cell by cell)
+        sa, sb = narrative(sa), narrative(sb)
     ka, kb = [sentence_key(s) for s in sa], [sentence_key(s) for s in sb]
     ga, gb = [bigrams(_loose(k)) for k in ka], [bigrams(_loose(k)) for k in kb]
     n, m = len(sa), len(sb)
@@ -182,25 +208,33 @@ def align(text_a: str, text_b: str) -> dict:
                 changed.append(item)
                 total_sim += sim
         ai, bj = pi + 1, pj + 1
-    total = n + m
+    # the similarity of what was said: a part's heading line is not a sentence of it, and a part of one
+    # sentence a side has no similarity worth a percentage
+    headings = sum(1 for r in rows if r["kind"] == "same" and _HEADING.match(r["a"]))
+    said_a, said_b = n - sum(1 for x in sa if _HEADING.match(x)), m - sum(1 for x in sb if _HEADING.match(x))
+    total = n + m - 2 * headings
     return {
         "rows": rows,
         "same": same,
         "changed": changed,
         "only_a": [r["a"] for r in rows if r["kind"] == "only_a"],
         "only_b": [r["b"] for r in rows if r["kind"] == "only_b"],
-        "similarity": round(2 * total_sim / total, 4) if total else 1.0,
+        "similarity": round(2 * (total_sim - headings) / total, 4) if total and said_a > 1 and said_b > 1 else None,
     }
 
 
-def comparable_figures(report: Report) -> dict[str, float]:
-    """Given a report, return its figures plus, for the 2021 format, （六）其他处理 summed as in 2019."""
-    figures = dict(report.figures)
+def comparable_figures(report: Report) -> dict[str, tuple[float | None, str]]:
+    """Given a report, return {key: (number or None, state)} of every cell read (printed or blank), plus,
+    for the 2021 format, （六）其他处理 summed as in 2019 (a number only when all three parts were printed)."""
+    cells = {k: (v, PRINTED) for k, v in report.figures.items()} | {k: (None, BLANK) for k in report.blank}
     for col in APPLICATION_COLUMNS:
-        parts = [figures.get(f"applications.{row}.{col}") for row in OTHER_2021]
-        if all(p is not None for p in parts):
-            figures[f"applications.other.{col}"] = sum(parts)
-    return figures
+        parts = [cells.get(f"applications.{row}.{col}", (None, UNREAD)) for row in OTHER_2021]
+        states = {state for _, state in parts}
+        if states == {PRINTED}:
+            cells[f"applications.other.{col}"] = (sum(v for v, _ in parts), PRINTED)
+        elif UNREAD not in states:
+            cells[f"applications.other.{col}"] = (None, BLANK)
+    return cells
 
 
 def _comparable(key: str, template_a: str, template_b: str) -> bool:
@@ -213,13 +247,17 @@ def _comparable(key: str, template_a: str, template_b: str) -> bool:
 
 def compare_figures(a: Report, b: Report) -> list[dict]:
     """Given two reports, return every figure of either, cell by cell in the format's order (tables 二, 三,
-    四), with its Chinese label, Δ (b − a) and % change."""
+    四), with its Chinese label, each side's number and state (printed, blank, unread), Δ (b − a) and %.
+
+    Only two printed numbers are compared: a side printed blank or not read has no Δ and no %, and
+    `why` says why the pair is not compared."""
     fa, fb = comparable_figures(a), comparable_figures(b)
     out = []
     for key in sorted(set(fa) | set(fb), key=_format_order):
-        va, vb = fa.get(key), fb.get(key)
-        comparable = va is not None and vb is not None and _comparable(key, a.template, b.template)
-        delta = round(vb - va, 6) if comparable else None
+        (va, sa), (vb, sb) = fa.get(key, (None, UNREAD)), fb.get(key, (None, UNREAD))
+        same_format = _comparable(key, a.template, b.template)
+        comparable = same_format and sa == PRINTED and sb == PRINTED
+        delta = number_delta(va, vb) if comparable else None
         pct = round(100 * delta / va, 2) if comparable and va else None
         out.append(
             {
@@ -228,12 +266,20 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
                 "table": figure_table(key),
                 "a": va,
                 "b": vb,
+                "a_state": sa,
+                "b_state": sb,
                 "delta": delta,
                 "pct": pct,
                 "comparable": comparable,
+                "why": None if comparable else ("格式不同，不可比" if not same_format else _why(sa, sb)),
             }
         )
     return out
+
+
+def _why(sa: str, sb: str) -> str:
+    sides = [f"{side} {STATE_NAMES[state].strip('（）')}" for side, state in (("A", sa), ("B", sb)) if state != PRINTED]
+    return "，".join(sides) + "，不计变化"
 
 
 def _format_order(key: str) -> tuple:
@@ -253,14 +299,20 @@ def change_list(sections: dict[str, dict], figures: list[dict], largest: int = 8
         **totals,
         "sections": counts,
         "figures_changed": sum(1 for f in figures if f["delta"]),
+        "figures_same": sum(1 for f in figures if f["comparable"] and not f["delta"]),
         "figures_not_comparable": sum(1 for f in figures if not f["comparable"]),
-        "largest": [{k: f[k] for k in ("key", "label", "a", "b", "delta", "pct")} for f in moved[:largest]],
+        "largest": [{k: f[k] for k in ("key", "label", "table", "a", "b", "delta", "pct")} for f in moved[:largest]],
     }
 
 
-def year_checks(a: Report, b: Report) -> list[Finding]:
-    """Given two reports of the same agency in consecutive years (either order), return X1 and X2 findings."""
-    if not (a.agency and b.agency and normalize(a.agency) == normalize(b.agency)):
+def year_checks(a: Report, b: Report, same_agency: bool | None = None) -> list[Finding]:
+    """Given two reports of the same agency in consecutive years (either order), return X1 and X2 findings.
+
+    Whether they are one agency's is the caller's to say (search/identity.py); by default, by the rules'
+    agency key. Only printed numbers are checked: a year printed blank or not read is a gap, never a 0."""
+    if same_agency is None:
+        same_agency = a.agency is not None and agency_key(a.agency) == agency_key(b.agency)
+    if not same_agency:
         return []
     if a.year is None or b.year is None or abs(a.year - b.year) != 1:
         return []
@@ -274,7 +326,8 @@ def year_checks(a: Report, b: Report) -> list[Finding]:
                 Finding(
                     "X1",
                     "warning",
-                    f"{new.year}年上年结转（{col}）{_n(over)} ≠ {old.year}年结转下年度 {_n(forward)}",
+                    f"{new.year} 年报告的“上年结转·{COLUMN_NAMES[col]}”为 {number_text(over)}，"
+                    f"{old.year} 年报告的“结转下年度继续办理·{COLUMN_NAMES[col]}”为 {number_text(forward)}，两者应相等",
                     f"applications.carried_over.{col}",
                     forward,
                     over,
@@ -291,18 +344,15 @@ def year_checks(a: Report, b: Report) -> list[Finding]:
                 Finding(
                     "X2",
                     "warning",
-                    f"{item} 现行有效件数 {_n(now)}，按上年 {_n(before)} + 制发 {_n(issued)} − 废止 {_n(repealed)} "
-                    f"应约为 {_n(expected)}（软性检查）",
+                    f"{ART20_ITEM_NAMES[item]}现行有效件数 {number_text(now)}，按上年 {number_text(before)} + "
+                    f"本年制发 {number_text(issued)} − 本年废止 {number_text(repealed)} 应约为 {number_text(expected)}"
+                    "（软性检查）",
                     keys[0],
                     expected,
                     now,
                 )
             )
     return findings
-
-
-def _n(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 def meta(report: Report) -> dict:
@@ -313,12 +363,15 @@ def meta(report: Report) -> dict:
         "template": report.template,
         "title": report.title,
         "source": report.source,
+        "source_url": report.source_url,
     }
 
 
-def compare(a: Report, b: Report) -> dict:
-    """Given two reports, return their comparison as a plain dict (the JSON of `xxgk compare`)."""
-    sections = {name: align(a.section(name), b.section(name)) for name in SECTIONS}
+def compare(a: Report, b: Report, same_agency: bool | None = None) -> dict:
+    """Given two reports, return their comparison as a plain dict (the JSON of `xxgk compare`).
+
+    `same_agency`: whether they are one agency's (search/identity.py), for the cross-year checks."""
+    sections = {name: align(a.section(name), b.section(name), name in TABLE_SECTIONS) for name in SECTIONS}
     figures = compare_figures(a, b)
     return {
         "a": meta(a),
@@ -326,5 +379,5 @@ def compare(a: Report, b: Report) -> dict:
         "summary": change_list(sections, figures),
         "sections": sections,
         "figures": figures,
-        "findings": [asdict(f) | {"label": figure_label(f.location)} for f in year_checks(a, b)],
+        "findings": [asdict(f) | {"label": figure_label(f.location)} for f in year_checks(a, b, same_agency)],
     }

@@ -66,6 +66,7 @@ class Generation:
 
     def __init__(self, key: tuple, reader=None, folder: Path | None = None) -> None:
         self.key = key
+        self.folder = folder  # the index folder (its aliases file: search/identity.py)
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()

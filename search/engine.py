@@ -24,6 +24,7 @@ from . import bm25, budget
 from .doctable import DocTable, Generation, generation_key
 from .errors import QueryError
 from .filters import FIGURE_KEYS, Filters
+from .identity import Identity, identity_in
 from .matching import covering_grams, matching_docs
 from .query import Query, parse_query
 from .snippets import make_snippet
@@ -80,6 +81,10 @@ class SearchIndex:
         """The current generation's per-document facts."""
         self.searcher()
         return self._local.table
+
+    def identity(self) -> Identity:
+        """Agency keys with the merges of the index's aliases file (search/identity.py)."""
+        return identity_in(self.folder)
 
 
 def as_search_index(index) -> SearchIndex:
@@ -145,6 +150,7 @@ def search(
     """
     if getattr(index, "remote", False):  # a cluster (search/opensearch): the same answer, computed there
         return index.search(text, filters, page, by_report, sort, facets)
+    index = as_search_index(index)
     check_sort(sort)
     page = page or Page()
     table, query, matched = _match(index, text, filters)
@@ -159,7 +165,7 @@ def search(
         "hits": _hits(table, query, matched, first, page.limit, by_report, sort),
     }
     if facets:
-        result["facets"] = _facets(table, matched)
+        result["facets"] = _facets(table, matched, index.identity(), by_report)
     if not len(matched):
         suggestion = suggest(table, query, text)
         if suggestion:
@@ -401,12 +407,14 @@ FACETS = ("year", "agency", "template", "section")
 PLACE_FACETS = ("region", "level", "kind")
 
 
-def facet_counts(index, text: str, filters: Filters | None = None) -> dict[str, dict]:
-    """Given a query and filters, return for each facet the number of matching sections per value."""
+def facet_counts(index, text: str, filters: Filters | None = None, by_report: bool = False) -> dict[str, dict]:
+    """Given a query and filters, return for each facet the number of matching sections per value (of
+    matching reports, `by_report`)."""
     if getattr(index, "remote", False):
-        return index.facet_counts(text, filters)
+        return index.facet_counts(text, filters, by_report)
+    index = as_search_index(index)
     table, _, docs = _match(index, text, filters)
-    return _facets(table, docs)
+    return _facets(table, docs, index.identity(), by_report)
 
 
 def _counted(values: np.ndarray, names) -> dict:
@@ -416,17 +424,30 @@ def _counted(values: np.ndarray, names) -> dict:
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
 
 
-def _facets(table: DocTable, docs: np.ndarray) -> dict[str, dict]:
+def _facets(table: DocTable, docs: np.ndarray, identity: Identity, by_report: bool = False) -> dict[str, dict]:
     g = table.generation
     agency_names, agency_codes = g.agencies
+    section = g.section[docs].astype(np.int64)  # a report has each section once: its count is reports too
+    if by_report:  # year, agency and template are the report's: one document of each report counts it
+        docs = docs[np.unique(g.reports[1][docs], return_index=True)[1]]
     year = g.year[docs].astype(np.int64)
     out = {
         "year": _counted(np.where(year > 0, year, -1), int),
-        "agency": _counted(agency_codes[docs], agency_names.__getitem__),
+        "agency": group_agencies(_counted(agency_codes[docs], agency_names.__getitem__), identity),
         "template": _counted(g.template[docs].astype(np.int64), TEMPLATES.__getitem__),
-        "section": _counted(g.section[docs].astype(np.int64), SECTIONS.__getitem__),
+        "section": _counted(section, SECTIONS.__getitem__),
     }
     return out | place_facets(out["agency"])
+
+
+def group_agencies(counts: dict[str, int], identity: Identity) -> dict[str, int]:
+    """Given counts per printed agency name, return them per agency (search/identity.py), each under the
+    name its agency is printed with most (the value a facet link filters by, which matches all its names)."""
+    groups: dict[str, dict[str, int]] = {}
+    for name, n in counts.items():
+        groups.setdefault(identity.key(name) or name, {})[name] = n
+    out = {max(names.items(), key=lambda kv: (kv[1], kv[0]))[0]: sum(names.values()) for names in groups.values()}
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1], str(kv[0]))))
 
 
 def place_facets(agency_counts: dict[str, int]) -> dict[str, dict]:

@@ -13,6 +13,7 @@ for the phrase instead. Document sets are sorted arrays of document numbers.
 from __future__ import annotations
 
 import operator
+from collections.abc import Callable
 
 import numpy as np
 
@@ -24,6 +25,7 @@ from index.reader.text.place import place_of
 from .budget import check
 from .doctable import DocTable, Generation
 from .filters import Filters
+from .identity import Identity, identity_in
 from .query import Query
 
 # Searching one candidate's text costs about as much as testing this many positions.
@@ -204,8 +206,8 @@ def allowed_docs(table: DocTable, filters: Filters) -> np.ndarray | None:
         hi = filters.year_to if filters.year_to is not None else 9999
         narrow((g.year >= lo) & (g.year <= hi))
     if filters.agency:
-        needle = normalize(filters.agency)
-        narrow(_agencies_where(g, lambda name: needle in name, of="normalised"))
+        test = agency_test(filters.agency, identity_in(g.folder))
+        narrow(_agencies_where(g, lambda pair: test(*pair), of="both"))
     if filters.where:
         reports = np.zeros(g.count + 1, bool)  # the last entry stands for "no report document"
         reports[figure_reports(table, filters)] = True
@@ -221,18 +223,30 @@ def _agencies_where(generation: Generation, test, of: str = "names") -> np.ndarr
     """Whether each document's agency passes a test (no agency never does) of its name, normalised name
     or place, each computed once per generation for every distinct agency."""
     names, codes = generation.agencies
+
+    def normalised() -> list[str]:
+        return generation.get("agencies normalised", lambda: [normalize(n) for n in names])
+
     values = {
         "names": lambda: names,
-        "normalised": lambda: generation.get("agencies normalised", lambda: [normalize(n) for n in names]),
+        "normalised": normalised,
+        "both": lambda: list(zip(names, normalised(), strict=True)),
         "places": lambda: generation.get("agencies places", lambda: [place_of(n) for n in names]),
     }[of]()
     passing = np.array([bool(test(value)) for value in values] + [False], bool)  # -1: no agency
     return passing[codes]
 
 
+def agency_test(wanted: str, identity: Identity) -> Callable[[str, str], bool]:
+    """The agency filter: a test of (name, normalised name) that passes the names containing what was typed
+    and every name of the agency it names (洪泽区人民政府 finds 淮安市洪泽区人民政府 too)."""
+    needle, key = normalize(wanted), identity.key(wanted)
+    return lambda name, normalised: needle in normalised or (key is not None and identity.key(name) == key)
+
+
 def place_matches(place, filters: Filters) -> bool:
     """Whether an agency's place (index/reader/text/place.py) passes the region, level and kind filters."""
-    if filters.region and not (place.region and normalize(filters.region) in normalize(place.region)):
+    if filters.region and not any(p and normalize(filters.region) in normalize(p) for p in (place.region, place.area)):
         return False
     if filters.level and place.level != filters.level:
         return False

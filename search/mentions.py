@@ -7,6 +7,7 @@ sections. Topics are read from search/data/topics.toml, extended by a user file.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
@@ -24,6 +25,49 @@ from .query import parse_query
 from .snippets import make_snippet
 
 TOPIC_SECTIONS = ("problems", "improvements")
+ROLE_NAMES = {"problem": "问题", "remedy": "改进措施"}
+# A sentence admits a problem when it says what is lacking; it promises a remedy when it says what will be
+# done. A report whose part 五 was not split keeps both in its problems: each sentence is read for its role.
+_LACK = re.compile(
+    r"不足|不够|欠缺|缺乏|缺少|滞后|薄弱|不及时|不强|不高|不全|不到位|不规范|不完善|不均衡|单一|较少|偏少|有待|尚未|"
+    r"存在|问题|短板|差距|不深|不细|流动性大|变动频繁|兼职"
+)
+_REMEDY = re.compile(
+    r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]|[一二三四五六七八九十]是)?\s*(?:下一步|今后|[0-9]{4}年)?[，,]?\s*"
+    r"(?:我[们局委办区县市]?|本[机关单位局委办]*)?\s*(?:将|要|拟|计划|继续|持续|进一步|着力|加大|加强|强化|完善|健全|建立|"
+    r"提升|提高|推进|推动|做好|抓好|落实|配备|充实|优化|规范|开展|组织|坚持|深化|扩大|丰富|确保)"
+)
+_SENTENCE = re.compile(r"[^。；！？\n]+[。；！？]?")
+
+
+def sentence_role(sentence: str, section: str) -> str:
+    """Whether a sentence of part 五 admits a problem ("problem") or promises a remedy ("remedy"); a sentence
+    of another part is neither ("other").
+
+    >>> sentence_role("信息公开工作人员不足，且均为兼职。", "problems")
+    'problem'
+    >>> sentence_role("继续配备专职人员，加强业务培训。", "problems")
+    'remedy'
+    >>> sentence_role("人员力量不足的问题依然存在。", "improvements")
+    'remedy'
+    """
+    if section == "improvements":
+        return "remedy"  # what the report files under its improvements
+    if section != "problems":
+        return "other"
+    if _REMEDY.match(sentence.strip()) and not _LACK.search(sentence):
+        return "remedy"
+    return "problem"
+
+
+def phrase_roles(text: str, section: str, phrases: list[str]) -> Counter:
+    """Given a section's text and normalised phrases, count the mentions by role of their sentences."""
+    out: Counter = Counter()
+    for m in _SENTENCE.finditer(text):
+        n = count_mentions(m.group(), phrases)
+        if n:
+            out[sentence_role(m.group(), section)] += n
+    return out
 
 
 @dataclass(frozen=True)
@@ -87,11 +131,13 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
                 "year": stored.get("year"),
                 "mentions": 0,
                 "sections": [],
+                "roles": Counter(),
                 "_best": (-1, ""),
             },
         )
         row["mentions"] += n
         row["sections"].append(stored["section"])
+        row["roles"].update(phrase_roles(section_text, stored["section"], phrases))
         if n > row["_best"][0]:
             row["_best"] = (n, stored["section"], section_text)
     ordered = sorted(
@@ -105,13 +151,17 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     for row in ordered[:limit]:
         row.pop("_best")
         row["sections"].sort()
+        row["roles"] = {role: row["roles"].get(role, 0) for role in ROLE_NAMES}
         out.append(row)
     return {
         "query": text,
+        "searched": list(sections) or ["all"],
         "reports": len(ordered),
         "sections": matched,
         # reports that say it among their problems, and among their improvements (a report may do both)
         "by_section": {name: sum(1 for r in ordered if name in r["sections"]) for name in ("problems", "improvements")},
+        # reports whose sentences admit it as a problem, and that promise a remedy for it (read sentence by sentence)
+        "by_role": {role: sum(1 for r in ordered if r["roles"][role]) for role in ROLE_NAMES},
         "by_year": dict(sorted(Counter(r["year"] for r in ordered if r["year"]).items())),
         "by_agency": dict(Counter(r["agency"] for r in ordered if r["agency"]).most_common()),
         "rows": out,
@@ -130,10 +180,20 @@ def _matching_sections(index, query, filters: Filters):
         yield table.searcher.stored_fields(docnum), table.generation.text(docnum)
 
 
-def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[str]:
-    """Given a report, return the names of the topics its sections mention."""
-    texts = [normalize(report.section(s)) for s in sections]
-    return [name for name, topic in topics.items() if any(normalize(p) in t for p in topic.phrases for t in texts)]
+def report_topics(report: Report, topics: dict[str, Topic], sections: tuple[str, ...] = TOPIC_SECTIONS) -> list[dict]:
+    """Given a report, return the topics its part 五 mentions, each as a problem it admits (`role` "problem")
+    or only as a remedy it promises ("remedy"): a report is tagged with a problem only where it says so."""
+    texts = {s: report.section(s) for s in sections}
+    out = []
+    for name, topic in topics.items():
+        phrases = [normalize(p) for p in topic.phrases]
+        roles: Counter = Counter()
+        for section, text in texts.items():
+            roles.update(phrase_roles(text, section, phrases))
+        if roles:
+            role = "problem" if roles["problem"] else "remedy"
+            out.append({"topic": name, "role": role, "role_name": ROLE_NAMES[role]})
+    return out
 
 
 # a problem admitted and a remedy promised are told apart: 培训不足 is a problem, 加强业务培训 a remedy
@@ -149,27 +209,45 @@ def topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...] = TO
     report_ids, codes = g.reports
     out = []
     for topic in topics.values():
-        docs = matching_docs(index.table(), parse_query(topic.query), Filters(sections=sections))
+        query = parse_query(topic.query)
+        docs = matching_docs(index.table(), query, Filters(sections=sections))
         by_section = {
             name: _years_by_report(g, docs[g.section[docs] == SECTIONS.index(name)], report_ids, codes)
             for name in TOLD_APART
             if name in sections
         }
+        if "problems" in by_section:  # read sentence by sentence: a remedy filed among the problems is one
+            texts = {report_ids[codes[d]]: g.text(d) for d in docs[g.section[docs] == SECTIONS.index("problems")]}
+            _split_roles(by_section, texts, query.phrases)
         out.append(_topic_row(topic, _years_by_report(g, docs, report_ids, codes), by_section))
     return out
+
+
+def _split_roles(by_section: dict[str, dict[str, int]], problem_texts: dict[str, str], phrases: list[str]) -> None:
+    """Given the reports found per section and the texts of the problems sections, move to the remedies the
+    reports whose problems only promise a remedy (继续配备专职人员), and add there those that do both."""
+    remedies = by_section.setdefault("improvements", {})
+    for rid, text in problem_texts.items():
+        roles = phrase_roles(text, "problems", phrases)
+        if roles["remedy"]:
+            remedies[rid] = by_section["problems"][rid]
+        if not roles["problem"]:
+            del by_section["problems"][rid]
 
 
 def _remote_topic_counts(index, topics: dict[str, Topic], sections: tuple[str, ...]) -> list[dict]:
     out = []
     for topic in topics.values():
-        found = index.sections_of(
-            parse_query(topic.query), Filters(sections=sections), ["report_id", "year", "section"]
-        )
+        query = parse_query(topic.query)
+        found = index.sections_of(query, Filters(sections=sections), ["report_id", "year", "section", "text"])
         by_section = {
             name: {s["report_id"]: s.get("year") or 0 for s in found if s["section"] == name}
             for name in TOLD_APART
             if name in sections
         }
+        if "problems" in by_section:
+            texts = {s["report_id"]: s.get("text") or "" for s in found if s["section"] == "problems"}
+            _split_roles(by_section, texts, query.phrases)
         out.append(_topic_row(topic, {s["report_id"]: s.get("year") or 0 for s in found}, by_section))
     return out
 

@@ -9,6 +9,7 @@ from index.reader.report import Finding, Report
 
 from .engine import as_search_index
 from .errors import QueryError
+from .identity import Identity
 
 _ID = re.compile(r"^[0-9a-f]{16}$")
 
@@ -23,6 +24,7 @@ def record_to_report(record: dict) -> Report:
         id=record["id"],
         source=record["source"],
         body=record["body"],
+        source_url=record.get("source_url"),
         title=record["title"],
         agency=record["agency"],
         agency_key=record.get("agency_key"),
@@ -35,8 +37,15 @@ def record_to_report(record: dict) -> Report:
         inferred=record["inferred"],
         blank=record["blank"],
         notes=record.get("notes", {}),
+        origins=record.get("origins") or {},
+        pages=record.get("pages") or {},
         findings=[Finding(**(f | {"span": tuple(f["span"]) if f.get("span") else None})) for f in record["findings"]],
     )
+
+
+def identity_of(index) -> Identity:
+    """The agency identity of either backend (search/identity.py)."""
+    return index.identity() if hasattr(index, "identity") else as_search_index(index).identity()
 
 
 def all_records(index) -> list[dict]:
@@ -75,36 +84,72 @@ def get_report(index, report_id: str) -> Report:
     if getattr(index, "remote", False):
         record = index.record(report_id)
         if record is None:
-            raise UnknownReport(f"no report with id {report_id!r}")
+            raise UnknownReport(f"没有编号为 {report_id} 的报告")
         return record_to_report(record)
     table = as_search_index(index).table()
     docnum = next(iter(table.searcher.document_numbers(kind="report", report_id=report_id)), None)
     if docnum is None:
-        raise UnknownReport(f"no report with id {report_id!r}")
+        raise UnknownReport(f"没有编号为 {report_id} 的报告")
     return record_to_report(table.stored(docnum)["record"])
 
 
-def resolve(index, selector: str) -> Report:
-    """Given a report id or `agency@year` (agency matched by substring), return the one Report it names.
+class AmbiguousReport(UnknownReport):
+    """A selector names several reports: `candidates` are their metas."""
 
-    An unknown or ambiguous selector raises UnknownReport listing the candidates.
+    def __init__(self, message: str, candidates: list[dict]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
+def source_of(index, report_id: str) -> tuple[str, str] | None:
+    """The path of a report's file as the build read it (never shown: only served, from its corpus) and
+    the SHA-256 of its bytes then; None when the index has no such report."""
+    if getattr(index, "remote", False):
+        return index.source_of(report_id)
+    searcher = as_search_index(index).searcher()
+    docnum = next(iter(searcher.document_numbers(kind="report", report_id=report_id)), None)
+    if docnum is None:
+        return None
+    fields = searcher.stored_fields(docnum)
+    return fields["source"], fields["hash"]
+
+
+def resolve(index, selector: str) -> Report:
+    """Given a report id or `agency@year`, return the one Report it names.
+
+    The agency is an agency's name (any name it was printed under, or its key) or, failing
+    that, a part of one: an agency named exactly wins over one whose name only contains it
+    (平潭综合实验区@2013 is that agency's report, not also its tax bureau's). An unknown
+    selector raises UnknownReport, an ambiguous one AmbiguousReport with the candidates.
     """
     selector = selector.strip()
     if _ID.match(selector):
         return get_report(index, selector)
     agency, sep, year = selector.rpartition("@")
     if not sep or not agency.strip() or not re.fullmatch(r"[0-9]{1,4}", year.strip()):  # ASCII digits only
-        raise UnknownReport(f"{selector!r} is neither a report id nor agency@year (e.g. 平潭@2021)")
+        raise UnknownReport(f"“{selector}”既不是报告编号，也不是“机关@年份”（如 平潭综合实验区@2021）")
+    metas = report_metas(index)
+    candidates = agency_reports_named(index, agency, metas)
+    in_year = [m for m in candidates if m["year"] == int(year)]
+    if len(in_year) == 1:
+        return get_report(index, in_year[0]["id"])
+    if in_year:
+        raise AmbiguousReport(f"“{selector}”对应多份报告，请选择其中一份", in_year[:20])
+    hint = "；该机关的报告：" + "、".join(_label(m) for m in candidates[:10]) if candidates else ""
+    raise UnknownReport(f"没有找到“{selector}”{hint}")
+
+
+def agency_reports_named(index, agency: str, metas: list[dict]) -> list[dict]:
+    """The metas of the reports of the agency a person typed: every report of the agency of that exact name
+    (or key), or else of every agency whose name contains it."""
+    identity = identity_of(index)
+    key = identity.key(agency)
+    exact = [m for m in metas if key and identity.key(m["agency"]) == key]
+    if exact:
+        return exact
     needle = normalize(agency)
-    candidates = [m for m in report_metas(index) if m["year"] == int(year) and needle in normalize(m["agency"] or "")]
-    if len(candidates) == 1:
-        return get_report(index, candidates[0]["id"])
-    if not candidates:
-        same_agency = [m for m in report_metas(index) if needle in normalize(m["agency"] or "")]
-        hint = "; reports of that agency: " + ", ".join(_label(m) for m in same_agency[:10]) if same_agency else ""
-        raise UnknownReport(f"no report matches {selector!r}{hint}")
-    raise UnknownReport(f"{selector!r} is ambiguous; candidates: " + ", ".join(_label(m) for m in candidates[:10]))
+    return [m for m in metas if needle and needle in normalize(m["agency"] or "")]
 
 
 def _label(meta: dict) -> str:
-    return f"{meta['agency'] or '(agency unknown)'}@{meta['year']} ({meta['id']})"
+    return f"{meta['agency'] or '（机关不详）'}@{meta['year']}"

@@ -60,10 +60,21 @@ def test_finding_says_where_and_what():
 
 def test_blank_total_is_a_missing_cell_warning_not_an_error():
     # Shanghai 2019 left the 总计 cells of its outcome rows blank
-    figures = {f"applications.granted.{c}": 0 for c in APPLICATION_COLUMNS}
+    figures = {f"applications.granted.{c}": 0 for c in APPLICATION_COLUMNS[:-1]}
     figures["applications.granted.natural_person"] = 258
     findings = audit(figures, blank={"applications.granted.total"})
-    assert [(f.rule, f.severity) for f in findings] == [("I1", "warning")]
+    assert [(f.rule, f.severity, f.location) for f in findings] == [("B1", "warning", "applications.granted.total")]
+    assert "applications." not in findings[0].message and "予以公开·总计" in findings[0].message
+
+
+def test_a_blank_total_column_is_one_finding_for_the_table():
+    # a table whose 总计 column is printed blank: one finding naming the column, not one per row
+    rows = ("new", "carried_over", "granted", "partly_granted", "total", "carried_forward")
+    figures = {f"applications.{r}.{c}": 3 for r in rows for c in APPLICATION_COLUMNS[:-1]}
+    blank = {f"applications.{r}.total" for r in rows}
+    findings = audit(figures, blank)
+    assert [(f.rule, f.location) for f in findings] == [("B1", "applications.*.total")]
+    assert "“总计”列 " in findings[0].message and "印为空白" in findings[0].message
 
 
 def test_negative_count_is_an_error():

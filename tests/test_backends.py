@@ -177,6 +177,7 @@ def apps(built_index, cluster_index):
     remote = create_app(
         {
             "TESTING": True,
+            "INDEX_DIR": str(built_index.folder),  # the local folder of the aliases and the corpus list
             "BACKEND": "opensearch",
             "OPENSEARCH_URL": ",".join(cluster_index.client.urls),
             "PREFIX": cluster_index.prefix,

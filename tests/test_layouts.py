@@ -83,7 +83,10 @@ def test_space_separated_cells_read_directly(path):
     plain = parse_file(path)
     spaced = parse_text(path.read_text(encoding="utf-8").replace("\t", " "), source="spaced")
     for key in table_figures(spaced):
-        assert spaced.figures[key] == plain.figures[key], key
+        if key in plain.blank:  # an empty field leaves no trace between spaces: a zero row's cell is inferred 0
+            assert spaced.figures[key] == 0 and key in spaced.inferred, key
+        else:
+            assert spaced.figures[key] == plain.figures[key], key
 
 
 @pytest.mark.parametrize("path", CORPUS_FILES, ids=lambda p: p.stem)

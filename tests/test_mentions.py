@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.analysis import normalize
+from index.reader.parse import parse_text
 from index.reader.report import SECTIONS
 from search.errors import QueryError
 from search.mentions import count_mentions, load_topics, mentions, report_topics, topic_counts
@@ -63,8 +64,11 @@ def test_topic_counts_per_year_equal_each_reports_topics(built_index, indexed_re
     rows = {row["topic"]: row for row in topic_counts(built_index, topics)}
     assert set(rows) == set(topics)
     for name, topic in topics.items():
-        having = [r for r in indexed_reports.values() if name in report_topics(r, topics)]
+        tagged = {r.id: {t["topic"]: t["role"] for t in report_topics(r, topics)} for r in indexed_reports.values()}
+        having = [r for r in indexed_reports.values() if name in tagged[r.id]]
         assert rows[name]["reports"] == len(having)
+        # a report counts as admitting the problem only where a sentence of its problems says so
+        assert rows[name]["problems"]["reports"] == sum(1 for r in having if tagged[r.id][name] == "problem")
         expected = {}
         for r in having:
             if r.year:
@@ -73,3 +77,22 @@ def test_topic_counts_per_year_equal_each_reports_topics(built_index, indexed_re
         assert having == [
             r for r in indexed_reports.values() if scan_reports({r.id: r}, topic.phrases, ("problems", "improvements"))
         ]
+
+
+def test_a_remedy_is_not_tagged_as_a_problem():
+    topics = load_topics()
+    staffing = "人员力量不足"
+    promise = parse_text(_REPORT.format(problems="一是主动公开的内容还不够丰富。二是继续配备专职人员，加强队伍建设。"))
+    admitted = parse_text(_REPORT.format(problems="一是信息公开工作人员不足，均为兼职。二是公开内容不够丰富。"))
+    assert {t["topic"]: t["role"] for t in report_topics(promise, topics)}[staffing] == "remedy"
+    assert {t["topic"]: t["role"] for t in report_topics(admitted, topics)}[staffing] == "problem"
+
+
+_REPORT = """某县某局2022年政府信息公开工作年度报告
+一、总体情况
+2022年，我局认真贯彻落实《政府信息公开条例》。
+五、存在的主要问题及改进情况
+{problems}
+六、其他需要报告的事项
+无。
+"""

@@ -50,11 +50,12 @@ def test_layout_reads_back(name, layout):
         doc = R.document(original)
         if name in ONLY_2019 and doc.template != "2019":
             continue
-        data, suffix = layout(doc, random.Random(f"{name}:{i}"))
+        published, data, suffix = layout(doc, random.Random(f"{name}:{i}"))
         report = parse_bytes(data, f"report{suffix}", suffix)
         where = f"{original.agency} {original.year}"
-        wrong = {k: (v, report.figures[k]) for k, v in doc.figures.items() if report.figures.get(k, v) != v}
-        missing = sorted(set(doc.figures) - set(report.figures))
+        truth, got = R.truth(published), R.readout(report)
+        wrong = {k: (v, got[k]) for k, v in truth.items() if got.get(k, v) != v}
+        missing = sorted(set(truth) - set(got))
         assert not wrong, f"{where}: misread {wrong}"
         if name in MAY_MISS:
             assert not missing or report.findings, f"{where}: cells left out without a finding"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from index.analysis import normalize, segment
 from index.reader.parse import parse_file
 from index.reader.report import SECTIONS
+from index.reader.text.agency import agency_key
 from index.reader.text.place import place_of
 from search.engine import MAX_LIMIT, Page, _match, scores, search
 from search.errors import QueryError
@@ -148,19 +149,41 @@ def test_facets_count_the_matching_sections(built_index, indexed_reports):
     expected = scan(indexed_reports, lambda t: "人员" in t, sections=("problems", "improvements"))
     result = search(built_index, "人员", make_filters(sections=["narrative"]), facets=True)
     reports = [indexed_reports[rid] for rid, _ in expected]
+    # one agency, one entry: its names' sections together, under the name it is printed with most
+    by_key: dict[str, Counter] = {}
+    for r in reports:
+        if r.agency:
+            by_key.setdefault(agency_key(r.agency), Counter())[r.agency] += 1
+    agencies = Counter({max(c.items(), key=lambda kv: (kv[1], kv[0]))[0]: c.total() for c in by_key.values()})
+    assert any(len(c) > 1 for c in by_key.values())  # 平潭综合实验区 and 平潭综合实验区管委会
     truth = {
         "year": Counter(r.year for r in reports if r.year),
-        "agency": Counter(r.agency for r in reports if r.agency),
+        "agency": agencies,
         "template": Counter(r.template for r in reports if r.template),
         "section": Counter(name for _, name in expected),
     }
     for name in ("region", "level", "kind"):  # read from the agency's name
-        truth[name] = Counter(getattr(place_of(r.agency), name) for r in reports if r.agency)
+        truth[name] = Counter()
+        for agency, n in agencies.items():
+            truth[name][getattr(place_of(agency), name)] += n
         truth[name].pop(None, None)
     assert {name: Counter(counts) for name, counts in result["facets"].items()} == truth
     assert len(truth["year"]) >= 2 and len(truth["section"]) == 2
     for counts in result["facets"].values():  # most sections first
         assert list(counts.values()) == sorted(counts.values(), reverse=True)
+
+
+def test_facets_count_reports_in_by_report_mode(built_index, indexed_reports):
+    expected = scan(indexed_reports, lambda t: "公开" in t, sections=SECTIONS)
+    result = search(built_index, "公开", make_filters(sections=["all"]), facets=True, by_report=True)
+    reports = [indexed_reports[rid] for rid in {rid for rid, _ in expected}]
+    assert len(reports) == result["reports"] and len(expected) > len(reports)  # reports, not sections
+    facets = {name: Counter(counts) for name, counts in result["facets"].items()}
+    assert facets["year"] == Counter(r.year for r in reports if r.year)
+    assert facets["template"] == Counter(r.template for r in reports)
+    assert sum(facets["agency"].values()) == sum(1 for r in reports if r.agency)
+    # a section is counted once per report that matched in it: what its matching sections number
+    assert facets["section"] == Counter(name for _, name in expected)
 
 
 def test_section_filter_and_narrative(built_index, indexed_reports):

@@ -149,12 +149,16 @@ def test_table3_every_cell(seed):
             key = f"applications.{row}.{col}"
             if cell == "-":
                 assert key not in report.figures, key
+                assert report.state(key) == "unread", key
+            elif cell == "b":  # printed blank: no number (never 0), and not missing either
+                assert key not in report.figures, key
+                assert key in report.blank and report.state(key) == "blank", key
             else:
                 assert report.figures.get(key) == (int(cell) if cell.isdigit() else 0), key
-                assert (key in report.blank) == (cell == "b"), key
+                assert key not in report.blank, key
                 assert (key in report.inferred) == (cell == "i"), key
     rows = APPLICATION_ROWS[want["template"]]
-    assert {k.split(".")[1] for k in report.figures if k.startswith("applications.")} <= {
+    assert {k.split(".")[1] for k in [*report.figures, *report.blank] if k.startswith("applications.")} <= {
         r.key.split(".")[0] for r in rows
     }
 

@@ -96,3 +96,32 @@ def test_every_rule_has_a_chinese_name_and_explanation():
         assert rule.code == code and rule.name and rule.explanation
         assert any("\u4e00" <= ch <= "\u9fff" for ch in rule.name)
         assert rule_name(code) == rule.name
+
+
+ROW = "1\t0\t0\t0\t1\t0\t0\t0\t1\t1\t1\t0\t0\t0\t1"  # the seed's table 四: 1 review, 1 + 1 suits
+
+
+def _with_table4(sentence: str, row: str):
+    text = SEED.read_text(encoding="utf-8")
+    assert ROW in text
+    return parse_text(text.replace(HEADING, HEADING + sentence + "\n", 1).replace(ROW, row))
+
+
+def test_a_list_of_review_and_suit_counts_is_read_item_by_item():
+    # 复议 2 件、诉讼 7 件, table 四: 2 reviews, suits 5 + 2 = 7: true, and the 2 is never read as the suits
+    row = "2\t0\t0\t0\t2\t5\t0\t0\t0\t5\t2\t0\t0\t0\t2"
+    for sentence in ("本年度发生行政复议 2 件、行政诉讼 7 件。", "全年共有复议2件、诉讼7件。"):
+        report = _with_table4(sentence, row)
+        assert (report.figures["review.total"], report.figures["litigation_direct.total"]) == (2, 5)
+        assert not [f for f in report.findings if f.rule == "T4"], sentence
+    # and a list that does disagree is still found, with the right numbers
+    report = _with_table4("本年度发生行政复议 2 件、行政诉讼 9 件。", row)
+    assert [(f.rule, f.expected, f.found) for f in report.findings if f.rule == "T4"] == [("T4", 7, 9)]
+
+
+def test_all_upheld_with_cases_pending_names_them_and_stays_a_hint():
+    # 2 reviews: 1 upheld, 1 still pending; the text says all were upheld
+    report = _with_table4("行政复议2件，均获维持。", "1\t0\t0\t1\t2" + ROW[9:])
+    (finding,) = [f for f in report.findings if f.rule == "T5"]
+    assert finding.severity == "warning" and "另有 1 件尚未审结" in finding.message
+    assert "已审结的均获维持" in finding.message

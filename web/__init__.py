@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
 
-from index.reader.report import SECTION_NAMES
+from index.reader.report import SECTION_NAMES, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label, figure_table
-from index.reader.text.agency import agency_key
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing
 from search import budget
@@ -49,10 +48,16 @@ _SYMBOLS = {">=": "≥", "<=": "≤", "!=": "≠"}
 
 
 def num(value) -> str:
-    """A figure as a person reads it: — when not read, 12 not 12.0."""
+    """A figure as the report printed it (12 not 12.0, 2766.7879 never rounded); — when there is none."""
+    return "—" if value is None else number_text(value)
+
+
+def signed(value) -> str:
+    """A change with its sign: +248, −5, 0; never rounded."""
     if value is None:
-        return "—"
-    return str(int(value)) if float(value) == int(value) else f"{value:g}"
+        return ""
+    text = number_text(value)
+    return text if value == 0 else ("+" + text if value > 0 else "−" + text[1:])
 
 
 def severity(level: str) -> Markup:
@@ -70,7 +75,9 @@ def finding_anchor(location: str) -> str:
 
 def agency_url(name: str | None) -> str | None:
     """The agency page of a printed agency name (its variants share one page), or None."""
-    key = agency_key(name)
+    from .views.reports import identity
+
+    key = identity().key(name)
     return url_for("agencies.agency", key=key) if key else None
 
 
@@ -127,12 +134,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     # decorator, registered first, so that url_for() builds page links, not API links.
     app.jinja_env.filters["mark"] = mark
     app.add_template_filter(num)
+    app.add_template_filter(signed)
     app.add_template_filter(figure_label)
     app.add_template_global(url_with)
     app.add_template_global(agency_url)
     app.add_template_global(severity)
     app.add_template_global(finding_anchor)
     app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES, FIGURE_CHOICES=FIGURE_CHOICES)
+    app.jinja_env.globals.update(STATE_NAMES=STATE_NAMES, STATE_HINTS=STATE_HINTS, TEMPLATE_NAMES=TEMPLATE_NAMES)
     app.add_template_filter(condition_text)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")

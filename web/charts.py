@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from index.reader.report import number_text
+
 
 def year_bars(counts: dict[int, int], years: list[int], width: int = 240, height: int = 60) -> Markup:
     """Given counts per year and the years to show, return an inline SVG bar chart, each bar with its value."""
@@ -35,32 +37,51 @@ def year_bars(counts: dict[int, int], years: list[int], width: int = 240, height
     )
 
 
-def series_chart(label: str, years: list, values: list, width: int = 260, height: int = 90) -> Markup:
-    """One figure over the years as an SVG bar chart: a bar and its value per year, a gap where the figure
-    was not read (never drawn as 0)."""
-    if not years:
+GAP_MARKS = {"blank": ("空白", "报告在此未填数字（空白），不是 0"), "unread": ("—", "该年报告中未读出此数字，不是 0")}
+
+
+def series_chart(label: str, years: list, values: list, states: list | None = None, height: int = 110) -> Markup:
+    """One figure over the years as an SVG bar chart: every year from the first to the last, a bar and its
+    value where the figure was printed, a labelled gap where it was printed blank (空白), not read (—), or
+    the agency has no report that year (无报告): never drawn as 0. Fifteen years and more stay readable:
+    the chart widens, and year labels are shortened (’19) and turned when the bars are narrow."""
+    known_years = [y for y in years if y is not None]
+    if not known_years:
         return Markup("")
-    known = [v for v in values if v is not None]
-    top = max([*known, 1])
-    step = width / len(years)
+    states = states or ["printed" if v is not None else "unread" for v in values]
+    by_year: dict[int, tuple] = {}
+    for year, value, state in zip(years, values, states, strict=True):
+        if year is not None and year not in by_year:
+            by_year[year] = (value, state)
+    axis = list(range(min(known_years), max(known_years) + 1))
+    step = max(22.0, min(48.0, 260 / len(axis)))
+    width = round(step * len(axis) + 4)
+    numbers = [v for v, s in by_year.values() if s == "printed" and v is not None]
+    top = max([*numbers, 1])
+    narrow = step < 34
     parts = []
-    for i, (year, value) in enumerate(zip(years, values, strict=True)):
+    for i, year in enumerate(axis):
         x = i * step + 2
-        w = max(step - 4, 1)
-        if value is None:
-            parts.append(f'<text class="missing" x="{x + w / 2:.1f}" y="{height - 18}" text-anchor="middle">—</text>')
-        else:
-            h = round((height - 34) * value / top, 1)
-            shown = int(value) if value == int(value) else round(value, 2)
+        w = step - 4
+        cx = x + w / 2
+        value, state = by_year.get(year, (None, "none"))
+        if state == "printed" and value is not None:
+            h = round((height - 44) * value / top, 1)
+            shown = escape(number_text(value))
             parts.append(
-                f'<rect x="{x:.1f}" y="{height - 16 - h}" width="{w:.1f}" height="{h}">'
-                f"<title>{escape(year)}：{shown}</title></rect>"
-                f'<text class="value" x="{x + w / 2:.1f}" y="{height - 19 - h}" text-anchor="middle">{shown}</text>'
+                f'<rect x="{x:.1f}" y="{height - 26 - h}" width="{w:.1f}" height="{h}">'
+                f"<title>{escape(year)} 年：{shown}</title></rect>"
+                f'<text class="value" x="{cx:.1f}" y="{height - 29 - h}" text-anchor="middle">{shown}</text>'
             )
-        parts.append(
-            f'<text class="year" x="{x + w / 2:.1f}" y="{height - 3}" text-anchor="middle">{escape(year)}</text>'
-        )
+        else:
+            mark, hint = GAP_MARKS.get(state, ("无报告", "该机关这一年没有报告"))
+            parts.append(
+                f'<text class="missing" x="{cx:.1f}" y="{height - 30}" text-anchor="middle">'
+                f"<title>{escape(year)} 年：{hint}</title>{mark}</text>"
+            )
+        text = f"’{year % 100:02d}" if narrow else str(year)
+        parts.append(f'<text class="year" x="{cx:.1f}" y="{height - 10}" text-anchor="middle">{escape(text)}</text>')
     return Markup(
         f'<svg class="series" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
-        f'aria-label="{escape(label)}">{"".join(parts)}</svg>'
+        f'aria-label="{escape(label)}，{axis[0]}—{axis[-1]} 年">{"".join(parts)}</svg>'
     )

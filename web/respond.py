@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+import re
+
+from flask import Response, current_app, render_template, request
 
 from search.csvfile import csv_text
 
@@ -25,3 +27,18 @@ def csv_response(header: list[str], rows, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
+
+
+_HOST = re.compile(r"^[A-Za-z0-9.\-]+(?::[0-9]{1,5})?$")
+
+
+def absolute_url(path: str) -> str:
+    """A link that opens from a spreadsheet: the configured BASE_URL (xxgk serve --base-url), else the
+    request's own host when it is a plain host name, else the path as it is."""
+    base = current_app.config.get("BASE_URL")
+    if not base:
+        host = request.host
+        if not _HOST.match(host):
+            return path
+        base = f"{request.scheme}://{host}"
+    return base.rstrip("/") + path

@@ -10,23 +10,30 @@ from index.reader.report import Report
 from index.reader.tables.layout import (
     APPLICATION_COLUMNS,
     APPLICATION_ROWS,
+    ART20_MEASURE_NAMES,
     ART20_ROWS,
     COLUMN_NAMES,
     GROUP_NAMES,
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     ROW_NAMES,
+    figure_label,
 )
 
 
 def _cell(report: Report, key: str) -> dict:
+    """One cell: its number, its state (printed, blank, unread), marks, and its findings in words."""
     flags = [f for f in report.findings if f.location and fnmatchcase(key, f.location)]
     return {
         "key": key,
+        "label": figure_label(key),
         "value": report.figures.get(key),
+        "state": report.state(key),
         "blank": key in report.blank,
         "inferred": key in report.inferred,
-        "findings": [f"{rule_name(f.rule)}（{f.rule}）：{f.message}" for f in flags],
+        "note": report.notes.get(key),
+        "traced": key in report.origins,
+        "findings": [f"{rule_name(f.rule)}：{f.message}" for f in flags],
         "severity": "error" if any(f.severity == "error" for f in flags) else ("warning" if flags else ""),
     }
 
@@ -39,7 +46,7 @@ def report_tables(report: Report) -> dict:
         "review": [],
         "columns": [COLUMN_NAMES[c] for c in APPLICATION_COLUMNS],
     }
-    template = table3_template(report.figures)
+    template = table3_template([*report.figures, *report.blank])
     if template:
         for row in APPLICATION_ROWS[template]:
             out["applications"].append(
@@ -48,13 +55,15 @@ def report_tables(report: Report) -> dict:
                     "cells": [_cell(report, f"applications.{row.key}.{c}") for c in APPLICATION_COLUMNS],
                 }
             )
-    if any(k.startswith(("review.", "litigation_")) for k in report.figures):
+    if any(k.startswith(("review.", "litigation_")) for k in [*report.figures, *report.blank]):
         for g in REVIEW_GROUPS:
             out["review"].append({"name": GROUP_NAMES[g], "cells": [_cell(report, f"{g}.{c}") for c in REVIEW_COLUMNS]})
         out["review_columns"] = [COLUMN_NAMES[c] for c in REVIEW_COLUMNS]
     if report.template in ART20_ROWS:
         for row in ART20_ROWS[report.template]:
             cells = [_cell(report, k) for k in row.keys]
-            if any(c["value"] is not None for c in cells):
-                out["art20"].append({"name": row.name, "cells": cells, "keys": list(row.keys)})
+            if any(c["state"] != "unread" for c in cells):
+                # each row says what its cells are: table 二's rows measure different things
+                heads = [ART20_MEASURE_NAMES[k.rsplit(".", 1)[1]] for k in row.keys]
+                out["art20"].append({"name": row.name, "cells": cells, "keys": list(row.keys), "heads": heads})
     return out

@@ -13,7 +13,7 @@ from index.check import check_index, repair_index
 from index.corpus import display
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
-from index.reader.report import SECTIONS, Report
+from index.reader.report import SECTION_NAMES, SECTIONS, STATE_NAMES, TEMPLATE_NAMES, Report, number_text
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
 from search.backend import BACKENDS, DEFAULT_PREFIX, backend_name, open_backend, remote_backend
@@ -21,10 +21,10 @@ from search.compare import compare
 from search.copies import copies_summary, find_copies
 from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
-from search.filters import DEFAULT_SECTIONS, make_filters
-from search.mentions import load_topics, mentions, topic_counts, topic_query
+from search.filters import DEFAULT_SECTIONS, make_filters, parse_sections
+from search.mentions import ROLE_NAMES, load_topics, mentions, topic_counts, topic_query
 from search.opensearch.client import ClusterError
-from search.reports import all_records, record_to_report, resolve
+from search.reports import AmbiguousReport, all_records, record_to_report, resolve
 
 from .progress import ProgressBar
 
@@ -101,6 +101,7 @@ def cmd_index(args: argparse.Namespace) -> int:
             from search.opensearch.build import build_remote  # the cluster's builder, only when asked for
 
             backend = remote_backend(args.url, args.prefix)
+            backend.folder = args.index  # its aliases and the corpus folders it was built from
             summary = build_remote(corpus, backend, args.procs, bar, prune=args.prune, dry_run=args.dry_run)
             args.index = f"{backend.client.urls[0]} ({backend.prefix})"
         else:
@@ -214,32 +215,42 @@ def _mark(text: str, spans: list[list[int]]) -> str:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    """Compare two reports section by section and figure by figure (A and B: report id or agency@year).
+    """Compare two reports section by section and figure by figure (A and B: report id or 机关@年份).
 
+    An agency's exact name (or any name it was printed under) wins over a part of a name.
     Example: xxgk compare 平潭综合实验区@2020 平潭综合实验区@2021
     """
     try:
         index = SearchIndex.open(args.index)
-        result = compare(resolve(index, args.a), resolve(index, args.b))
+        a, b = resolve(index, args.a), resolve(index, args.b)
+        identity = index.identity()
+        result = compare(a, b, same_agency=a.agency is not None and identity.key(a.agency) == identity.key(b.agency))
+    except AmbiguousReport as exc:
+        print(f"xxgk compare: {exc}：", file=sys.stderr)
+        for m in exc.candidates:
+            print(f"  {m['agency'] or '机关不详'}@{m['year']}  （报告编号 {m['id']}）", file=sys.stderr)
+        return EXIT_FAILED
     except (QueryError, IndexMissing) as exc:
         return _fail("compare", exc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
-    a, b = result["a"], result["b"]
-    print(f"A  {a['agency'] or '(agency unknown)'} {a['year']}  ({a['id']}, {a['template']})")
-    print(f"B  {b['agency'] or '(agency unknown)'} {b['year']}  ({b['id']}, {b['template']})")
+    for side in ("a", "b"):
+        m = result[side]
+        print(f"{side.upper()}  {_who(m)}  （{TEMPLATE_NAMES[m['template']]}，报告编号 {m['id']}）")
     summary = result["summary"]
     print(
-        f"\n{summary['changed']} sentences changed, {summary['only_a']} only in A, {summary['only_b']} only in B, "
-        f"{summary['same']} the same; {summary['figures_changed']} figures changed"
+        f"\n{summary['changed']} 句改动，{summary['only_a']} 句仅见于 A，{summary['only_b']} 句仅见于 B，"
+        f"{summary['same']} 句相同；{summary['figures_changed']} 项数字变化，{summary['figures_same']} 项相同，"
+        f"{summary['figures_not_comparable']} 项不可比（一方空白、未读出或格式不同）"
     )
     for name, sec in result["sections"].items():
         counts = summary["sections"][name]
         if not sec["rows"]:
             continue
-        print(f"\n== {name}: similarity {sec['similarity']:.2f} (same {counts['same']}, changed {counts['changed']}, "
-              f"only A {counts['only_a']}, only B {counts['only_b']})")  # fmt: skip
+        similar = f"文字相似度 {sec['similarity']:.0%}，" if sec["similarity"] is not None else ""
+        print(f"\n== {SECTION_NAMES[name]}：{similar}相同 {counts['same']}，改动 {counts['changed']}，"
+              f"仅 A {counts['only_a']}，仅 B {counts['only_b']}")  # fmt: skip
         for row in sec["rows"]:  # in document order
             if row["kind"] == "changed":
                 diff = "".join(t if op == "equal" else f"[-{t}-]{{+{u}+}}" for op, t, u in row["diff"])
@@ -249,13 +260,25 @@ def cmd_compare(args: argparse.Namespace) -> int:
             elif row["kind"] == "only_b":
                 print(f"  + {row['b']}")
     changed = [f for f in result["figures"] if f["delta"]]
-    print(f"\n== figures: {len(changed)} changed of {sum(f['comparable'] for f in result['figures'])} comparable")
+    comparable = sum(f["comparable"] for f in result["figures"])
+    print(f"\n== 数字对照：{len(changed)} 项变化（两边都印出数字的 {comparable} 项中）")
     for f in changed:
-        pct = f" ({f['pct']:+.1f}%)" if f["pct"] is not None else ""
-        print(f"  表{f['table']} {f['label']}: {f['a']:g} → {f['b']:g}  Δ {f['delta']:+g}{pct}")
+        pct = f"，{f['pct']:+.1f}%" if f["pct"] is not None else ""
+        print(f"  表{f['table']} {f['label']}：A {number_text(f['a'])} → B {number_text(f['b'])}"
+              f"（{'+' if f['delta'] > 0 else ''}{number_text(f['delta'])}{pct}）")  # fmt: skip
+    for f in (f for f in result["figures"] if not f["comparable"] and "格式" not in (f["why"] or "")):
+        shown = [
+            number_text(v) if s == "printed" else STATE_NAMES[s]
+            for v, s in ((f["a"], f["a_state"]), (f["b"], f["b_state"]))
+        ]
+        print(f"  表{f['table']} {f['label']}：A {shown[0]}，B {shown[1]}（{f['why']}）")
     for f in result["findings"]:
-        print(f"  [{f['severity']} {f['rule']}] {f['message']}")
+        print(f"  [{'错误' if f['severity'] == 'error' else '提示'}] {f['message']}")
     return EXIT_OK
+
+
+def _who(meta: dict) -> str:
+    return f"{meta['agency'] or '机关不详'} {meta['year'] or '年度不详'}"
 
 
 def cmd_mentions(args: argparse.Namespace) -> int:
@@ -268,18 +291,26 @@ def cmd_mentions(args: argparse.Namespace) -> int:
         if (args.query is None) == (args.topic is None):
             raise QueryError("give a QUERY or --topic NAME (one of them)")
         text = topic_query(load_topics(args.topics), args.topic) if args.topic else args.query
-        sections = args.section or (("narrative",) if args.topic else ())
+        sections = args.section or DEFAULT_SECTIONS  # part 五, as topics are and as the web page does
         result = mentions(SearchIndex.open(args.index), text, tuple(sections), limit=args.limit)
     except (QueryError, IndexMissing) as exc:
         return _fail("mentions", exc)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return EXIT_OK
-    print(f"{result['reports']} reports ({result['sections']} sections) mention {args.topic or result['query']}")
-    print("by year: " + ", ".join(f"{y} {n}" for y, n in result["by_year"].items()))
+    searched = parse_sections(tuple(sections))
+    whole = not searched or set(searched) == set(SECTIONS)
+    where = "全部章节" if whole else "、".join(SECTION_NAMES[s] for s in searched)
+    roles = result["by_role"]
+    print(f"{result['reports']} 份报告（{result['sections']} 个章节）提及 {args.topic or result['query']}"
+          f"（检索范围：{where}；--section all 检索全部章节）")  # fmt: skip
+    print(f"作为问题 {roles['problem']} 份，作为改进措施 {roles['remedy']} 份（逐句判断）")
+    print("按年份：" + "，".join(f"{y} 年 {n} 份" for y, n in result["by_year"].items()))
     for row in result["rows"]:
-        who = f"{row['agency'] or '(agency unknown)'} {row['year'] or ''}"
-        print(f"\n{row['mentions']:4d}  {who} · {', '.join(row['sections'])}")
+        who = f"{row['agency'] or '机关不详'} {row['year'] or ''}"
+        as_ = "、".join(name for role, name in ROLE_NAMES.items() if row["roles"][role]) or "其他"
+        parts = "、".join(SECTION_NAMES.get(s, s) for s in row["sections"])
+        print(f"\n{row['mentions']:4d} 次  {who} · 作为{as_} · {parts}")
         print(f"      {_mark(row['snippet'], row['spans'])}")
     return EXIT_OK
 
@@ -352,7 +383,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     try:
         if backend_name(args.backend) == "opensearch":
             backend = remote_backend(args.url, args.prefix)  # checked now: a missing URL is said before serving
-            config |= {
+            config |= {  # INDEX_DIR stays: the local folder of the aliases file and the corpus list
                 "BACKEND": "opensearch",
                 "OPENSEARCH_URL": ",".join(backend.client.urls),
                 "PREFIX": backend.prefix,

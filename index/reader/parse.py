@@ -11,6 +11,7 @@ from .audit.text import check_text
 from .errors import ParseError
 from .formats.cache import TextCache
 from .formats.files import read_report_file, text_from_bytes
+from .formats.pdf import PAGE_BREAK
 from .formats.plain import clean_text
 from .report import Report
 from .sections import split_sections
@@ -81,9 +82,15 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
     )
     if template in ("2019", "2021"):
         tables = TableResult()
-        tables.merge(read_active(report.section("active"), template))
-        tables.merge(read_applications(report.section("applications")))
-        tables.merge(read_review(report.section("review")))
+        for name, result in (
+            ("active", read_active(report.section("active"), template)),
+            ("applications", read_applications(report.section("applications"))),
+            ("review", read_review(report.section("review"))),
+        ):
+            tables.merge(result)
+            origins = ((k, report.body_offset(name, at)) for k, at in result.origins.items())
+            report.origins.update((k, at) for k, at in origins if at is not None)
+        report.origins = dict(sorted(report.origins.items()))
         report.figures = tables.figures
         report.inferred = sorted(tables.inferred)
         report.blank = sorted(tables.blank)
@@ -101,5 +108,37 @@ def parse_file(path: Path | str, cache: TextCache | None = None) -> Report:
 
 
 def parse_bytes(data: bytes, source: str, suffix: str, cache: TextCache | None = None) -> Report:
-    """Given a report file's bytes, return the parsed Report (its id is the hash of the bytes)."""
-    return parse_text(text_from_bytes(data, source, suffix, cache), source=source, id=report_id(data))
+    """Given a report file's bytes, return the parsed Report (its id is the hash of the bytes).
+
+    For a PDF, each figure's page is read from where the text's pages start (`pages`)."""
+    text = text_from_bytes(data, source, suffix, cache)
+    if PAGE_BREAK not in text:
+        return parse_text(text, source=source, id=report_id(data))
+    report = parse_text(text.replace(PAGE_BREAK, ""), source=source, id=report_id(data))
+    report.pages = figure_pages(report, text)
+    return report
+
+
+def _line_key(line: str) -> str:
+    return "".join(fold(line).split())
+
+
+def figure_pages(report: Report, paged: str) -> dict[str, int]:
+    """Given a parsed report and its text with page marks, return the page (from 1) each figure's row was
+    printed on: the k-th printing of a line in the body is its k-th printing in the text (the body is the
+    text with page chrome dropped, the rest in order)."""
+    printed: dict[str, list[int]] = {}  # a line's key → the pages it is printed on, in order
+    page = 1
+    for line in paged.split("\n"):
+        page += line.count(PAGE_BREAK)
+        printed.setdefault(_line_key(line), []).append(page)
+    body = report.body
+    starts = {key: body.rfind("\n", 0, at) + 1 for key, at in report.origins.items()}
+    wanted, line_page, seen, pos = set(starts.values()), {}, {}, 0
+    for line in body.split("\n"):
+        k = _line_key(line)
+        n = seen[k] = seen.get(k, -1) + 1
+        if pos in wanted and n < len(printed.get(k, ())):
+            line_page[pos] = printed[k][n]
+        pos += len(line) + 1
+    return {key: line_page[start] for key, start in starts.items() if start in line_page}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 SECTIONS = ("overview", "active", "applications", "review", "problems", "improvements", "other")
 SECTION_NAMES = {
@@ -15,7 +16,37 @@ SECTION_NAMES = {
     "other": "其他事项",
 }
 TEMPLATES = ("2021", "2019", "legacy", "unknown")
+TEMPLATE_NAMES = {"2021": "2021 年格式", "2019": "2019 年格式", "legacy": "2019 年以前的旧格式", "unknown": "未知格式"}
 SEVERITIES = ("error", "warning")
+# A figure is in one of three states, kept apart everywhere: a number printed, a cell printed blank
+# (no number: never 0), or not read at all (missing).
+PRINTED, BLANK, UNREAD = "printed", "blank", "unread"
+STATE_NAMES = {PRINTED: "印出", BLANK: "（空白）", UNREAD: "（未读出）"}
+STATE_HINTS = {
+    BLANK: "报告在此单元格未填数字（印为空白或“-”“/”等），不是 0",
+    UNREAD: "未能从报告中读出此数字（未印出、版式无法可靠读取，或报告格式没有这一项），不是 0",
+}
+
+
+def number_text(value: float | int) -> str:
+    """A figure as the report printed it: 12 not 12.0, 2766.7879 not 2766.79, never in exponent form.
+
+    >>> number_text(206.0), number_text(2766.7879), number_text(24252.311082), number_text(-5)
+    ('206', '2766.7879', '24252.311082', '-5')
+    """
+    if value == int(value) and abs(value) < 2**53:
+        return str(int(value))
+    return format(Decimal(repr(float(value))), "f")  # the shortest text that reads back as this float
+
+
+def number_delta(a: float | int, b: float | int) -> float | int:
+    """b − a computed on the printed decimals (2766.7879 − 2000.1 is 766.6879, not 766.6878999…).
+
+    >>> number_delta(2000.1, 2766.7879), number_delta(265, 513)
+    (766.6879, 248)
+    """
+    d = Decimal(number_text(b)) - Decimal(number_text(a))
+    return int(d) if d == d.to_integral_value() else float(d)
 
 
 @dataclass(frozen=True)
@@ -42,6 +73,7 @@ class Report:
     id: str
     source: str
     body: str
+    source_url: str | None = None  # where it was published on the web, when the corpus says (index/manifest.py)
     title: str | None = None
     agency: str | None = None  # as printed
     agency_key: str | None = None  # one key for the ways one agency's name is printed
@@ -55,6 +87,8 @@ class Report:
     blank: list[str] = field(default_factory=list)
     notes: dict[str, str] = field(default_factory=dict)  # a cell's bracketed note: 22（其中修订16件）
     findings: list[Finding] = field(default_factory=list)
+    origins: dict[str, int] = field(default_factory=dict)  # where each cell's row was printed: an offset in body
+    pages: dict[str, int] = field(default_factory=dict)  # a PDF's figures: the page (from 1) each was printed on
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
@@ -71,11 +105,26 @@ class Report:
     def sections(self) -> dict[str, str]:
         return {name: self.section(name) for name in SECTIONS}
 
+    def body_offset(self, name: str, pos: int) -> int | None:
+        """Given an offset in the text of section `name`, return the same place in `body`."""
+        for a, b in self.spans.get(name, ()):
+            if pos <= b - a:
+                return a + pos
+            pos -= b - a + 1  # the "\n" that joins a section's spans
+        return None
+
+    def state(self, key: str) -> str:
+        """Whether a figure was printed, printed blank, or not read."""
+        if key in self.figures:
+            return PRINTED
+        return BLANK if key in self.blank else UNREAD
+
     def to_json(self) -> dict:
         """Return the report as the JSON object `xxgk parse --json` prints."""
         return {
             "id": self.id,
             "source": self.source,
+            "source_url": self.source_url,
             "title": self.title,
             "agency": self.agency,
             "agency_key": self.agency_key,
@@ -89,4 +138,6 @@ class Report:
             "blank": self.blank,
             "notes": self.notes,
             "findings": [asdict(f) for f in self.findings],
+            "origins": self.origins,
+            "pages": self.pages,
         }

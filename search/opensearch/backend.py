@@ -17,9 +17,19 @@ from index.analysis import normalize, query_words
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
 
-from ..engine import FACETS, MAX_LIMIT, PLACE_FACETS, Page, check_sort, place_facets, searched_sections
+from ..engine import (
+    FACETS,
+    MAX_LIMIT,
+    PLACE_FACETS,
+    Page,
+    check_sort,
+    group_agencies,
+    place_facets,
+    searched_sections,
+)
 from ..filters import Filters
-from ..matching import covering_grams, place_matches
+from ..identity import Identity, identity_in
+from ..matching import agency_test, covering_grams, place_matches
 from ..query import Query, parse_query
 from ..snippets import make_snippet
 from ..suggest import nearest
@@ -58,6 +68,11 @@ class OpenSearchBackend:
         self._loading = False
         self._lock = threading.RLock()
         self._vocabulary_sent: set[str] = set()  # bigram tokens this process has sent to the vocabulary index
+        self.folder: str | None = None  # the local folder holding the aliases file (search/identity.py)
+
+    def identity(self) -> Identity:
+        """Agency keys with the merges of the aliases file (search/identity.py)."""
+        return identity_in(self.folder)
 
     # --- writing -------------------------------------------------------------------------------
     def ensure_index(self, year: int | None) -> str:
@@ -227,12 +242,12 @@ class OpenSearchBackend:
 
     def _allowed_agencies(self, filters: Filters) -> list[str]:
         """The agencies whose name contains the agency filter and whose place passes the place filters."""
-        needle = normalize(filters.agency) if filters.agency else None
+        wanted = agency_test(filters.agency, self.identity()) if filters.agency else None
         by_place = filters.region or filters.level or filters.kind
         return [
             name
             for name, normalised, place in zip(*self.agencies(), strict=True)
-            if name and (needle is None or needle in normalised) and (not by_place or place_matches(place, filters))
+            if name and (wanted is None or wanted(name, normalised)) and (not by_place or place_matches(place, filters))
         ]
 
     def _scoring(self, query: Query) -> list[dict]:
@@ -336,7 +351,7 @@ class OpenSearchBackend:
         result["reports"] = reports["hits"]["total"]["value"]
         result["hits"] = self._read_hits(hits, query, by_report)
         if facets:
-            result["facets"] = _read_facets(hits["aggregations"])
+            result["facets"] = _read_facets(hits["aggregations"], self.identity(), by_report)
         if not result["total"]:
             suggestion = nearest(query, text, Vocabulary(self), REMOTE_SUGGEST_SECONDS)
             if suggestion:
@@ -419,12 +434,12 @@ class OpenSearchBackend:
             hits.append(item)
         return hits
 
-    def facet_counts(self, text: str, filters: Filters | None = None) -> dict[str, dict]:
+    def facet_counts(self, text: str, filters: Filters | None = None, by_report: bool = False) -> dict[str, dict]:
         match = self._filter(parse_query(text), filters or Filters())
-        return {name: {} for name in (*FACETS, *PLACE_FACETS)} if match is None else self._facets(match)
-
-    def _facets(self, match: dict) -> dict[str, dict]:
-        return _read_facets(self._search({"size": 0, "query": match, "aggs": _facet_aggs()})["aggregations"])
+        if match is None:
+            return {name: {} for name in (*FACETS, *PLACE_FACETS)}
+        answer = self._search({"size": 0, "query": match, "aggs": _facet_aggs()})["aggregations"]
+        return _read_facets(answer, self.identity(), by_report)
 
     def sections_of(self, query: Query, filters: Filters, fields: list[str]) -> list[dict]:
         """The chosen fields of every section a parsed query matches (unranked, in report id and section order)."""
@@ -480,6 +495,16 @@ class OpenSearchBackend:
         hits = self._search(body)["hits"]["hits"]
         return _record(hits[0]["_source"]["record"]) if hits else None
 
+    def source_of(self, report_id: str) -> tuple[str, str] | None:
+        """The path of a report's file as the build read it, and the hash of its bytes."""
+        body = {
+            "size": 1,
+            "_source": ["source", "hash"],
+            "query": {"bool": {"filter": [{"ids": {"values": [report_id]}}, {"term": {"kind": "report"}}]}},
+        }
+        hits = self._search(body)["hits"]["hits"]
+        return (hits[0]["_source"]["source"], hits[0]["_source"]["hash"]) if hits else None
+
 
 class Vocabulary:
     """The cluster's bigram vocabulary and phrase counts, as search/suggest.py reads a vocabulary."""
@@ -528,21 +553,24 @@ class Vocabulary:
 
 
 def _facet_aggs() -> dict:
-    # every value (a terms aggregation is exact when it returns them all)
-    return {name: {"terms": {"field": name, "size": 65_536}} for name in FACETS}
+    # every value (a terms aggregation is exact when it returns them all), and its reports: a cardinality
+    # counts exactly below its precision threshold (a set of hashes, not an estimate)
+    reports = {"reports": {"cardinality": {"field": "report_id", "precision_threshold": 40_000}}}
+    return {name: {"terms": {"field": name, "size": 65_536}, "aggs": reports} for name in FACETS}
 
 
-def _read_facets(answer: dict) -> dict[str, dict]:
+def _read_facets(answer: dict, identity: Identity, by_report: bool = False) -> dict[str, dict]:
     """engine._facets from the facet aggregations (region, level and kind read from the agency's name)."""
     out = {}
     for name in FACETS:
-        found = {b["key"]: b["doc_count"] for b in answer.get(name, {}).get("buckets", [])}
+        count = (lambda b: b["reports"]["value"]) if by_report and name != "section" else (lambda b: b["doc_count"])
+        found = {b["key"]: count(b) for b in answer.get(name, {}).get("buckets", [])}
         if name == "year":
             found = {int(k): n for k, n in found.items() if int(k) > 0}
         if name == "template":
             found = {k: n for k, n in found.items() if k in TEMPLATES}
         out[name] = dict(sorted(found.items(), key=lambda kv: (-kv[1], str(kv[0]))))
-    out["agency"] = {a: n for a, n in out["agency"].items() if a}
+    out["agency"] = group_agencies({a: n for a, n in out["agency"].items() if a}, identity)
     return out | place_facets(out["agency"])
 
 

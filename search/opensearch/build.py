@@ -20,7 +20,8 @@ from pathlib import Path
 
 from index.analysis import warm_dictionary
 from index.build import BuildSummary, Progress, hashed_files, plan_build, unexpected_failure
-from index.corpus import display, list_corpus
+from index.corpus import display, list_corpus, record_corpora
+from index.manifest import source_url
 from index.reader.errors import ParseError
 from index.reader.formats.files import read_report_file
 from index.reader.parse import parse_bytes
@@ -40,6 +41,7 @@ def _prepare(job: tuple[Path, str, str, str | None]) -> tuple[str, str | None, l
         if hashlib.sha256(data).hexdigest() != digest:
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
         report = parse_bytes(data, source, path.suffix)
+        report.source_url = source_url(path)
     except ParseError as exc:
         return source, exc.reason, []
     except Exception as exc:  # one odd file never stops the batch
@@ -68,6 +70,8 @@ def build_remote(
         summary.updated = [display(p) for p, _, _ in todo if display(p) in before]
         summary.removed = removed
         return summary
+    if backend.folder:  # the local folder of the cluster's aliases: where its reports' files may be served from
+        record_corpora(backend.folder, listing.roots)
     if removed:
         backend.remove([before[src][1] for src in removed])
         summary.removed += removed

@@ -1,41 +1,124 @@
-"""Compare two reports, picked by agency and year with type-ahead."""
+"""Compare two reports: picked by agency then year from lists, or by id from a report or a search hit."""
 
 from __future__ import annotations
 
-from flask import Blueprint, url_for
+from flask import Blueprint, render_template, request
 
+from index.reader.report import STATE_NAMES
 from search.compare import compare as compare_reports
-from search.reports import resolve
+from search.reports import AmbiguousReport, UnknownReport, get_report, resolve
 
 from .. import params
-from ..respond import csv_response, respond
+from ..respond import csv_response, respond, wants_json
 from ..state import get_index
-from .reports import all_metas
+from .agencies import all_agencies
+from .reports import identity
 
 bp = Blueprint("compare", __name__)
+
+
+def _pick(side: str):
+    """The report one side of the form names: `a` (an id or 机关@年份), or `a_agency` (a key) and `a_year`."""
+    selector = params.text(side)
+    if selector:
+        return resolve(get_index(), selector)
+    key, year = params.text(f"{side}_agency"), params.text(f"{side}_year")
+    if not key:
+        return None
+    group = next((g for g in all_agencies() if g["key"] == key), None)
+    if group is None:
+        raise UnknownReport(f"没有这个机关：{key}")
+    chosen = [r for r in group["ids"] if str(r["year"]) == year] if year else []
+    if len(chosen) == 1:
+        return get_report(get_index(), chosen[0]["id"])
+    if len(chosen) > 1:
+        metas = [{"id": r["id"], "agency": group["names"][0], "year": r["year"]} for r in chosen]
+        raise AmbiguousReport(f"{group['names'][0]} {year} 年有多份报告，请选择其中一份", metas)
+    return None  # an agency without a year yet: the form asks for the year
+
+
+def pickers() -> list[dict]:
+    """Every agency for the form's lists: its key, its name, its reports (id and year)."""
+    return [{"key": g["key"], "name": g["names"][0], "reports": g["ids"]} for g in all_agencies()]
 
 
 @bp.get("/api/compare")
 @bp.get("/compare")
 def compare():
-    a, b = params.text("a"), params.text("b")
     data: dict = {"a": None, "b": None}
-    if a and b:
-        index = get_index()
-        data = compare_reports(resolve(index, a), resolve(index, b))
-    return respond("compare/compare.html", data, metas=all_metas(), picked=(a, b))
+    try:
+        a, b = _pick("a"), _pick("b")
+    except AmbiguousReport as exc:
+        if wants_json():
+            return {"error": str(exc), "candidates": exc.candidates}, 400
+        page = render_template(
+            "compare/compare.html", data=data, agencies=pickers(), picked=_picked(None, None), choices=exc
+        )
+        return page, 300
+    if a is not None and b is not None:
+        ident = identity()
+        same = a.agency is not None and ident.key(a.agency) == ident.key(b.agency)
+        data = compare_reports(a, b, same_agency=same)
+    elif wants_json():
+        return {"error": "请给出两份报告：a 与 b（报告编号或“机关@年份”），或 a_agency/a_year 与 b_agency/b_year"}, 400
+    return respond("compare/compare.html", data, agencies=pickers(), picked=_picked(a, b), choices=None)
+
+
+def _picked(a, b) -> dict:
+    """What the form shows as chosen on each side: the agency's key and the report's id."""
+    out = {}
+    for side, report in (("a", a), ("b", b)):
+        key = identity().key(report.agency) if report is not None else params.text(f"{side}_agency")
+        out[side] = {"key": key or "", "id": report.id if report is not None else ""}
+    return out
+
+
+def side_label(meta: dict) -> str:
+    """A side of a comparison as a person names it: 机关 年份."""
+    return f"{meta['agency'] or '机关不详'} {meta['year'] or '年度不详'}"
 
 
 @bp.get("/compare.csv")
 def compare_csv():
-    """Every figure of two reports, cell by cell, with Chinese labels, Δ and %; each row names both reports."""
-    index = get_index()
-    a, b = resolve(index, params.text("a")), resolve(index, params.text("b"))
-    data = compare_reports(a, b)
-    url_a, url_b = (url_for("reports.report", report_id=r.id, _external=False) for r in (a, b))
-    header = ["表", "项目", "字段", "A", "B", "Δ", "%", "A 报告", "A 文件", "B 报告", "B 文件"]
+    """Every figure of two reports, cell by cell, with Chinese labels; each side named by agency and year,
+    its number as printed (empty when printed blank or not read, its state saying which), Δ and %."""
+    a, b = _pick("a"), _pick("b")
+    if a is None or b is None:
+        raise UnknownReport("请给出两份报告：a 与 b")
+    data = compare_reports(a, b, same_agency=identity().key(a.agency) == identity().key(b.agency))
+    la, lb = side_label(data["a"]), side_label(data["b"])
+    header = [
+        "表",
+        "项目",
+        f"A：{la}",
+        "A 状态",
+        f"B：{lb}",
+        "B 状态",
+        "变化（B−A）",
+        "变化率（%）",
+        "说明",
+        "A 报告",
+        "A 文件",
+        "B 报告",
+        "B 文件",
+    ]
+    url_a, url_b = (request.host_url.rstrip("/") + f"/reports/{r.id}" for r in (a, b))
     rows = (
-        [f["table"], f["label"], f["key"], f["a"], f["b"], f["delta"], f["pct"], url_a, a.source, url_b, b.source]
+        [
+            f"表{f['table']}",
+            f["label"],
+            f["a"],
+            STATE_NAMES[f["a_state"]].strip("（）"),
+            f["b"],
+            STATE_NAMES[f["b_state"]].strip("（）"),
+            f["delta"],
+            f["pct"],
+            f["why"] or "",
+            url_a,
+            a.source,
+            url_b,
+            b.source,
+        ]
         for f in data["figures"]
     )
     return csv_response(header, rows, "xxgk-compare.csv")

@@ -11,7 +11,7 @@ from search.mentions import mentions as find_mentions
 
 from .. import params
 from ..charts import year_bars
-from ..respond import csv_response, respond
+from ..respond import absolute_url, csv_response, respond
 from ..state import cached, get_index
 from .reports import source_files
 
@@ -69,17 +69,17 @@ def mentions_csv():
     if data is None:
         raise QueryError("请给出议题（topic）或检索词（q）")
     sources = source_files()
-    header = ["报告", "文件", "机关", "年度", "提及次数", "章节", "作为问题", "作为改进", "摘录"]
+    header = ["报告", "文件", "机关", "年度", "提及次数", "章节", "作为问题（次）", "作为改进措施（次）", "摘录"]
     out = (
         [
-            url_for("reports.report", report_id=r["report_id"]),
+            absolute_url(url_for("reports.report", report_id=r["report_id"])),
             sources.get(r["report_id"], ""),
             r["agency"] or "",
             r["year"] or "",
             r["mentions"],
             "、".join(SECTION_NAMES.get(s, s) for s in r["sections"]),
-            "是" if "problems" in r["sections"] else "",
-            "是" if "improvements" in r["sections"] else "",
+            r["roles"]["problem"],
+            r["roles"]["remedy"],
             r["snippet"],
         ]
         for r in data["rows"]
@@ -88,15 +88,19 @@ def mentions_csv():
 
 
 def _mentions(limit: int) -> dict | None:
-    """The mentions the request asks for (a topic, searched in part 五 by default, or a phrase, in every
-    section), at most `limit` reports; None when it names neither."""
+    """The mentions the request asks for (a topic or a phrase, searched in part 五 by default as topics are;
+    section=all searches every section), at most `limit` reports; None when it names neither."""
     topic, query = params.text("topic"), params.text("q")
     if not (topic or query):
         return None
     text = topic_query(_topics(), topic) if topic else query
-    sections = params.filters(("narrative",) if topic else ("all",)).sections
+    sections = params.filters(("narrative",)).sections
     data = find_mentions(get_index(), text, sections, limit=limit)
     data["topic"] = topic or None
+    data["searched"] = [SECTION_NAMES[s] for s in sections] if sections else ["全部章节"]
+    data["all_sections"] = not sections or set(sections) == set(SECTION_NAMES)
+    # a phrase that is a topic's name: the topic is what the person most likely wants
+    data["topic_named"] = query if query and not topic and query in _topics() else None
     return data
 
 

@@ -1,16 +1,18 @@
 """The format's arithmetic (勾稽关系, docs/report-format.md §3) checked on one report's figures.
 
 E1, I1, I2 (table 三) and I4 (table 四) are identities: a failure is an error.
-When a cell in a failing identity was printed blank, the report left a cell
-out rather than added wrongly, so the failure is a missing-cell warning.
+A cell printed blank holds no number; an identity that holds when the blank
+cells count 0 is fine, and one that fails only with blank cells in it says the
+report left cells out, not that it added wrongly: those are gathered into one
+B1 warning per table (a 总计 column printed blank is one finding, not 25).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from functools import cache
 
-from ..report import Finding
+from ..report import Finding, number_text
 from ..tables.layout import (
     APPLICANT_COLUMNS,
     APPLICATION_COLUMNS,
@@ -21,13 +23,10 @@ from ..tables.layout import (
     REVIEW_COLUMNS,
     REVIEW_GROUPS,
     ROW_NAMES,
+    figure_label,
 )
 
 Figures = dict[str, float]
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
 
 
 class _Checker:
@@ -35,27 +34,52 @@ class _Checker:
         self.figures = figures
         self.blank = set(blank)
         self.findings: list[Finding] = []
+        self.blanked: dict[str, set[str]] = {}  # table → blank cells in identities that fail with them
+
+    def value(self, key: str) -> float | None:
+        return 0 if key in self.blank else self.figures.get(key)
 
     def identity(self, rule: str, left: list[str], right: list[str], location: str, describe: Callable[[], str]):
-        """Check sum(left) == sum(right) when every cell was read."""
-        cells = left + right
-        if any(k not in self.figures for k in cells):
+        """Check sum(left) == sum(right) when every cell was read (a blank cell adds nothing)."""
+        values = [self.value(k) for k in left + right]
+        if any(v is None for v in values):
             return
-        expected = sum(self.figures[k] for k in left)
-        found = sum(self.figures[k] for k in right)
+        expected, found = sum(values[: len(left)]), sum(values[len(left) :])
         if abs(expected - found) < 1e-9:
             return
-        blanks = [k for k in cells if k in self.blank]
+        blanks = [k for k in left + right if k in self.blank]
         if blanks:
-            message = f"{describe()}：{_fmt(expected)} ≠ {_fmt(found)}，空白单元格 {', '.join(blanks)}（表格缺项）"
-            self.findings.append(Finding(rule, "warning", message, location, expected, found))
+            self.blanked.setdefault("review" if rule == "I4" else "applications", set()).update(blanks)
         else:
-            message = f"{describe()}：应为 {_fmt(expected)}，实为 {_fmt(found)}"
+            message = f"{describe()}：应为 {number_text(expected)}，实为 {number_text(found)}"
             self.findings.append(Finding(rule, "error", message, location, expected, found))
 
+    def blank_findings(self) -> list[Finding]:
+        """One B1 warning per table whose identities fail only where cells were printed blank."""
+        out = []
+        for table, keys in sorted(self.blanked.items()):
+            name = "表三" if table == "applications" else "表四"
+            where, location = blank_cells(keys, table)
+            message = f"{name}{where}印为空白：涉及这些单元格的勾稽关系无法核对（表格缺项，不按计算错误计）"
+            out.append(Finding("B1", "warning", message, location))
+        return out
 
-def table3_template(figures: Figures) -> str | None:
-    """Given figures, return which format's table 三 they hold ("2021" has （六） split in three)."""
+
+def blank_cells(keys: Collection[str], table: str) -> tuple[str, str]:
+    """Given blank cells of one table, return where they are in words and a location that covers them:
+    a whole column (“总计”列 25 个单元格, applications.*.total) or the cells by name."""
+    columns = {k.rsplit(".", 1)[1] for k in keys}
+    if len(columns) == 1 and len(keys) > 1:
+        column = columns.pop()
+        pattern = f"applications.*.{column}" if table == "applications" else f"*.{column}"
+        return f"“{COLUMN_NAMES.get(column, column)}”列 {len(keys)} 个单元格", pattern
+    names = "、".join(figure_label(k) for k in sorted(keys)[:6]) + ("等" if len(keys) > 6 else "")
+    return f" {len(keys)} 个单元格（{names}）", table if len(keys) > 1 else next(iter(keys))
+
+
+def table3_template(figures: Collection[str]) -> str | None:
+    """Given the keys of the cells read (numbers and blanks), return which format's table 三 they hold
+    ("2021" has （六） split in three)."""
     if any(k.startswith(("applications.other.other.", "applications.other.no_correction.")) for k in figures):
         return "2021"
     if any(k.startswith("applications.") for k in figures):
@@ -111,19 +135,22 @@ def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
     """Given a report's figures (and which were blank), return the findings of rules E1, I1, I2, I4, I5."""
     check = _Checker(figures, blank)
     a = "applications"
-    for rule, left, right, location, describe in _identities(table3_template(figures)):
+    for rule, left, right, location, describe in _identities(table3_template([*figures, *check.blank])):
         check.identity(rule, left, right, location, describe)
+    check.findings += check.blank_findings()
     for key, value in figures.items():
         counted = key.startswith((f"{a}.", "review.", "litigation_"))
         if counted and (value < 0 or value != int(value)):
-            check.findings.append(Finding("I5", "error", f"{key} 应为非负整数，实为 {_fmt(value)}", key, None, value))
+            message = f"{figure_label(key)} 应为非负整数，实为 {number_text(value)}"
+            check.findings.append(Finding("I5", "error", message, key, None, value))
     issued, in_force = figures.get("art20.normative.issued"), figures.get("art20.normative.in_force")
     if issued is not None and in_force is not None and in_force < issued:
         check.findings.append(
             Finding(
                 "S1",
                 "warning",
-                f"行政规范性文件现行有效件数 {_fmt(in_force)} 少于本年制发件数 {_fmt(issued)}（软性检查）",
+                f"行政规范性文件现行有效件数 {number_text(in_force)} 少于本年制发件数 {number_text(issued)}"
+                "（软性检查）",
                 "art20.normative.in_force",
                 issued,
                 in_force,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+
+from ..tables.layout import figure_label
 
 
 @dataclass(frozen=True)
@@ -10,7 +12,17 @@ class Rule:
     code: str
     name: str
     explanation: str
-    family: str  # "arithmetic", "text" or "reading"
+    family: str  # "arithmetic", "text", "years" (the report's own problems) or "reading" (limits of reading)
+
+    @property
+    def group(self) -> str:
+        """报告本身的问题 ("report") or 未能可靠读取 ("reading")."""
+        return "reading" if self.family == "reading" else "report"
+
+
+# Findings in two families, kept apart on every page and export: what the report itself got wrong, and
+# where the reader could not be sure of the table (never the agency's error).
+FAMILIES = {"report": "报告本身的问题", "reading": "未能可靠读取"}
 
 
 RULES: dict[str, Rule] = {
@@ -53,6 +65,13 @@ RULES: dict[str, Rule] = {
             "arithmetic",
         ),
         Rule(
+            "B1",
+            "表格留空",
+            "表格中有单元格未填数字（印为空白或“-”“/”等）：涉及这些单元格的勾稽关系无法核对，"
+            "一张表合为一条提示，不按计算错误计。",
+            "arithmetic",
+        ),
+        Rule(
             "T1",
             "正文申请数与表三不符",
             "正文所述收到（受理）的政府信息公开申请件数，应等于表三“本年新收”总计（或加“上年结转”）。",
@@ -89,6 +108,18 @@ RULES: dict[str, Rule] = {
             "text",
         ),
         Rule(
+            "X1",
+            "跨年度结转不一致",
+            "本年表三“上年结转”应等于上一年度报告表三“结转下年度继续办理”（同一机关、相邻年度）。",
+            "years",
+        ),
+        Rule(
+            "X2",
+            "跨年度现行有效件数（软性）",
+            "本年规章、规范性文件现行有效件数，约等于上一年度现行有效件数 + 本年制发 − 本年废止。",
+            "years",
+        ),
+        Rule(
             "layout",
             "表格版式",
             "表格的印法与格式不同（标签与数字分开、行标签有误等），有关数字按格式推断读取。",
@@ -114,3 +145,21 @@ def rule_name(code: str) -> str:
     """Given a rule code, return its Chinese name (the code itself when unknown)."""
     rule = RULES.get(code)
     return rule.name if rule else code
+
+
+def family_of(code: str) -> str:
+    """Given a rule code, return its family: "report" (报告本身的问题) or "reading" (未能可靠读取)."""
+    rule = RULES.get(code)
+    return rule.group if rule else "report"
+
+
+def describe(finding) -> dict:
+    """A finding as pages and exports show it: its fields, its rule's Chinese name, its family, and the
+    Chinese label of where it is (never a field key)."""
+    family = family_of(finding.rule)
+    return asdict(finding) | {
+        "rule_name": rule_name(finding.rule),
+        "family": family,
+        "family_name": FAMILIES[family],
+        "label": figure_label(finding.location) if finding.location else None,
+    }

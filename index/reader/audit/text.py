@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..report import SECTION_NAMES, Finding, Report
+from ..report import SECTION_NAMES, Finding, Report, number_text
 from ..text.normalize import fold
 
 # Possessive: what follows a count (\s* and a measure word) never starts with a digit, so giving digits
@@ -44,11 +44,12 @@ _ANSWERED = re.compile(rf"(?:答复|办结)\s*(?:了)?\s*{_INFO}申请\s*(?:共|
 _REVIEW = (
     # (?:行政复议|复议), not (?:行政)?复议: the same matches, and a first character regex can look for
     re.compile(rf"(?:行政复议|复议)(?:案件|申请|案)?\s*(?:数量|数)?\s*(?:为|共|有|共计|合计)?\s*{_N}\s*{_PIECE}"),
-    re.compile(rf"{_N}\s*{_PIECE}\s*(?:涉及|关于|因)?[^。；，,]{{0,20}}?(?:行政)?复议"),
+    # a count before its kind: nothing between them may be another count or a list's next item (复议 2 件、诉讼)
+    re.compile(rf"{_N}\s*{_PIECE}\s*(?:涉及|关于|因)?[^。；，,、\d]{{0,20}}?(?:行政)?复议"),
 )
 _SUIT = (
     re.compile(rf"(?:行政诉讼|诉讼)(?:案件|案)?\s*(?:数量|数)?\s*(?:为|共|有|共计|合计)?\s*{_N}\s*{_PIECE}"),
-    re.compile(rf"{_N}\s*{_PIECE}\s*(?:涉及|关于|因)?[^。；，,]{{0,20}}?(?:行政)?诉讼"),
+    re.compile(rf"{_N}\s*{_PIECE}\s*(?:涉及|关于|因)?[^。；，,、\d复]{{0,20}}?(?:行政)?诉讼"),
 )
 _NONE_REVIEW = re.compile(r"(?:未|没有)\s*(?:发生|收到|接到|出现|产生|有)[^。；，,]{0,30}?(?:复议|诉讼)")
 _ALL_UPHELD = re.compile(r"(?:均|全部|皆)\s*(?:获|被|予以|得到)?\s*维持")
@@ -129,19 +130,15 @@ def _upheld(report: Report, body: str) -> list[Finding]:
         if "诉讼" in sentence:
             groups += [("litigation_direct", "未经复议直接起诉"), ("litigation_after_review", "复议后起诉")]
         for g, name in groups:
-            upheld, total = f.get(f"{g}.upheld"), f.get(f"{g}.total")
+            upheld, total, pending = f.get(f"{g}.upheld"), f.get(f"{g}.total"), f.get(f"{g}.pending")
             if upheld is not None and total and upheld != total:
                 st = Statement(start, end, report.body[start:end].strip(), _section_of(report, start))
-                out.append(
-                    _finding(
-                        "T5",
-                        st,
-                        f"{g}.upheld",
-                        total,
-                        upheld,
-                        f"表四“{name}”总计 {_fmt(total)} 件，结果维持 {_fmt(upheld)} 件",
-                    )
-                )
+                says = f"表四“{name}”总计 {_fmt(total)} 件，结果维持 {_fmt(upheld)} 件"
+                if pending:  # cases still open: "all upheld" may mean the ones decided
+                    says += f"，另有 {_fmt(pending)} 件尚未审结"
+                    if upheld + pending == total:
+                        says += "（已审结的均获维持，仅供核对）"
+                out.append(_finding("T5", st, f"{g}.upheld", total, upheld, says))
     return out
 
 
@@ -258,4 +255,4 @@ def _finding(rule: str, st: Statement, key: str, table: float | None, text: floa
 
 
 def _fmt(value: float) -> str:
-    return str(int(value)) if value == int(value) else f"{value:g}"
+    return number_text(value)

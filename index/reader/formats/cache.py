@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 # Raised when the extraction changes, so that old entries are not used.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"  # 2: PDF text marks where each page starts (formats/pdf.py PAGE_BREAK)
 
 
 class TextCache:

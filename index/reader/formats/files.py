@@ -17,7 +17,7 @@ from .cache import TextCache
 from .docx import OLE_MAGIC, docx_to_text
 from .html import html_to_text
 from .office import office_to_text
-from .pdf import pdf_to_text
+from .pdf import PAGE_BREAK, pdf_to_text
 from .plain import clean_text, decode
 
 # The largest real reports hold well under 1 MB of text; a file far beyond that is not one
@@ -118,4 +118,5 @@ def _extract(kind: str, data: bytes, source: str, suffix: str) -> str:
 def load_text(path: Path | str, max_bytes: int | None = None, cache: TextCache | None = None) -> str:
     """Given a report file, return its text; ParseError says why it cannot."""
     path = Path(path)
-    return text_from_bytes(read_report_file(path, max_bytes), str(path), path.suffix, cache)
+    text = text_from_bytes(read_report_file(path, max_bytes), str(path), path.suffix, cache)
+    return text.replace(PAGE_BREAK, "")

@@ -131,24 +131,32 @@ def _shape(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
+PAGE_BREAK = "\f"  # starts the first line of each page after the first (the page a line is printed on)
+
+
 def _join_pages(pages: list[list[_Item]]) -> str:
-    """Given every page's items, return the text: rows as lines, wrapped text lines joined again."""
+    """Given every page's items, return the text: rows as lines, wrapped text lines joined again.
+
+    The first line a page starts begins with PAGE_BREAK (a paragraph that runs on from the page before
+    does not start one): parse.py reads from it which page each table row was printed on."""
     out: list[str] = []
     prev: _Item | None = None
     prev_edges: tuple[float, float] = (0.0, 0.0)
-    for items in pages:
+    for number, items in enumerate(pages):
         edges = _edges(items)
+        mark = PAGE_BREAK if number else ""
         for item in items:
             if item.row:
-                out.append(item.text)
-                prev = None
+                out.append(mark + item.text)
+                prev, mark = None, ""
                 continue
             text = item.text.strip()
             if prev is not None and out and _continues(prev, prev_edges, item, edges):
                 sep = " " if re.search(r"[A-Za-z0-9]$", out[-1]) and re.match(r"[A-Za-z0-9]", text) else ""
                 out[-1] += sep + text
             else:
-                out.append(text)
+                out.append(mark + text)
+                mark = ""
             prev, prev_edges = item, edges
     return "\n".join(out)
 

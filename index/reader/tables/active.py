@@ -39,11 +39,11 @@ def read_active(text: str, template: str) -> TableResult:
         if not cells:
             continue
         done.add(row.keys[0])
-        _store(res, row, cells, fields=line.fields)
+        _store(res, row, cells, fields=line.fields, at=line.start)
     for row in rows:
         if row.keys[0] not in done and m is not None:
             _read_glued(text[start:], row, res)
-    return res
+    return res.shifted(start)
 
 
 def _row_of(line: Line, rows: tuple[Art20Row, ...], strict: bool) -> Art20Row | None:
@@ -69,7 +69,7 @@ def _cells_below(lines: list[Line], i: int) -> list[str]:
     return out
 
 
-def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool) -> None:
+def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool, at: int) -> None:
     n = len(row.keys)
     keys = list(row.keys)
     if len(cells) > n:
@@ -83,7 +83,7 @@ def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool) -> N
             return
         res.warn("incomplete", f"第二十条表格“{row.name}”行只印出 {len(cells)} 个单元格，其余未读出", keys[0])
         keys = keys[: len(cells)]
-    res.store(keys, cells, inferred=False, amount=row.amount)
+    res.store(keys, cells, inferred=False, amount=row.amount, at=at)
 
 
 def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
@@ -98,14 +98,15 @@ def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
         return
     tokens = [t for t in re.split(r"[\s\u3000]+", d.group(1).strip()) if t]
     n = len(row.keys)
+    at = offsets[m.start()]
     if len(tokens) == n:
-        res.store(list(row.keys), tokens, inferred=False, amount=row.amount)
+        res.store(list(row.keys), tokens, inferred=False, amount=row.amount, at=at)
     elif n == 1:
-        res.store(list(row.keys), ["".join(tokens)], inferred=False, amount=row.amount)
+        res.store(list(row.keys), ["".join(tokens)], inferred=False, amount=row.amount, at=at)
     else:
         digits, cuts = glue(tokens)
         found = split_free(digits, cuts, n) if re.fullmatch(r"[\d-]+", digits) else []
         if len(found) == 1:
-            res.store(list(row.keys), [str(v) for v in found[0]], inferred=True, amount=row.amount)
+            res.store(list(row.keys), [str(v) for v in found[0]], inferred=True, amount=row.amount, at=at)
         else:
             res.warn("glued", f"第二十条表格“{row.name}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", row.keys[0])

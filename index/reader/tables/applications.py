@@ -26,7 +26,7 @@ from .layout import (
 )
 from .lines import table_lines
 from .result import TableResult
-from .rows import NumberRow, Placed, align, fit, number_rows
+from .rows import NumberRow, Placed, align, fit, number_rows, row_sums, trailing_padding
 
 _START = re.compile("勾稽关系|申请人情况|本年新收")
 _DIGITS = re.compile(r"-?\d[\d \t\u3000.\-]*")
@@ -58,11 +58,12 @@ def read_applications(text: str) -> TableResult:
     rows = number_rows(lines, width, lambda cells, w: _cut(cells, w, template), APPLICANT_HEADERS)
     placed = align(rows, expected)
     values: dict[str, tuple[int, ...]] = {}
+    trailing = trailing_padding((p.cells for p in placed.values() if p.fields), width)
     for j, row in enumerate(expected):
         if j in placed:
             # the last row read, with format rows still to come: the table was cut off there
             cut = _is_last(placed[j], rows) and j < len(expected) - 1
-            got = _store_row(res, row.key, placed[j], width, last=cut)
+            got = _store_row(res, row.key, placed[j], width, cut, start + placed[j].start, trailing)
             if got is not None:
                 values[row.key] = got
     for j, p in placed.items():
@@ -79,7 +80,7 @@ def read_applications(text: str) -> TableResult:
     unread = [r for j, r in enumerate(expected) if j not in placed]
     if unread:
         _read_glued(text, start, template, unread, values, res)
-    missing = [ROW_NAMES[r.key] for r in expected if not any(k in res.figures for k in row_keys(r.key))]
+    missing = [ROW_NAMES[r.key] for r in expected if not any(res.read(k) for k in row_keys(r.key))]
     if missing and len(missing) < len(expected):
         res.warn("incomplete", f"表三有 {len(missing)} 行未能读出：{'、'.join(missing[:5])}", "applications")
     return res
@@ -108,25 +109,29 @@ def _is_last(p: Placed, rows: list[NumberRow]) -> bool:
     return bool(rows) and p.start == rows[-1].start
 
 
-def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) -> tuple[int, ...] | None:
-    """Store one row's cells; return its seven values when all were read."""
+def _store_row(
+    res: TableResult, key: str, p: Placed, width: int, last: bool, at: int, trailing: int | None
+) -> tuple[int, ...] | None:
+    """Store one row's cells (printed at offset `at`; `trailing` empty fields after a row's cells in this
+    table); return its seven values when all were read."""
     inferred = p.how != "label"
     cells = p.cells
     if len(cells) > width:
-        cells = fit(cells, width) if width == 7 else fit(cells, width, check=lambda c: False)
+        check = row_sums if width == 7 else lambda c: False
+        cells = fit(cells, width, check, trailing) if p.fields else fit(cells, width, check)
     keys = row_keys(key) if width == 7 else row_keys(key, APPLICANT_COLUMNS)
     if len(cells) < width:
         numbers = [parse_number(c) for c in cells if not is_blank(c)]
         if all(v == 0 for v in numbers) and not last:
             # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones are 0 too:
             # the printed cells end with the total, the ones filled in are marked inferred
-            res.store(keys[width - len(cells) :], list(cells), inferred)
-            res.store(keys[: width - len(cells)], ["0"] * (width - len(cells)), inferred=True)
+            res.store(keys[width - len(cells) :], list(cells), inferred, at=at)
+            res.store(keys[: width - len(cells)], ["0"] * (width - len(cells)), inferred=True, at=at)
             message = f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为 0"
             res.warn("layout", message, f"applications.{key}")
         elif p.fields:
             # a row cut short (a truncated page): what was printed, from the left; nothing made up
-            res.store(keys[: len(cells)], list(cells), inferred=True)
+            res.store(keys[: len(cells)], list(cells), inferred=True, at=at)
             cut = "（表格在此截断）" if last else ""
             res.warn(
                 "incomplete", f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，其余未读出{cut}", f"applications.{key}"
@@ -141,7 +146,7 @@ def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) ->
         if width == 6:
             _infer_total(res, key)
         return None
-    res.store(keys, cells, inferred)
+    res.store(keys, cells, inferred, at=at)
     if width == 6:
         _infer_total(res, key)
         return None
@@ -151,10 +156,13 @@ def _store_row(res: TableResult, key: str, p: Placed, width: int, last: bool) ->
 
 def _infer_total(res: TableResult, key: str) -> None:
     keys = row_keys(key, APPLICANT_COLUMNS)
-    if res.has(keys):
+    if res.has(keys) and any(k in res.figures for k in keys):
+        # the sum of the printed cells (a blank one adds nothing), marked inferred: it was not printed
         total = f"applications.{key}.total"
-        res.figures[total] = sum(res.figures[k] for k in keys)
+        res.figures[total] = sum(res.figures.get(k, 0) for k in keys)
         res.inferred.add(total)
+        if keys[0] in res.origins:
+            res.origins[total] = res.origins[keys[0]]
 
 
 def _cut(cells: list[str], width: int, template: str) -> list[list[str]] | None:
@@ -196,6 +204,7 @@ def _read_glued(
     rows = APPLICATION_ROWS[template]
     labels = find_labels(text, rows, sequential=True, start=start)
     segments = _segments(text, labels)
+    label_at = {lab.key: lab.start for lab in labels}
     readings: dict[str, list[tuple[int, ...]]] = {}
     for row in unread:
         segment = segments.get(row.key)
@@ -206,7 +215,7 @@ def _read_glued(
             continue  # numbers on another line belong to rows read (or not) from lines
         tokens = [t for t in re.split(r"[\s\u3000]+", m.group().strip()) if t]
         if len(tokens) == 7:
-            res.store(row_keys(row.key), tokens, inferred=False)
+            res.store(row_keys(row.key), tokens, inferred=False, at=label_at[row.key])
             continue
         digits, cuts = glue(tokens)
         found = split_rows(digits, cuts, 1, 7) if digits.isdigit() else []
@@ -219,7 +228,7 @@ def _read_glued(
             continue
         readings[row.key] = found
     for key, values in _disambiguate(readings, read, template, res).items():
-        res.store(row_keys(key), [str(v) for v in values], inferred=True)
+        res.store(row_keys(key), [str(v) for v in values], inferred=True, at=label_at[key])
 
 
 def _segments(text: str, labels: list[Label]) -> dict[str, str]:

@@ -40,19 +40,22 @@ def read_review(text: str) -> TableResult:
     if whole:
         # a row numbering the columns (1 2 … 15) can precede the data: the row that adds up wins
         line = next((x for x in whole if groups_add_up(fit(list(x.cells), 15, groups_add_up))), whole[-1])
-        res.store(keys, fit(list(line.cells), 15, groups_add_up), inferred=False)
+        res.store(keys, fit(list(line.cells), 15, groups_add_up), inferred=False, at=line.start)
         return res
     if data and sum(len(line.cells) for line in data) == 15 and all(len(line.cells) % 5 == 0 for line in data):
-        res.store(keys, [c for line in _by_group(data, lines) for c in line.cells], inferred=False)
+        done = 0
+        for line in _by_group(data, lines):  # each small table's row where it was printed
+            res.store(keys[done : done + len(line.cells)], list(line.cells), inferred=False, at=line.start)
+            done += len(line.cells)
         return res
     cells = [c for line in data if not line.label.strip() for c in line.cells]
     if len(cells) == 15 and all(not line.label.strip() for line in data):
-        res.store(keys, cells, inferred=False)  # one cell a line, in the format's order
+        res.store(keys, cells, inferred=False, at=data[0].start)  # one cell a line, in the format's order
         return res
     if data and data[-1].fields and 5 <= len(data[-1].cells) < 15 and len(data) == 1:
         # a row cut short: the cells printed, from the left; the rest missing
         line = data[-1]
-        res.store(keys[: len(line.cells)], list(line.cells), inferred=False)
+        res.store(keys[: len(line.cells)], list(line.cells), inferred=False, at=line.start)
         res.warn("incomplete", f"表四只印出 {len(line.cells)} 个单元格（应为 15 个），其余未读出", "review")
         return res
     if data and not _glued_line(text):
@@ -93,17 +96,18 @@ def _read_glued(text: str, res: TableResult) -> None:
     if not m:
         return
     tokens = [t for t in re.split(r"[\s\u3000]+", m.group().strip()) if t]
+    at = m.start()
     if len(tokens) == 15:
-        res.store(keys, tokens, inferred=False)
+        res.store(keys, tokens, inferred=False, at=at)
         return
     digits, cuts = glue(tokens)
     found = split_rows(digits, cuts, 3, 5) if digits.isdigit() else []
     if len(found) == 1:
-        res.store(keys, [str(v) for v in found[0]], inferred=True)
+        res.store(keys, [str(v) for v in found[0]], inferred=True, at=at)
     elif found:
         agreed = [str(v.pop()) if len(v) == 1 else None for v in (set(col) for col in zip(*found, strict=True))]
         kept = [(k, v) for k, v in zip(keys, agreed, strict=True) if v is not None]
-        res.store([k for k, _ in kept], [v for _, v in kept], inferred=True)
+        res.store([k for k, _ in kept], [v for _, v in kept], inferred=True, at=at)
         res.warn("glued", f"表四粘连的数字 “{digits}” 有 {len(found)} 种拆法，只保留各拆法一致的单元格", "review")
     else:
         res.warn("glued", f"表四无法拆分粘连的数字 “{' '.join(tokens)}”", "review")

@@ -14,7 +14,7 @@ table's width. Rows are then aligned to the format's rows in order:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -181,26 +181,52 @@ def row_sums(cells: list[str]) -> bool:
     return abs(sum(values[:-1]) - values[-1]) < 1e-9
 
 
-def fit(cells: list[str], width: int, check: Callable[[list[str]], bool] = row_sums) -> list[str] | None:
+def windows(cells: list[str], width: int) -> list[int]:
+    """Given a field row with more cells than columns, return where the `width` cells may start: every
+    window holding all its numbers and, where one does, every printed empty-cell mark too (- / — …:
+    printed, so a cell, where padding is an empty field)."""
+    filled = [i for i, c in enumerate(cells) if not is_blank(c)]
+    marked = [i for i, c in enumerate(cells) if c.strip()]
+    if not marked:
+        return [0]
+    anchor = filled or marked
+    out = [s for s in range(len(cells) - width + 1) if s <= anchor[0] and anchor[-1] < s + width]
+    return [s for s in out if s <= marked[0] and marked[-1] < s + width] or out
+
+
+def trailing_padding(rows: Iterable[Sequence[str]], width: int) -> int | None:
+    """Given a table's field rows, return how many empty fields follow the cells in those rows whose window
+    is certain, when they all agree (a grid exported with merged label columns pads every row alike)."""
+    seen = {
+        len(cells) - w[0] - width for cells in rows if len(cells) > width and len(w := windows(list(cells), width)) == 1
+    }
+    return seen.pop() if len(seen) == 1 else None
+
+
+def fit(
+    cells: list[str], width: int, check: Callable[[list[str]], bool] = row_sums, trailing: int | None = None
+) -> list[str] | None:
     """Given a field row with more cells than columns, return the `width` cells that are the row.
 
-    The extra ones are empty label columns or trailing separators: the window
-    holding every number is chosen, preferring one that passes `check` (the
-    last cell the sum of the others), then the leftmost.
+    The extra ones are empty label columns or trailing separators: of the windows
+    (`windows`), the one that leaves `trailing` fields after it (the padding the
+    table's certain rows show), else one that passes `check` (the last cell the
+    sum of the others), else the leftmost.
     """
     if len(cells) == width:
         return list(cells)
     if len(cells) < width:
         return None
-    filled = [i for i, c in enumerate(cells) if not is_blank(c)]
-    if not filled:
-        return list(cells[:width])
-    first, last = filled[0], filled[-1]
-    windows = [s for s in range(len(cells) - width + 1) if s <= first and last < s + width]
-    if not windows:  # more numbers than columns: the first ones are the row
+    starts = windows(cells, width)
+    if not starts:  # more numbers than columns: the first ones are the row
+        first = next(i for i, c in enumerate(cells) if not is_blank(c))
         return list(cells[first : first + width])
-    for s in windows:
+    if trailing is not None and len(cells) - width - trailing in starts:
+        s = len(cells) - width - trailing
+        return list(cells[s : s + width])
+    for s in starts:
         if check(cells[s : s + width]):
             return list(cells[s : s + width])
-    s = first if first in windows else windows[-1]
+    filled = [i for i, c in enumerate(cells) if not is_blank(c)]
+    s = filled[0] if filled and filled[0] in starts else starts[-1]
     return list(cells[s : s + width])

@@ -12,7 +12,9 @@ kept for display.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from .gazetteer import places
 from .normalize import fold
 
 _NAME = r"[\u4e00-\u9fff（）()]"
@@ -20,8 +22,12 @@ _ORG_END = (
     r"(?:人民政府|政府|管委会|管理委员会|委员会|办公室|办公厅|局|厅|委|办|署|院|中心|镇|乡|街道办事处|街道|"
     r"管理处|管理局|公司|集团|大学|学院|分局|支队|大队)"
 )
+_LABELS = (
+    r"(?:文件)?名\s*称|标\s*题|发布单位|发布机构|发布机关|发文机关|发文单位|公开单位|公开主体|信息来源单位"
+    r"|(?:信息)?来\s*源"
+)
 _METADATA = re.compile(
-    r"(?:名\s*称|发布单位|发布机构|发布机关|发文机关|发文单位|公开单位|公开主体|信息来源单位)\s*[:：|]\s*\|?\s*"
+    rf"(?:{_LABELS})\s*[:：|]\s*\|?\s*"
     rf"(?P<name>{_NAME}{{2,30}}?{_ORG_END}?)\s*(?:\||$|\s)",
     re.MULTILINE,
 )
@@ -71,6 +77,20 @@ def find_agency(text: str) -> tuple[str, str] | None:
     return None
 
 
+# a page's metadata label run into the name it labels: 名称\t沭阳县…, 发布机构：…, 来源：…
+_LABEL_PREFIX = re.compile(rf"^\s*(?:{_LABELS})\s*[:：|\t]?\s*")
+
+
+def strip_label(name: str) -> str:
+    """Given a name as read, return it without a metadata label glued before it.
+
+    >>> strip_label("名称\t沭阳县发展和改革局"), strip_label("发布机构：平潭县人民政府"), strip_label("名城区")
+    ('沭阳县发展和改革局', '平潭县人民政府', '名城区')
+    """
+    m = _LABEL_PREFIX.match(name)  # no agency's name starts with one of these words
+    return name[m.end() :] if m and len(name) - m.end() >= 2 else name
+
+
 def _printed(text: str, m: re.Match, group: str) -> str:
     return text[m.start(group) : m.end(group)].strip()
 
@@ -83,18 +103,27 @@ _BRACKETED = re.compile(r"[（(][^（）()]*[)）]")
 _GOVERNMENT = re.compile(r"(?<=[区县市州盟旗镇乡])(?:人民政府|政府|管委会|管理委员会)$")
 
 
+@lru_cache(maxsize=1 << 16)  # read sides ask for the key of every distinct name, again and again
 def agency_key(name: str | None) -> str | None:
     """Given an agency's printed name, return the key that groups its variants.
 
     A bracketed aside is dropped, and so is the form of a place's own government
-    (人民政府, 管委会): the place is the agency. Departments keep their names.
+    (人民政府, 管委会): the place is the agency. Departments keep their names. The
+    places a name starts with are written in full where the gazetteer settles them
+    (gazetteer.py), so a county's name with or without its city is one agency; a
+    place name several divisions share (鼓楼区) is kept as printed.
 
     >>> [agency_key(n) for n in ("平潭综合实验区", "平潭综合实验区管委会", "平潭综合实验区（管委会）")]
-    ['平潭综合实验区', '平潭综合实验区', '平潭综合实验区']
+    ['福建省福州市平潭综合实验区', '福建省福州市平潭综合实验区', '福建省福州市平潭综合实验区']
     >>> agency_key("平潭县人民政府"), agency_key("金水区工业和信息化局")
-    ('平潭县', '金水区工业和信息化局')
+    ('福建省福州市平潭县', '河南省郑州市金水区工业和信息化局')
+    >>> agency_key("洪泽区人民政府") == agency_key("淮安市洪泽区人民政府") == "江苏省淮安市洪泽区"
+    True
     """
     if not name:
         return None
     key = re.sub(r"\s+", "", _BRACKETED.sub("", fold(name))) or re.sub(r"\s+", "", fold(name))
+    found = places(key)
+    if found is not None and found.division is not None:  # its places in full: 洪泽区 is 江苏省淮安市洪泽区
+        key = found.full_name() + key[found.end :]
     return _GOVERNMENT.sub("", key) or key

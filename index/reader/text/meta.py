@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .agency import strip_label
 from .normalize import fold, squeeze_cjk_spaces, to_halfwidth
 
 _NAME = r"[^\s，。、：；！？,.:;!?|“”\"《》()（）\[\]【】<>]"
@@ -52,6 +53,8 @@ def find_title(text: str) -> tuple[str, str | None, int] | None:
                 # a one-character "name" is a stray word, not an agency
                 has_name = group is not None and len(m.group(group)) >= 2
                 agency = title[m.start(group) : m.end(group)] if has_name else None
+                if agency is not None and (bare := strip_label(agency)) != agency:
+                    title, agency = strip_label(title), bare
                 return title, agency, int(m.group("year"))
     return None
 

@@ -6,9 +6,11 @@ place parts are recognised by their suffixes (省, 自治区, 市, 州, 盟, 县
 街道) and the four municipalities by name; development zones (开发区, 高新区, 实验区,
 新区, 园区) are a level of their own. What is left after the places is the body:
 the government itself (人民政府, 政府, 管委会, 办事处) or a department, sorted into
-the usual kinds (教育, 公安, 财政 …) by its words. Nothing is looked up in a
-gazetteer, so a bare place name without its suffix (郑州经济技术开发区) counts as
-the zone's city only when followed by a zone.
+the usual kinds (教育, 公安, 财政 …) by its words. The places are looked up in the
+gazetteer of China's divisions (gazetteer.py) first, so that 洪泽区 is known to lie
+in 淮安市, 江苏省 whether or not the name says so; a name the gazetteer does not
+settle (a place it lacks, or one shared by several divisions) is read by the
+suffixes alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .gazetteer import chain, places
 from .normalize import fold
 
 LEVELS = ("省级", "市级", "县级", "乡级", "园区")
@@ -67,26 +70,45 @@ OTHER_KIND = "其他部门"
 
 @dataclass(frozen=True)
 class Place:
-    region: str | None  # the first place named: a province, or a city when no province is named
+    region: str | None  # the province (from the gazetteer), else the first place named
     level: str | None  # 省级, 市级, 县级, 乡级 or 园区: the lowest place the body belongs to
     kind: str | None  # 人民政府, 开发区、园区, or a kind of department
+    area: str | None = None  # every place, province down (江苏省淮安市洪泽区), for a region filter
 
 
 def place_of(name: str | None) -> Place:
     """Given an agency's printed name, return its region, level and kind (None where the name does not say).
 
     >>> place_of("资阳市某县南薰乡人民政府")
-    Place(region='资阳市', level='乡级', kind='人民政府')
+    Place(region='四川省', level='乡级', kind='人民政府', area='四川省资阳市某县南薰乡')
     >>> place_of("上海市科学技术委员会")
-    Place(region='上海市', level='省级', kind='科技')
+    Place(region='上海市', level='省级', kind='科技', area='上海市')
     >>> place_of("郑州经济技术开发区管委会")
-    Place(region='郑州', level='园区', kind='开发区、园区')
+    Place(region='河南省', level='园区', kind='开发区、园区', area='河南省郑州经济技术开发区')
+    >>> place_of("洪泽区人民政府")
+    Place(region='江苏省', level='县级', kind='人民政府', area='江苏省淮安市洪泽区')
     """
     if not name:
         return Place(None, None, None)
     rest = _BRACKETED.sub("", fold(name)).replace(" ", "")
     parts: list[tuple[str, str]] = []  # (level, name)
-    for level, pattern in (("省级", _PROVINCE), ("市级", _CITY), ("县级", _COUNTY), ("乡级", _TOWNSHIP)):
+    found = places(rest)
+    region, known = None, 0  # known: how many levels the gazetteer settled
+    if found is not None and found.division is not None:
+        divisions = chain(found.division)
+        region = divisions[0].name
+        if not found.short:  # a place printed short names a zone, read below
+            known = found.division.level
+            level = {1: "省级", 2: "市级", 3: "县级"}[known]
+            if level == "市级" and len(divisions) == 1:  # a municipality
+                level = "省级"
+            parts = [(level, found.full_name())]
+            rest = rest[found.end :]
+    for rank, (level, pattern) in enumerate(
+        (("省级", _PROVINCE), ("市级", _CITY), ("县级", _COUNTY), ("乡级", _TOWNSHIP)), start=1
+    ):
+        if rank <= known:
+            continue
         if _ZONE.match(rest):
             break
         m = pattern.match(rest)
@@ -101,7 +123,12 @@ def place_of(name: str | None) -> Place:
             parts.append(("市级", prefix.group(1)))
         parts.append(("园区", place_name))
         rest = rest[zone.end() :]
-    region = parts[0][1] if parts else None
+    # a zone's city read from the zone's own name (郑东 of 郑东新区) is not a place printed before it
+    area = "".join(p for i, (_, p) in enumerate(parts) if i + 1 == len(parts) or not parts[i + 1][1].startswith(p))
+    area = area or None
+    if zone and found is not None and found.division is not None and found.short:
+        area = found.full_name() + zone.group()[len(found.last) :]  # 河南省郑州 + 经济技术开发区
+    region = region or (parts[0][1] if parts else None)
     level = parts[-1][0] if parts else None
     if level == "市级" and parts[-1][1] in _MUNICIPALITIES:
         level = "省级"
@@ -114,4 +141,4 @@ def place_of(name: str | None) -> Place:
     else:
         dept = re.sub(r"^(?:人民政府|政府|管委会|管理委员会)", "", body)
         kind = next((k for k, words in KINDS if any(w in dept for w in words)), OTHER_KIND)
-    return Place(region, level, kind)
+    return Place(region, level, kind, area)
