@@ -34,7 +34,7 @@ bench: $(TSTAMP)
 	$(BIN)/python -m bench --reports $(REPORTS)
 
 parse: $(STAMP)
-	$(BIN)/xxgk parse corpus/*
+	$(BIN)/xxgk parse corpus
 
 lint: $(TSTAMP)
 	$(BIN)/ruff check .

@@ -108,6 +108,10 @@ def build_index(
     listing = list_corpus(corpus)
     summary.failed += listing.problems
     files = hashed_files(listing.files, summary)  # read before the lock: reading is most of the I/O
+    if dry_run and not whoosh_index.exists_in(index_dir, indexname=INDEX_NAME):  # nothing is created to say so
+        todo = plan_build(files, {}, set(), summary)
+        summary.added = [display(p) for p, _, _ in todo]
+        return summary
     ix = open_or_create(index_dir, wait)
     writer = acquire_writer(ix, wait)
     try:

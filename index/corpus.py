@@ -9,6 +9,7 @@ a report, a FIFO or a device file. File names are kept as the system gives them
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -48,7 +49,7 @@ def list_corpus(paths: Iterable[Path | str]) -> Listing:
         try:
             st = path.stat()
         except OSError as exc:
-            out.problems.append((display(path), _why(exc, "no such file or directory")))
+            out.problems.append((display(path), _why(exc, "cannot be read")))
             continue
         if stat.S_ISDIR(st.st_mode):
             root = path.resolve()
@@ -109,8 +110,10 @@ def _walk(folder: Path, out: Listing, seen: set[tuple[int, int]]) -> bool:
 
 
 def _why(exc: OSError, default: str) -> str:
-    if exc.errno is not None and exc.errno == 40:  # ELOOP
+    if exc.errno == errno.ELOOP:
         return "a symbolic link loop"
+    if exc.errno == errno.ENOENT:
+        return "no such file or directory"
     return f"{default}: {exc.strerror}" if exc.strerror else default
 
 

@@ -8,8 +8,10 @@ The rules, documented in docs/copies.md:
   their character bigrams at least NEAR_COPY (as in comparison: a few characters
   changed in a sentence of forty leaves about 0.8).
 - A sentence counts as copied from another report when that report is another
-  agency's (any year; reports with no known agency count as their own agency)
-  or the same agency's from an earlier year.
+  agency's of the same year or earlier (a later report copied it, not the other
+  way round; reports with no known agency count as their own agency) or the same
+  agency's from an earlier year. Agencies are told apart by their agency key
+  (平潭综合实验区 and 平潭综合实验区管委会 are one). The earliest source is named first.
 - Template wording is excluded by frequency, not by a list: a sentence found,
   identically or near-identically, in reports of at least
   max(TEMPLATE_MIN_AGENCIES, TEMPLATE_SHARE × agencies) distinct agencies is the
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 
 from index.reader.report import Report
 from index.reader.sections import classify_heading
+from index.reader.text.agency import agency_key
 from index.reader.text.meta import find_title
 
 from .compare import bigrams, sentence_key, sentences
@@ -78,7 +81,7 @@ def _is_heading(key: str) -> bool:
 
 
 def _agency(report: Report, i: int) -> str:
-    return report.agency or f"#{i}"  # an unknown agency is its own
+    return agency_key(report.agency) or f"#{i}"  # an unknown agency is its own
 
 
 def find_copies(reports: list[Report]) -> dict[str, dict]:
@@ -147,8 +150,8 @@ def _is_source(reports: list[Report], mine: int, other: int) -> bool:
     if mine == other:
         return False
     a, b = reports[mine], reports[other]
-    if _agency(a, mine) != _agency(b, other):
-        return True
+    if _agency(a, mine) != _agency(b, other):  # another agency's, unless it is later: then it copied from this
+        return a.year is None or b.year is None or b.year <= a.year
     return a.year is not None and b.year is not None and b.year < a.year
 
 
@@ -170,7 +173,7 @@ def _report_copies(i, mine, reports, items, by_key, similar, template) -> dict:
                 chars[group][1] += len(item.key)
                 chars[group][0] += len(item.key) if sources else 0
         if sources:
-            sources.sort(key=lambda s: (-s[2], -(reports[s[0].report].year or 0)))
+            sources.sort(key=lambda s: (-s[2], reports[s[0].report].year or 9999))  # the earliest first
             copied.append(
                 {
                     "section": item.section,

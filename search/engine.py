@@ -23,7 +23,7 @@ from index.store import open_index
 from . import bm25, budget
 from .doctable import DocTable, Generation, generation_key
 from .errors import QueryError
-from .filters import FIGURE_KEYS, Filters
+from .filters import FIGURE_KEYS, Filters, figure_key
 from .identity import Identity, identity_in
 from .matching import covering_grams, matching_docs
 from .query import Query, parse_query
@@ -96,10 +96,16 @@ SORTS = ("relevance", "year")
 
 
 def check_sort(sort: str) -> str:
-    """Given a sort name (relevance, year, or a figure key such as applications.new.total), return it checked."""
+    """Given a sort name (relevance, year, or a figure: its key such as applications.new.total, or its Chinese
+    label), return it checked (a figure as its key)."""
     if sort in SORTS or sort in FIGURE_KEYS:
         return sort
-    raise QueryError(f"未知的排序“{sort}”：可选 relevance（相关度）、year（年份）或数字字段，如 applications.new.total")
+    try:
+        return figure_key(sort)
+    except QueryError:
+        raise QueryError(
+            f"未知的排序“{sort}”：可选 相关度（relevance）、年份（year）或一个数字项目（如 本年新收·总计）"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -151,7 +157,7 @@ def search(
     if getattr(index, "remote", False):  # a cluster (search/opensearch): the same answer, computed there
         return index.search(text, filters, page, by_report, sort, facets)
     index = as_search_index(index)
-    check_sort(sort)
+    sort = check_sort(sort)
     page = page or Page()
     table, query, matched = _match(index, text, filters)
     first = (page.page - 1) * page.limit
@@ -168,7 +174,8 @@ def search(
         result["facets"] = _facets(table, matched, index.identity(), by_report)
     if not len(matched):
         suggestion = suggest(table, query, text)
-        if suggestion:
+        # offered only when the whole corrected query finds something
+        if suggestion and len(matching_docs(table, parse_query(suggestion), filters or Filters())):
             result["suggestion"] = suggestion
     return result
 
@@ -191,7 +198,7 @@ def export(index, text: str, filters: Filters | None = None, rows: int = 5000, s
     """Given a query, return its first `rows` hits in order (one per section), ranked once."""
     if getattr(index, "remote", False):
         return index.export(text, filters, rows, sort)
-    check_sort(sort)
+    sort = check_sort(sort)
     table, query, matched = _match(index, text, filters)
     return _hits(table, query, matched, 0, rows, False, sort)
 

@@ -2,19 +2,21 @@
 
 One row per report that the query (or, without one, the filters) selects, in the
 order year (newest first), agency; one column per chosen figure, headed by its
-Chinese label. A figure the report does not have (not printed, not read, another
-format) is empty, never 0.
+Chinese label. A figure the report does not have is empty, never 0, and its state
+says why: printed blank ("blank") or not read — not printed, not readable, or not in
+the report's format ("unread"). Whole numbers stay integers.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from index.reader.report import BLANK, PRINTED, UNREAD
 from index.reader.tables.layout import figure_label
 
 from .engine import as_search_index
 from .errors import QueryError
-from .filters import FIGURE_KEYS, Filters
+from .filters import Filters, figure_key
 from .matching import allowed_docs, matching_docs
 from .query import parse_query
 
@@ -35,19 +37,25 @@ MAX_FIGURES = 60
 
 def figures_table(index, text: str = "", filters: Filters | None = None, keys=(), limit: int = 5000) -> dict:
     """Given a query (or none) and filters, return {keys, labels, rows, total} for the chosen figure keys."""
-    keys = list(dict.fromkeys(keys)) or list(DEFAULT_FIGURES)
-    unknown = [k for k in keys if k not in FIGURE_KEYS]
-    if unknown:
-        raise QueryError(f"未知的数字字段“{unknown[0]}”（见 docs/fields.md）")
+    keys = list(dict.fromkeys(figure_key(k) for k in keys)) or list(DEFAULT_FIGURES)
     if len(keys) > MAX_FIGURES:
-        raise QueryError(f"数字字段过多（上限 {MAX_FIGURES} 个）")
+        raise QueryError(f"数字项目过多（上限 {MAX_FIGURES} 个）")
     filters = filters or Filters()
     if getattr(index, "remote", False):
         rows = index.figure_rows(text, filters, keys)
     else:
         rows = _rows(as_search_index(index), text, filters, keys)
     rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
-    return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows[:limit]}
+    rows = rows[:limit]
+    blanks = index.blanks([r["report_id"] for r in rows]) if getattr(index, "remote", False) else None
+    for row in rows:
+        blank = blanks.get(row["report_id"], ()) if blanks is not None else row.pop("blank")
+        row["values"] = [None if v is None else (int(v) if v == int(v) else v) for v in row["values"]]
+        row["states"] = [
+            PRINTED if v is not None else BLANK if k in blank else UNREAD
+            for k, v in zip(keys, row["values"], strict=True)
+        ]
+    return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows}
 
 
 def _rows(index, text: str, filters: Filters, keys: list[str]) -> list[dict]:
@@ -76,6 +84,19 @@ def _rows(index, text: str, filters: Filters, keys: list[str]) -> list[dict]:
                 "agency": names[agency] if agency >= 0 else None,
                 "year": int(g.year[d]) or None,
                 "values": [None if np.isnan(column[i]) else float(column[i]) for column in columns],
+                "blank": _Blank(table, int(reports[i])),
             }
         )
     return rows
+
+
+class _Blank:
+    """The cells a report printed blank, read from its stored record when first asked (only rows shown are)."""
+
+    def __init__(self, table, docnum: int) -> None:
+        self.table, self.docnum, self.keys = table, docnum, None
+
+    def __contains__(self, key: str) -> bool:
+        if self.keys is None:
+            self.keys = set(self.table.searcher.stored_fields(self.docnum)["record"].get("blank") or ())
+        return key in self.keys

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from index.reader.report import SECTIONS, TEMPLATES
-from index.reader.tables.layout import ART20_ROWS, application_keys, review_keys
+from index.reader.report import SECTION_NAMES, SECTIONS, TEMPLATE_NAMES, TEMPLATES
+from index.reader.tables.layout import ART20_ROWS, application_keys, figure_label, review_keys
 from index.reader.text.place import GOVERNMENT, KINDS, LEVELS, OTHER_KIND, ZONE
 
 from .errors import QueryError
@@ -23,8 +23,11 @@ FIGURE_KEYS = frozenset(
     + review_keys()
     + [k for rows in ART20_ROWS.values() for row in rows for k in row.keys]
 )
+# a figure named by its Chinese label as well as its key: 本年新收·总计 is applications.new.total
+LABELED_KEYS = {figure_label(k): k for k in sorted(FIGURE_KEYS)}
 # ASCII digits only: other Unicode digits (², ①, ٢) are not years or counts
-_CONDITION = re.compile(r"^\s*([a-z0-9_.]+)\s*(>=|<=|!=|==|=|>|<)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+_CONDITION = re.compile(r"^\s*([^<>=!≥≤≠]+?)\s*(>=|<=|!=|==|=|>|<|≥|≤|≠)\s*(-?[0-9]+(?:\.[0-9]+)?)\s*$")
+_OPERATORS = {"≥": ">=", "≤": "<=", "≠": "!=", "==": "="}
 _YEARS = re.compile(r"^\s*([0-9]{4})?\s*(-)?\s*([0-9]{4})?\s*$")
 
 
@@ -63,7 +66,8 @@ def parse_sections(names: list[str] | tuple[str, ...]) -> tuple[str, ...]:
             elif part in SECTIONS:
                 out.append(part)
             else:
-                raise QueryError(f"未知的章节“{part}”：可选 {'、'.join((*SECTIONS, *SECTION_GROUPS))}")
+                names = "、".join(f"{k}（{v}）" for k, v in SECTION_NAMES.items())
+                raise QueryError(f"未知的章节“{part}”：可选 {names}、narrative（第五部分）或 all（全部）")
     return tuple(dict.fromkeys(out))
 
 
@@ -98,24 +102,34 @@ def parse_years(text: str) -> tuple[int | None, int | None]:
     return lo, hi
 
 
+def figure_key(name: str) -> str:
+    """Given a figure's key or its Chinese label (本年新收·总计), return its key; QueryError when unknown."""
+    name = name.strip()
+    key = name if name in FIGURE_KEYS else LABELED_KEYS.get(name.replace(".", "·").replace(" ", ""))
+    if key is None:
+        raise QueryError(f"没有“{name}”这个数字项目：请从数字项目列表中选择（如 本年新收·总计）")
+    return key
+
+
 def parse_condition(text: str) -> Condition:
-    """Given "applications.new.total>=10", return the Condition; QueryError for an unknown figure.
+    """Given "本年新收·总计>=10" (or its key, applications.new.total>=10), return the Condition.
 
     >>> parse_condition("review.total > 0")
     Condition(key='review.total', op='>', value=0.0)
+    >>> parse_condition("行政复议·总计 ≥ 2")
+    Condition(key='review.total', op='>=', value=2.0)
     """
     m = _CONDITION.match(text)
     if not m:
-        raise QueryError(f"数字条件应写作 applications.new.total>=10，而不是“{text}”")
-    key, op, value = m.groups()
-    if key not in FIGURE_KEYS:
-        raise QueryError(f"未知的数字字段“{key}”（见 docs/fields.md），如 applications.new.total")
-    return Condition(key, "=" if op == "==" else op, float(value))
+        raise QueryError(f"数字条件应写作“项目 比较符 数值”，如“本年新收·总计>=10”，而不是“{text}”")
+    name, op, value = m.groups()
+    return Condition(figure_key(name), _OPERATORS.get(op, op), float(value))
 
 
 def parse_template(text: str) -> str:
     if text not in TEMPLATES:
-        raise QueryError(f"未知的格式“{text}”：可选 {'、'.join(TEMPLATES)}")
+        choices = "、".join(f"{t}（{TEMPLATE_NAMES[t]}）" for t in TEMPLATES)
+        raise QueryError(f"未知的格式“{text}”：可选 {choices}")
     return text
 
 

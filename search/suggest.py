@@ -3,11 +3,18 @@
 Candidates come from the bigram vocabulary, so only phrases whose every bigram
 occurs somewhere are tried: 更新不急时 has no 急时 … but 不 is followed by 及 in
 the index and 及时 exists, so 更新不及时 is tried, and suggested when it matches.
-The one matching the most sections wins. Only the first characters of a phrase
-are never replaced (the vocabulary is looked up by a bigram's first character).
+A suggestion is a likely intent, not any string the index happens to hold: it
+matches at least a share MIN_SHARE of the sections, and it is a whole phrase — not the start
+of a longer one that nearly always follows (政务新媒 is 政务新媒体 cut short: for
+政务新媒休 the suggestion is 政务新媒体, its last character replaced). The one
+matching the most sections wins; the search checks that the whole corrected query
+finds something before it offers it. Only the first characters of a phrase are
+never replaced (the vocabulary is looked up by a bigram's first character).
 """
 
 from __future__ import annotations
+
+import math
 
 from index.grams import char_range, gram_key, key_gram
 
@@ -19,6 +26,10 @@ from .query import Query
 MAX_PHRASE = 16  # longer phrases are pasted text, not typed: no guessing
 MAX_TRIES = 400
 MAX_SECONDS = 0.5  # a suggestion is a courtesy: it never makes an answer slow
+# a likely intent is a phrase many reports use: found in at least this share of the sections (and once)
+MIN_SHARE = 0.0005
+RUNS_ON = 0.8  # a phrase that runs on into the same longer one this often is that one cut short
+MAX_FOLLOWERS = 40  # a last character followed by more than this many is a word's end, not a cut
 
 
 def suggest(table: DocTable, query: Query, text: str) -> str | None:
@@ -49,6 +60,9 @@ class _Generation:
     def count(self, phrase: str) -> int:
         return len(phrase_docs(self.g, phrase))
 
+    def sections(self) -> int:
+        return len(self.g.sections_live)
+
     def counts(self, phrases: list[str]) -> list[int]:
         out = []
         for phrase in phrases:
@@ -70,17 +84,29 @@ class _Generation:
 
 
 def _suggest(query: Query, text: str, vocabulary) -> str | None:
+    least = max(1, math.ceil(MIN_SHARE * vocabulary.sections()))
     for phrase in query.phrases:
         if not 2 <= len(phrase) <= MAX_PHRASE or vocabulary.count(phrase):
             continue
-        best, best_count = None, 0
         variants = _variants(vocabulary, phrase)
-        for variant, found in zip(variants, vocabulary.counts(variants), strict=True):
-            if found > best_count:
-                best, best_count = variant, found
-        if best:
-            return text.replace(phrase, best) if phrase in text else best
+        # most sections first; then a character replaced over one added or dropped (the length typed)
+        counted = zip(vocabulary.counts(variants), variants, strict=True)
+        ranked = sorted(counted, key=lambda x: (-x[0], abs(len(x[1]) - len(phrase)), x[1]))
+        for found, variant in ranked:
+            if found < least:
+                break
+            if not _runs_on(vocabulary, variant, found):
+                return text.replace(phrase, variant) if phrase in text else variant
     return None
+
+
+def _runs_on(vocabulary, phrase: str, found: int) -> bool:
+    """Whether a phrase is nearly always the start of one longer phrase (政务新媒 of 政务新媒体)."""
+    followers = [c for c in vocabulary.after(phrase[-1]) if "\u4e00" <= c <= "\u9fff"]  # a word runs on, not a stop
+    if not followers or len(followers) > MAX_FOLLOWERS:
+        return False
+    longer = [phrase + c for c in followers]
+    return max(vocabulary.counts(longer)) >= RUNS_ON * found
 
 
 def _variants(vocabulary, phrase: str) -> list[str]:

@@ -27,13 +27,17 @@ def copied_sentences(found, report):
 def test_planted_sentence_found_identical_and_near():
     reports = reports_with({0: PLANTED, 1: PLANTED, 2: NEAR})
     assert len({r.agency for r in reports[:3]}) == 3
+    assert [r.year for r in reports[:3]] == [2019, 2023, 2024]
     found = find_copies(reports)
-    first = copied_sentences(found, reports[0])[PLANTED]
-    assert first["kind"] == "identical" and first["similarity"] == 1.0
-    assert {s["report_id"] for s in first["sources"]} == {reports[1].id, reports[2].id}
+    # the latest report copied from both earlier ones, the earliest named first; the earliest copied nothing
     near = copied_sentences(found, reports[2])[NEAR]
     assert near["kind"] == "near" and 0.7 <= near["similarity"] < 1
-    assert found[reports[0].id]["share"]["problems"] > 0
+    assert [s["report_id"] for s in near["sources"]] == [reports[0].id, reports[1].id]
+    second = copied_sentences(found, reports[1])[PLANTED]
+    assert second["kind"] == "identical" and second["similarity"] == 1.0
+    assert [s["report_id"] for s in second["sources"]] == [reports[0].id]
+    assert PLANTED not in copied_sentences(found, reports[0])  # a later report is never its source
+    assert found[reports[1].id]["share"]["problems"] > 0
     assert PLANTED not in copied_sentences(found, reports[5])
 
 

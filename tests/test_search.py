@@ -344,13 +344,19 @@ def test_malformed_queries(built_index, query, message):
         search(built_index, query)
 
 
+def test_a_condition_names_its_figure_by_its_chinese_label_too():
+    assert make_filters(where=["本年新收·总计>=10"]).where == make_filters(where=["applications.new.total>=10"]).where
+    assert make_filters(where=["行政复议·总计 ≥ 1"]).where[0].op == ">="
+
+
 @pytest.mark.parametrize(
     "kwargs, message",
     [
         (dict(year="20x1"), "年份应写作"),
         (dict(year="2022-2020"), "起止颠倒"),
         (dict(sections=["nonsense"]), "未知的章节"),
-        (dict(where=["applications.new.bogus>1"]), "未知的数字字段"),
+        (dict(where=["applications.new.bogus>1"]), "没有“applications.new.bogus”这个数字项目"),
+        (dict(where=["本年新收·总记>1"]), "没有“本年新收·总记”这个数字项目"),
         (dict(where=["applications.new.total >> 1"]), "数字条件应写作"),
         (dict(template="1999"), "未知的格式"),
     ],
@@ -436,3 +442,26 @@ def test_top_hits_by_score_equal_a_full_sort(built_index, query):
     for page in (1, 2, 3):
         hits = search(built_index, query, make_filters(["all"]), Page(7, page))["hits"]
         assert [(h["report_id"], h["section"]) for h in hits] == expected[(page - 1) * 7 : page * 7]
+
+
+@pytest.mark.parametrize(
+    ("typed", "wanted"),
+    [
+        ("更新不急时", "更新不及时"),  # a character replaced inside
+        ("政务新媒休", "政务新媒体"),  # the last character replaced: never the phrase cut short (政务新媒)
+        ("更新不及", None),  # a phrase the index holds is not corrected
+    ],
+)
+def test_suggestions_are_whole_phrases_at_one_edit(built_index, typed, wanted):
+    result = search(built_index, typed, make_filters(sections=["all"]))
+    assert result.get("suggestion") == wanted
+    if wanted:
+        assert search(built_index, wanted, make_filters(sections=["all"]))["total"] > 0
+
+
+def test_a_suggestion_must_find_something_with_the_rest_of_the_query(built_index):
+    # each word alone is found, 超期 is not; a correction is offered only if the whole query then finds something
+    result = search(built_index, "依申请公开 答复 超期", make_filters(sections=["all"]))
+    assert result["total"] == 0
+    suggestion = result.get("suggestion")
+    assert suggestion is None or search(built_index, suggestion, make_filters(sections=["all"]))["total"] > 0

@@ -113,3 +113,13 @@ def test_dev_corpus_shanghai_variant(dev_reports):
 def test_dev_corpus_report_without_part_five(dev_reports):
     report = dev_reports["dev-0033.txt"]
     assert report.section("problems") == "" and not report.split
+
+
+@pytest.mark.parametrize("name", ["dev-0019.txt", "dev-0020.txt", "dev-0021.txt", "dev-0015.txt", "dev-0010.txt"])
+def test_the_old_formats_statistics_table_is_a_part_of_its_own(dev_reports, name):
+    # crawled pages run the 统计表 on after the signature: its rows never leak into 改进情况
+    report = dev_reports[name]
+    stats = report.section("statistics")
+    assert "指标名称" in stats and "统计表" in stats.split("指标名称")[0]
+    assert "指标名称" not in report.section("improvements") and "计量单位" not in report.section("improvements")
+    assert report.section("improvements").strip()

@@ -15,6 +15,7 @@ import time
 import pytest
 
 from index.build import build_index
+from index.reader.report import SECTION_NAMES
 from search.copies import find_copies
 from web import create_app
 
@@ -93,9 +94,9 @@ def test_pagination_sort_and_group(client):
 def test_sort_by_a_figure_filtered_on(client):
     query = {"q": "公开", "section": "all", "where": "applications.new.total>=0", "sort": "applications.new.total"}
     page = client.get("/", query_string=query).get_data(as_text=True)
-    # named in Chinese, the key kept in the title
-    assert '<strong title="applications.new.total">本年新收·总计</strong>（从大到小）' in page
-    assert "数字条件：本年新收·总计 ≥ 0" in page
+    # named in Chinese, no field key in the page's text
+    assert "<strong>本年新收·总计</strong>（从大到小）" in page
+    assert '数字条件：<span class="chip">本年新收·总计 ≥ 0 <a' in page  # each condition removable
     by_year = client.get("/", query_string={**query, "sort": "year"}).get_data(as_text=True)
     assert "sort=applications.new.total" in by_year  # offered as a link
 
@@ -105,12 +106,12 @@ def test_csv_export(client):
     assert resp.status_code == 200 and resp.mimetype == "text/csv"
     lines = resp.data.decode("utf-8-sig").strip().split("\n")
     total = client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["total"]
-    assert lines[0].startswith("report_id,agency,year,section") and len(lines) == total + 1
+    assert lines[0].startswith("机关,年度,章节,片段,报告,文件,报告编号") and len(lines) == total + 1
     # in the order of the search it exports
     query = {"q": "公开", "section": "all", "sort": "year", "limit": 100}
     hits = client.get("/api/search", query_string=query).get_json()["hits"]
     rows = list(csv.reader(io.StringIO(client.get("/search.csv", query_string=query).data.decode("utf-8-sig"))))
-    assert [(r[0], r[3]) for r in rows[1:101]] == [(h["report_id"], h["section"]) for h in hits]
+    assert [(r[6], r[2]) for r in rows[1:101]] == [(h["report_id"], SECTION_NAMES[h["section"]]) for h in hits]
 
 
 @pytest.mark.parametrize(
@@ -326,11 +327,23 @@ def test_every_csv_names_its_reports_page_and_file(client):
         return list(csv.reader(io.StringIO(resp.data.decode("utf-8-sig"))))
 
     search_rows = table("/search.csv", q="公开", section="all")
-    assert search_rows[0][-2:] == ["url", "file"] and all(r[-2].startswith("/reports/") for r in search_rows[1:])
-    assert all(not r[-1].startswith("/") and r[-1].endswith(".txt") for r in search_rows[1:])
+    # absolute links, so that they open from a spreadsheet
+    assert search_rows[0][4:6] == ["报告", "文件"] and all(
+        r[4].startswith("http://localhost/reports/") for r in search_rows[1:]
+    )
+    assert all(not r[5].startswith("/") and r[5].endswith(".txt") for r in search_rows[1:])
     figures = table("/figures.csv", q="公开", section="all", fig=["applications.new.total", "review.total"])
-    assert figures[0] == ["报告", "文件", "机关", "年度", "本年新收·总计", "行政复议·总计"]
-    assert len(figures) - 1 == len({r[0] for r in search_rows[1:]})  # one row per report the search found
+    assert figures[0] == [
+        "报告",
+        "文件",
+        "机关",
+        "年度",
+        "本年新收·总计",
+        "本年新收·总计（状态）",
+        "行政复议·总计",
+        "行政复议·总计（状态）",
+    ]
+    assert len(figures) - 1 == len({r[6] for r in search_rows[1:]})  # one row per report the search found
     mentions = table("/mentions.csv", topic="培训不足")
     assert mentions[0][:2] == ["报告", "文件"] and "作为问题（次）" in mentions[0] and len(mentions) > 1
     topics = table("/topics.csv")

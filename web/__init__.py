@@ -16,13 +16,15 @@ from search.filters import FIGURE_KEYS, KIND_NAMES, parse_condition
 from search.opensearch.client import ClusterError
 
 from .highlight import mark
+from .params import OPERATORS
 from .respond import wants_json
 
 # The query parameters the app's pages read. Links are built from these only: any other name
 # would reach url_for as a keyword (endpoint, _external, _scheme …) and change what it builds.
 PAGE_PARAMS = (
     "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit", "region", "level", "kind",
-    "page", "rule", "severity", "topic", "a", "b", "fig",
+    "page", "rule", "severity", "topic", "a", "b", "fig", "family", "a_agency", "a_year", "b_agency", "b_year",
+    "cf", "co", "cv",
 )  # fmt: skip
 
 
@@ -142,6 +144,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(finding_anchor)
     app.jinja_env.globals.update(LEVELS=LEVELS, KIND_NAMES=KIND_NAMES, FIGURE_CHOICES=FIGURE_CHOICES)
     app.jinja_env.globals.update(STATE_NAMES=STATE_NAMES, STATE_HINTS=STATE_HINTS, TEMPLATE_NAMES=TEMPLATE_NAMES)
+    app.jinja_env.globals.update(OPERATORS=OPERATORS)
     app.add_template_filter(condition_text)
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")

@@ -38,7 +38,7 @@ def filters(default_sections: tuple[str, ...] = DEFAULT_SECTIONS) -> Filters:
         year=text("year") or None,
         agency=text("agency") or None,
         template=text("template") or None,
-        where=[w for w in (text_value(w) for w in request.args.getlist("where")) if w],
+        where=conditions(),
         region=text("region") or None,
         level=text("level") or None,
         kind=text("kind") or None,
@@ -50,3 +50,19 @@ def text_value(value: str) -> str:
     if len(value) > limit:
         raise QueryError(f"条件过长（上限 {limit} 字符）")
     return value.strip()
+
+
+OPERATORS = {">=": "≥", "<=": "≤", "=": "=", ">": ">", "<": "<", "!=": "≠"}
+
+
+def conditions() -> list[str]:
+    """The figure conditions of a request: each `where` (a figure, an operator, a value), and the one the
+    search form's picker makes from its three fields (cf: a figure key, co: an operator, cv: a value)."""
+    out = [w for w in (text_value(w) for w in request.args.getlist("where")) if w]
+    figure, value = text("cf"), text("cv")
+    if figure and value:
+        op = text("co") or ">="
+        if op not in OPERATORS:
+            raise QueryError(f"未知的比较符“{op}”：可选 {'、'.join(OPERATORS.values())}")
+        out.append(f"{figure}{op}{value}")
+    return out

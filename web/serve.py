@@ -12,6 +12,7 @@ same security headers as the app's pages.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import socket
@@ -33,20 +34,38 @@ class SecureErrorTask(ErrorTask):
         super().execute()
 
 
-def serve(app: Flask, host: str, port: int, threads: int = 4, processes: int = 1) -> None:
-    """Serve `app` on host:port until interrupted."""
+class CannotListen(OSError):
+    """The address cannot be listened on (the port is taken, or not ours to take); the message says so."""
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """A listening socket on host:port; CannotListen, in one Chinese line with what to do, when it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            hint = f"请用 --port 换一个端口，如 --port {port + 1}"
+            raise CannotListen(f"端口 {port} 已被占用（可能已有服务在运行）：{hint}") from None
+        if exc.errno == errno.EACCES:
+            raise CannotListen(f"没有权限使用端口 {port}：请用 --port 换一个 1024 以上的端口") from None
+        raise CannotListen(f"无法在 {host}:{port} 上提供服务（{exc.strerror}）：请检查 --host 与 --port") from None
+    sock.listen(1024)
+    sock.setblocking(False)
+    return sock
+
+
+def serve(app: Flask, sock: socket.socket, threads: int = 4, processes: int = 1) -> None:
+    """Serve `app` on a listening socket (see `listen`) until interrupted."""
     from waitress import create_server
 
     HTTPChannel.error_task_class = SecureErrorTask
     if processes <= 1:
-        create_server(app, host=host, port=port, threads=threads).run()
+        create_server(app, sockets=[sock], threads=threads).run()
         return
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(1024)
-    sock.setblocking(False)
     children: dict[int, int] = {}  # pid → worker number
 
     def start(number: int) -> None:

@@ -6,11 +6,12 @@ import argparse
 import json
 import os
 import sys
+import unicodedata
 from collections.abc import Sequence
 
 from index.build import WorkerDied, build_index
 from index.check import check_index, repair_index
-from index.corpus import display
+from index.corpus import display, list_corpus
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_NAMES, TEMPLATE_NAMES, Report, number_text
@@ -61,22 +62,44 @@ def cmd_parse(args: argparse.Namespace) -> int:
     Example: xxgk parse corpus/*.txt --json
     """
     failed = 0
-    for path in args.files:
+    for path in _files(args.files):
+        if isinstance(path, tuple):  # a folder or file that could not be listed
+            failed += 1
+            print(f"xxgk parse: {_shown(path[0])}: {path[1]}", file=sys.stderr)
+            continue
         try:
             report = parse_file(path)
         except ParseError as exc:
             failed += 1
-            print(f"xxgk parse: {display(exc.source)}: {exc.reason}", file=sys.stderr)
+            print(f"xxgk parse: {_shown(display(exc.source))}: {exc.reason}", file=sys.stderr)
             continue
         except Exception as exc:  # one odd file never stops the batch
             failed += 1
-            print(f"xxgk parse: {display(path)}: could not be read ({type(exc).__name__}: {exc})", file=sys.stderr)
+            why = f"could not be read ({type(exc).__name__}: {exc})"
+            print(f"xxgk parse: {_shown(display(path))}: {why}", file=sys.stderr)
             continue
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
             print(_summary(report))
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _files(paths: list[str]):
+    """The report files named, folders walked (their report files in order); a (path, why) for each problem."""
+    for path in paths:
+        if os.path.isdir(path):
+            listing = list_corpus([path])
+            yield from sorted(listing.files)
+            yield from listing.problems
+        else:
+            yield path
+
+
+def _shown(name: str) -> str:
+    """A file name as printed: control characters (a newline, a terminal escape) escaped, so that no name can
+    forge a line of the output."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(name))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -166,7 +189,8 @@ def _print_hits(result: dict) -> None:
     if result.get("suggestion"):
         print(f"did you mean: {result['suggestion']}")
     for hit in result["hits"]:
-        extra = f" (also {', '.join(s for s in hit['sections'] if s != hit['section'])})" if hit.get("sections") else ""
+        others = [s for s in hit.get("sections") or () if s != hit["section"]]
+        extra = f" (also {', '.join(others)})" if others else ""
         print(f"\n{hit['agency'] or '(agency unknown)'} {hit['year'] or ''} · {hit['section']}{extra} · {hit['score']}")
         print(f"  {_mark(hit['snippet'], hit['spans'])}")
         print(f"  report {hit['report_id']}")
@@ -328,10 +352,22 @@ def cmd_topics(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False))
         return EXIT_OK
+    width = max((_width(row["topic"]) for row in rows), default=0)
+    print(f"{_pad('议题', width)}  报告数  作为问题  作为改进  按年份")
     for row in rows:
-        years = ", ".join(f"{y} {n}" for y, n in row["by_year"].items())
-        print(f"{row['topic']:<16} {row['reports']:5d} reports   {years}")
+        years = "，".join(f"{y} 年 {n} 份" for y, n in row["by_year"].items())
+        counts = f"{row['reports']:4d} 份  {row['problems']['reports']:6d} 份  {row['improvements']['reports']:6d} 份"
+        print(f"{_pad(row['topic'], width)}  {counts}  {years}")
     return EXIT_OK
+
+
+def _width(text: str) -> int:
+    """How many columns a text takes in a terminal: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 def cmd_copies(args: argparse.Namespace) -> int:
@@ -377,7 +413,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     Example: xxgk serve --port 8000, then open http://127.0.0.1:8000/
     """
     from web import create_app
-    from web.serve import serve
+    from web.serve import CannotListen, listen, serve
 
     config = {"INDEX_DIR": args.index, "TOPICS_FILE": args.topics}
     try:
@@ -391,10 +427,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
             args.index = f"{backend.client.urls[0]} ({backend.prefix})"
     except ValueError as exc:
         return _fail("serve", exc)
-    app = create_app(config)
+    try:
+        sock = listen(args.host, args.port)  # before saying it serves: a port in use is said in one line
+    except CannotListen as exc:
+        return _fail("serve", exc)
+    app = create_app(config | ({"BASE_URL": args.base_url} if args.base_url else {}))
     how = f"{args.processes} processes × {args.threads} threads"
     print(f"xxgk: serving {args.index} on http://{args.host}:{args.port}/ ({how})", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, processes=args.processes)
+    serve(app, sock, threads=args.threads, processes=args.processes)
     return EXIT_OK
 
 
@@ -425,7 +465,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="xxgk", description="Search, compare and audit 政府信息公开工作年度报告.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("parse", help="parse report files", description=cmd_parse.__doc__)
-    p.add_argument("files", nargs="+", metavar="FILE", help=".txt, .html, .htm, .pdf, .docx, .doc or .wps report files")
+    p.add_argument(
+        "files", nargs="+", metavar="FILE", help=".txt, .html, .htm, .pdf, .docx, .doc, .wps files, or folders of them"
+    )
     p.add_argument("--json", action="store_true", help="one JSON object per report, one per line")
     p.set_defaults(func=cmd_parse)
 
@@ -519,6 +561,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="worker processes sharing the port, one core each (default: the machine's cores, at most 8)",
     )
     p.add_argument("--topics", metavar="FILE", help="a TOML file of extra topics")
+    p.add_argument(
+        "--base-url",
+        metavar="URL",
+        help="the address links in CSV exports start with, e.g. https://xxgk.example.org (default: the request's host)",
+    )
     p.set_defaults(func=cmd_serve)
     return parser
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-SECTIONS = ("overview", "active", "applications", "review", "problems", "improvements", "other")
+# The format's parts, then the statistics table a report before 2019 appends (附表: 指标名称 计量单位 …):
+# a part of its own, so that its rows never run into 改进情况 or 其他事项.
+SECTIONS = ("overview", "active", "applications", "review", "problems", "improvements", "other", "statistics")
 SECTION_NAMES = {
     "overview": "总体情况",
     "active": "主动公开",
@@ -14,6 +16,7 @@ SECTION_NAMES = {
     "problems": "存在问题",
     "improvements": "改进情况",
     "other": "其他事项",
+    "statistics": "统计表",
 }
 TEMPLATES = ("2021", "2019", "legacy", "unknown")
 TEMPLATE_NAMES = {"2021": "2021 年格式", "2019": "2019 年格式", "legacy": "2019 年以前的旧格式", "unknown": "未知格式"}

@@ -113,12 +113,23 @@ def find_headings(folded: str, legacy: bool) -> list[Heading]:
         current = before[-1].section if before else "overview"
         if current in ("active", "applications", "review"):
             out.append(Heading(m.start(), m.end(), "problems"))
+    if legacy:  # the statistics table appended to a report before 2019, its title included
+        out += [Heading(m.start(), m.start(), "statistics") for m in _STATISTICS.finditer(folded)][:1]
     out.sort(key=lambda h: h.start)
     if not any(h.section == "problems" for h in out):
         lost = _lost_problems(folded, out)
         if lost is not None:
             out = sorted([*out, Heading(lost, lost, "problems")], key=lambda h: h.start)
     return out
+
+
+# 平潭综合实验区政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计 …, or 附件1：…统计表, on a line of
+# its own or run on after the signature of a crawled page: the title is the words before 统计表, the header
+# after it says it is the old format's table
+_STATISTICS = re.compile(
+    r"(?:附\s*件\s*\d*\s*[:：]?\s*)?[^\s。；，,]{0,40}?(?:信息公开|公开)[^\s。；，,]{0,10}?统计表"
+    r"(?=\s*(?:[(（][^)）\n]{0,20}[)）])?\s*指\s*标\s*名\s*称)"
+)
 
 
 # Table 四's one row of numbers: fifteen of them in a line, or digits glued after its last 总计.

@@ -323,7 +323,7 @@ class OpenSearchBackend:
         facets: bool = False,
     ) -> dict:
         """engine.search on the cluster: the same dict."""
-        check_sort(sort)
+        sort = check_sort(sort)
         page = page or Page()
         filters = filters or Filters()
         query = parse_query(text)
@@ -354,9 +354,13 @@ class OpenSearchBackend:
             result["facets"] = _read_facets(hits["aggregations"], self.identity(), by_report)
         if not result["total"]:
             suggestion = nearest(query, text, Vocabulary(self), REMOTE_SUGGEST_SECONDS)
-            if suggestion:
+            if suggestion and self._finds(suggestion, filters):  # the whole corrected query finds something
                 result["suggestion"] = suggestion
         return result
+
+    def _finds(self, text: str, filters: Filters) -> bool:
+        match = self._filter(parse_query(text), filters)
+        return match is not None and self._search({"size": 0, "query": match})["hits"]["total"]["value"] > 0
 
     def _msearch(self, searches: list[tuple[dict, str | None]]) -> list[dict]:
         """Several searches in one request; each answer, or ClusterError for the first that failed."""
@@ -378,7 +382,7 @@ class OpenSearchBackend:
     def export(
         self, text: str, filters: Filters | None = None, rows: int = 5000, sort: str = "relevance"
     ) -> list[dict]:
-        check_sort(sort)
+        sort = check_sort(sort)
         query = parse_query(text)
         match = self._filter(query, filters or Filters())
         return [] if match is None else self._hits(query, match, 0, rows, False, sort)
@@ -468,6 +472,17 @@ class OpenSearchBackend:
             })  # fmt: skip
         return rows
 
+    def blanks(self, report_ids: list[str]) -> dict[str, set[str]]:
+        """The cells each of these reports printed blank (figures.py says so beside the empty value)."""
+        out: dict[str, set[str]] = {}
+        for first in range(0, len(report_ids), 1000):
+            chunk = report_ids[first : first + 1000]
+            match = {"bool": {"filter": [{"term": {"kind": "report"}}, {"terms": {"report_id": chunk}}]}}
+            for h in self._scan(match, ["report_id", "record.blank"]):
+                s = h["_source"]
+                out[s["report_id"]] = set((s.get("record") or {}).get("blank") or ())
+        return out
+
     # --- records ---------------------------------------------------------------------------------
     def metas(self) -> list[dict]:
         """report_metas: id, agency, year, title and source file of every report."""
@@ -526,6 +541,13 @@ class Vocabulary:
                 searches.append(({"size": 0, "track_total_hits": True, "query": match}, None))
             out += [a["hits"]["total"]["value"] for a in self.backend._msearch(searches)] if searches else []
         return out
+
+    def sections(self) -> int:
+        """How many sections the index holds."""
+        return self.counts_of({"term": {"kind": "section"}})
+
+    def counts_of(self, query: dict) -> int:
+        return self.backend._search({"size": 0, "track_total_hits": True, "query": query})["hits"]["total"]["value"]
 
     def after(self, ch: str) -> list[str]:
         body = {"size": 100_000, "query": {"term": {"first": ch}}, "_source": ["second"]}

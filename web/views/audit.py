@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from flask import Blueprint, current_app, url_for
 
-from index.reader.audit.rules import RULES, rule_name
-from index.reader.tables.layout import figure_label
+from index.reader.audit.rules import FAMILIES, RULES, describe, family_of
+from index.reader.report import number_text
 from search.copies import copies_summary, find_copies
+from search.errors import QueryError
 from search.reports import all_records, record_to_report
 
 from .. import params
-from ..respond import csv_response, respond
+from ..respond import absolute_url, csv_response, respond
 from ..state import Pending, cached, cached_in_background, get_index
 
 bp = Blueprint("audit", __name__)
@@ -41,14 +40,16 @@ def _copies() -> tuple[list[dict] | None, str | None]:
         return None, pending.status
 
 
-def _rows(rule: str, severity: str) -> list[dict]:
+def _rows(rule: str, severity: str, family: str = "") -> list[dict]:
     """Reports with the findings that pass the filters, most errors first."""
     rows = []
     for rep in _reports():
         findings = [
-            asdict(f) | {"rule_name": rule_name(f.rule), "label": figure_label(f.location) if f.location else None}
+            describe(f)
             for f in rep.findings
-            if (not rule or f.rule == rule) and (not severity or f.severity == severity)
+            if (not rule or f.rule == rule)
+            and (not severity or f.severity == severity)
+            and (not family or family_of(f.rule) == family)
         ]
         if findings:
             rows.append(
@@ -67,23 +68,23 @@ def _rows(rule: str, severity: str) -> list[dict]:
 @bp.get("/audit.csv")
 def audit_csv():
     """Every finding (of the rule and severity asked for), one row each, with its report's page and file."""
-    header = ["报告", "文件", "机关", "年度", "规则", "规则名称", "严重程度", "位置", "项目", "说明", "应为", "实为"]
+    header = ["报告", "文件", "机关", "年度", "类别", "规则代码", "规则", "严重程度", "位置", "说明", "应为", "实为"]
     rows = (
         [
-            url_for("reports.report", report_id=r["report_id"]),
+            absolute_url(url_for("reports.report", report_id=r["report_id"])),
             r["source"],
             r["agency"] or "",
             r["year"] or "",
+            f["family_name"],
             f["rule"],
             f["rule_name"],
             "错误" if f["severity"] == "error" else "提示",
-            f["location"] or "",
             f["label"] or "",
             f["message"],
-            f["expected"],
-            f["found"],
+            "" if f["expected"] is None else number_text(f["expected"]),
+            "" if f["found"] is None else number_text(f["found"]),
         ]
-        for r in _rows(params.text("rule"), params.text("severity"))
+        for r in _rows(params.text("rule"), params.text("severity"), params.text("family"))
         for f in r["findings"]
     )
     return csv_response(header, rows, "xxgk-audit.csv")
@@ -93,16 +94,31 @@ def audit_csv():
 @bp.get("/audit")
 def audit():
     """Reports with findings (most errors first, a page at a time) and the most copied reports."""
-    rule, severity = params.text("rule"), params.text("severity")
+    rule, severity, family = params.text("rule"), params.text("severity"), params.text("family")
+    if family and family not in FAMILIES:
+        raise QueryError(f"未知的类别“{family}”：report（报告本身的问题）或 reading（未能可靠读取）")
     size = params.number("limit", AUDIT_PAGE, 1, current_app.config["MAX_PAGE_SIZE"])
     page = params.number("page", 1, 1, 100_000)
-    rows = _rows(rule, severity)
+    rows = _rows(rule, severity, family)
     found = {f.rule for rep in _reports() for f in rep.findings}
     rules = [{"code": r.code, "name": r.name} for r in RULES.values() if r.code in found]
+    # the two families counted apart: the reports' own problems, and what could not be read reliably
+    totals = {
+        name: {
+            "reports": sum(1 for rep in _reports() if any(family_of(f.rule) == name for f in rep.findings)),
+            "findings": sum(1 for rep in _reports() for f in rep.findings if family_of(f.rule) == name),
+            "errors": sum(
+                1 for rep in _reports() for f in rep.findings if family_of(f.rule) == name and f.severity == "error"
+            ),
+        }
+        for name in FAMILIES
+    }
     copies, status = _copies()
     data = {
         "rule": rule or None,
         "severity": severity or None,
+        "family": family or None,
+        "families": {name: {"name": FAMILIES[name], **totals[name]} for name in FAMILIES},
         "total": len(rows),
         "page": page,
         "limit": size,
@@ -112,6 +128,9 @@ def audit():
         "copies_total": None if copies is None else len(copies),
         "copies": None if copies is None else copies[:COPIES_SHOWN],
         # every rule a finding can name, with what it checks (the page's legend)
-        "rules": [{"code": r.code, "name": r.name, "explanation": r.explanation} for r in RULES.values()],
+        "rules": [
+            {"code": r.code, "name": r.name, "explanation": r.explanation, "family": FAMILIES[r.group]}
+            for r in RULES.values()
+        ],
     }
     return respond("audit/audit.html", data, rules=rules, pages=max(1, -(-len(rows) // size)))

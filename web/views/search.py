@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 
+from index.reader.report import SECTION_NAMES, STATE_NAMES, number_text
 from search.engine import Page, export, search
 from search.figures import figures_table
+from search.mentions import load_topics
 
-from .. import params
-from ..respond import csv_response, respond
+from .. import page_args, params
+from ..respond import absolute_url, csv_response, respond
 from ..state import get_index
 from .agencies import all_agencies
 from .reports import all_metas, source_files
@@ -45,6 +47,11 @@ def _run(page: Page) -> dict:
 @bp.get("/api/search")
 @bp.get("/")
 def home():
+    if params.text("cf") and not request.path.startswith("/api/"):
+        # the form's condition picker: the condition joins the others as a `where`, each removable by a link
+        args = {k: v for k, v in page_args().items() if k not in ("cf", "co", "cv", "page")}
+        args["where"] = params.conditions()
+        return redirect(url_for("search.home", **args))
     size = params.number("limit", current_app.config["PAGE_SIZE"], 1, current_app.config["MAX_PAGE_SIZE"])
     page = Page(size, params.number("page", 1, 1, 1000))
     result = _run(page)
@@ -58,6 +65,7 @@ def home():
         sections=request.args.getlist("section"),
         figure_sorts=figure_sorts,
         holdings=holdings,
+        topic_named=result["query"] if result["query"] in load_topics(current_app.config["TOPICS_FILE"]) else None,
     )
 
 
@@ -69,18 +77,18 @@ def export_csv():
     sources = source_files()
     rows = (
         [
-            h["report_id"],
             h["agency"] or "",
             h["year"] or "",
-            h["section"],
-            h["score"],
+            SECTION_NAMES.get(h["section"], h["section"]),
             h["snippet"],
-            url_for("reports.report", report_id=h["report_id"], _anchor=h["section"]),
+            absolute_url(url_for("reports.report", report_id=h["report_id"], _anchor=h["section"])),
             sources.get(h["report_id"], ""),
+            h["report_id"],
+            h["score"],
         ]
         for h in hits
     )
-    header = ["report_id", "agency", "year", "section", "score", "snippet", "url", "file"]
+    header = ["机关", "年度", "章节", "片段", "报告", "文件", "报告编号", "相关度"]
     return csv_response(header, rows, "xxgk-search.csv")
 
 
@@ -96,14 +104,19 @@ def figures():
     if request.path.startswith("/api/"):
         return table
     sources = source_files()
-    header = ["报告", "文件", "机关", "年度", *table["labels"]]
+    # each figure as printed (empty when it has no number), and beside it what an empty cell means
+    header = ["报告", "文件", "机关", "年度", *(h for label in table["labels"] for h in (label, f"{label}（状态）"))]
     rows = (
         [
-            url_for("reports.report", report_id=r["report_id"]),
+            absolute_url(url_for("reports.report", report_id=r["report_id"])),
             sources.get(r["report_id"], ""),
             r["agency"] or "",
             r["year"] or "",
-            *("" if v is None else (int(v) if v == int(v) else v) for v in r["values"]),
+            *(
+                cell
+                for v, state in zip(r["values"], r["states"], strict=True)
+                for cell in ("" if v is None else number_text(v), STATE_NAMES[state].strip("（）"))
+            ),
         ]
         for r in table["rows"]
     )

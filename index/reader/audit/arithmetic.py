@@ -71,7 +71,7 @@ def blank_cells(keys: Collection[str], table: str) -> tuple[str, str]:
     columns = {k.rsplit(".", 1)[1] for k in keys}
     if len(columns) == 1 and len(keys) > 1:
         column = columns.pop()
-        pattern = f"applications.*.{column}" if table == "applications" else f"*.{column}"
+        pattern = f"applications.*.{column}" if table == "applications" else table  # 四's groups have no pattern
         return f"“{COLUMN_NAMES.get(column, column)}”列 {len(keys)} 个单元格", pattern
     names = "、".join(figure_label(k) for k in sorted(keys)[:6]) + ("等" if len(keys) > 6 else "")
     return f" {len(keys)} 个单元格（{names}）", table if len(keys) > 1 else next(iter(keys))
