@@ -15,9 +15,11 @@ import re
 import zlib
 from dataclasses import asdict
 from difflib import SequenceMatcher
+from functools import cache
 
 from index.analysis import normalize, segment
 from index.reader.report import (
+    ABSENT,
     BLANK,
     PRINTED,
     SECTIONS,
@@ -139,8 +141,13 @@ _NARRATIVE = re.compile(r"[。；！？]$|[，,].*[。；]?")
 
 def narrative(sentences_: list[str]) -> list[str]:
     """Of a table section's sentences, the narrative ones: sentences of the text, not the table's captions,
-    header words and labels (which a report prints as lines of their own)."""
-    return [s for s in sentences_ if _NARRATIVE.search(s) and len(_HAS_WORDS.findall(s)) >= 8]
+    header words and labels (which a report prints as lines of their own), nor a table a crawled page ran
+    into one line (its labels and digits: many runs of numbers)."""
+    return [
+        s
+        for s in sentences_
+        if _NARRATIVE.search(s) and len(_HAS_WORDS.findall(s)) >= 8 and len(_NUMBERS.findall(s)) < 6
+    ]
 
 
 def align(text_a: str, text_b: str, table: bool = False) -> dict:
@@ -252,9 +259,11 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
     Only two printed numbers are compared: a side printed blank or not read has no Δ and no %, and
     `why` says why the pair is not compared."""
     fa, fb = comparable_figures(a), comparable_figures(b)
+    ka, kb = format_keys(a.template), format_keys(b.template)
     out = []
     for key in sorted(set(fa) | set(fb), key=_format_order):
         (va, sa), (vb, sb) = fa.get(key, (None, UNREAD)), fb.get(key, (None, UNREAD))
+        sa, sb = (ABSENT if s == UNREAD and key not in k else s for s, k in ((sa, ka), (sb, kb)))
         same_format = _comparable(key, a.template, b.template)
         comparable = same_format and sa == PRINTED and sb == PRINTED
         delta = number_delta(va, vb) if comparable else None
@@ -280,6 +289,17 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
 def _why(sa: str, sb: str) -> str:
     sides = [f"{side} {STATE_NAMES[state].strip('（）')}" for side, state in (("A", sa), ("B", sb)) if state != PRINTED]
     return "，".join(sides) + "，不计变化"
+
+
+@cache
+def format_keys(template: str) -> frozenset[str]:
+    """Every figure a format's tables have (none for a report before 2019 or of an unknown format)."""
+    if template not in ART20_ROWS:
+        return frozenset()
+    keys = [k for row in ART20_ROWS[template] for k in row.keys] + application_keys(template) + review_keys()
+    if template == "2021":  # （六）其他处理 summed as 2019 prints it, to compare across the formats
+        keys += [f"applications.other.{c}" for c in APPLICATION_COLUMNS]
+    return frozenset(keys)
 
 
 def _format_order(key: str) -> tuple:

@@ -97,17 +97,16 @@ def identity_in(folder: Path | str | None) -> Identity:
     return known
 
 
-def merge(folder: Path | str, name: str, into: str) -> Identity:
-    """Record that the agency printed `name` is the agency `into`; return the new identity.
-
-    AliasError when either has no key or the merge would make a loop."""
+def merge(folder: Path | str, name: str, into: str) -> Identity | None:
+    """Record that the agency printed `name` is the agency `into`; return the new identity (None when they
+    are one agency already). AliasError when either has no key or the merge would make a loop."""
     path = Path(folder) / ALIASES_FILE
     current = identity_in(folder)
     source, target = agency_key(name), current.key(into)
     if not source or not target:
         raise AliasError("机关名称不能为空")
     if current.key(name) == target:
-        return current
+        return None
     if Identity({**current.aliases, source: target}).key(into) != target:
         raise AliasError(f"“{into}”已并入“{name}”：不能再反向合并")
     rows = path.read_text(encoding="utf-8-sig") if path.exists() else ",".join(HEADER) + "\n"

@@ -6,6 +6,7 @@ not installed; .ci/run installs it.
 
 from __future__ import annotations
 
+import re
 import urllib.request
 from pathlib import Path
 
@@ -55,12 +56,18 @@ def test_search_report_and_compare_in_a_browser(server, page):
     assert page.locator("h2").count() >= 3
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
 
+    # compare: an agency, then its year, from lists (the year list narrows to the agency's reports)
     page.goto(server + "/compare")
-    page.fill("input[name=a]", "郑州经济技术开发区@2021")
-    page.fill("input[name=b]", "郑东新区科技人才局@2022")
+    page.select_option("select[name=a_agency]", label="郑州经济技术开发区管委会")
+    assert page.locator("select[name=a] option:checked").inner_text() == "2021"
+    page.select_option("select[name=b_agency]", label="郑东新区科技人才局")
+    shown = page.eval_on_selector_all("select[name=b] optgroup:not([hidden]) option", "els => els.length")
+    assert shown == 1
     page.locator("form.pick button").click()
     page.wait_for_selector("table.cmpfig")
     assert "数字对照" in page.content()
+    heads = page.locator("table.cmpfig thead th").all_inner_texts()
+    assert heads[1] == "A 郑州经济技术开发区管委会 2021" and heads[2] == "B 郑东新区科技人才局 2022"
     page.screenshot(path=str(ARTIFACTS / "compare.png"), full_page=True)
 
     page.goto(server + "/topics")
@@ -94,9 +101,9 @@ def full_server(tmp_path_factory):
 
 
 def test_compare_is_aligned_in_document_order(full_server, page):
-    page.goto(full_server + "/compare")
-    page.fill("input[name=a]", "平潭综合实验区@2020")
-    page.fill("input[name=b]", "平潭综合实验区@2021")
+    page.goto(full_server + "/compare?a=" + urllib.request.quote("平潭综合实验区@2020"))
+    page.select_option("select[name=b_agency]", label="平潭综合实验区")
+    page.select_option("select[name=b]", label="2021")
     page.locator("form.pick button").click()
     page.wait_for_selector("section.changes")
     kinds = page.eval_on_selector_all("#sec-overview [data-kind]", "els => els.map(e => e.dataset.kind)")
@@ -107,7 +114,10 @@ def test_compare_is_aligned_in_document_order(full_server, page):
     # the change list links down the page, and figures carry their Chinese labels
     page.locator("section.changes ol.largest a").first.click()
     assert page.url.split("#")[1].startswith("fig-")
-    assert page.locator("table.cmpfig td[title='applications.new.total']").inner_text() == "本年新收·总计"
+    assert page.locator("#fig-applications\\.new\\.total th").inner_text() == "本年新收·总计"
+    # a table section is compared as a table only: no text diff of its digits, no similarity of a heading
+    rows = page.eval_on_selector_all("#sec-applications .row", "els => els.map(e => e.innerText)")
+    assert all(len(re.findall(r"\d+", r)) < 3 for r in rows), rows
     page.screenshot(path=str(ARTIFACTS / "compare-years.png"), full_page=True)
 
 
@@ -147,8 +157,8 @@ def test_figures_table_csv_downloads_with_chinese_labels(full_server, page):
         page.locator("details.figure-table button").click()
     text = Path(info.value.path()).read_text(encoding="utf-8-sig")
     header, *rows = text.strip().splitlines()
-    assert header == "报告,文件,机关,年度,本年新收·总计,行政复议·总计"
-    assert rows and all(r.startswith("/reports/") for r in rows)
+    assert header == "报告,文件,机关,年度,本年新收·总计,本年新收·总计（状态）,行政复议·总计,行政复议·总计（状态）"
+    assert rows and all(r.startswith(full_server + "/reports/") for r in rows)
 
 
 def test_audit_page_legend_and_links(full_server, page):
@@ -157,7 +167,73 @@ def test_audit_page_legend_and_links(full_server, page):
     page.locator("details.legend summary").click()
     assert page.locator("details.legend tbody tr").count() >= 10
     assert page.locator("section.audit li .sev").first.inner_text() in ("⚠ 提示", "✖ 错误")
+    # the two families counted apart
+    families = page.locator("ul.families li").all_inner_texts()
+    assert families[0].startswith("报告本身的问题") and families[1].startswith("未能可靠读取")
     page.screenshot(path=str(ARTIFACTS / "audit.png"), full_page=True)
     page.locator("section.audit li a").first.click()
     page.wait_for_selector("section.section")
     assert "#" in page.url
+
+
+PAGES = {
+    "compare": "/compare?a="
+    + urllib.request.quote("平潭综合实验区@2020")
+    + "&b="
+    + urllib.request.quote("平潭综合实验区@2021"),
+    "agency": "/agencies/" + urllib.request.quote("福建省福州市平潭综合实验区"),
+    "report": None,  # the published PDF's report: found by its agency
+    "audit": "/audit",
+}
+
+
+@pytest.mark.parametrize("width", [1280, 390], ids=["desktop", "phone"])
+@pytest.mark.parametrize("name", list(PAGES))
+def test_pages_at_desktop_and_phone_width(full_server, page, name, width):
+    path = PAGES[name]
+    if path is None:
+        rows = {r["key"]: r for r in _json(page, full_server + "/api/browse")["rows"]}
+        path = "/reports/" + rows["江苏省淮安市洪泽区"]["ids"][0]["id"]
+    page.set_viewport_size({"width": width, "height": 900})
+    try:
+        page.goto(full_server + path)
+        page.wait_for_load_state("load")
+        # one readable column on a phone: nothing wider than the screen but the tables that scroll
+        overflow = page.evaluate("() => document.documentElement.scrollWidth")
+        assert overflow <= width + 1 or name in ("agency", "report"), overflow
+        text = page.locator("main").inner_text()
+        assert not re.search(r"\b(?:applications|litigation_direct|art20)\.[a-z_.]+", text)  # no field key to read
+        assert "unknown" not in text
+        if name == "compare" and width == 390:
+            # each sentence once, marked with its side; no placeholders for the other side
+            assert page.locator(".cmp .missing").first.is_hidden()
+            height = page.evaluate("() => document.documentElement.scrollHeight")
+            assert height < 23000, height
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+    finally:
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _json(page, url: str):
+    page.goto(url)
+    return page.evaluate("() => JSON.parse(document.body.innerText)")
+
+
+def test_a_pdf_figure_is_shown_where_it_was_printed(full_server, page):
+    rows = {r["key"]: r for r in _json(page, full_server + "/api/browse")["rows"]}
+    report = "/reports/" + rows["江苏省淮安市洪泽区"]["ids"][0]["id"]
+    page.goto(full_server + report)
+    cell = page.locator("#cell-applications\\.granted\\.total a.where")
+    assert cell.inner_text() == "50"
+    cell.click()
+    page.wait_for_selector("img.page")
+    assert "第 3 页" in page.locator("main").inner_text()
+    assert page.locator("pre.printed-row mark").inner_text() == "50"
+    page.wait_for_function("() => document.querySelector('img.page').complete")
+    assert page.evaluate("() => document.querySelector('img.page').naturalWidth") > 500
+    page.screenshot(path=str(ARTIFACTS / "where-pdf.png"), full_page=True)
+    # the original file, downloadable from the report page
+    page.goto(full_server + report)
+    with page.expect_download() as info:
+        page.locator("a", has_text="下载原文件").click()
+    assert Path(info.value.path()).read_bytes()[:5] == b"%PDF-"

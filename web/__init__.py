@@ -149,6 +149,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_global(page_args)
     app.add_template_global(SECTION_NAMES, "SECTION_NAMES")
 
+    @app.get("/favicon.ico")
+    def favicon():  # what browsers ask for before they read the page's icon link
+        return (
+            app.send_static_file("favicon.svg"),
+            200,
+            {"Content-Type": "image/svg+xml", "Cache-Control": "max-age=86400"},
+        )
+
     @app.before_request
     def start_budget():
         g.budget = budget.start(app.config["QUERY_BUDGET"])

@@ -7,33 +7,37 @@ from markupsafe import Markup, escape
 from index.reader.report import number_text
 
 
-def year_bars(counts: dict[int, int], years: list[int], width: int = 240, height: int = 60) -> Markup:
-    """Given counts per year and the years to show, return an inline SVG bar chart, each bar with its value."""
+def year_bars(counts: dict[int, int], years: list[int], held: set[int] | None = None, height: int = 64) -> Markup:
+    """Given counts per year and the years to show, return an inline SVG bar chart: each year labelled, a bar
+    and its value where reports mention it, 0 where the index has reports of that year that do not, and a
+    gap (—) for a year the index holds no report of (`held`: the years it has; all when not given)."""
     if not years:
         return Markup("")
     top = max([counts.get(y, 0) for y in years] + [1])
-    step = width / len(years)
+    step = max(16.0, min(30.0, 240 / len(years)))
+    width = round(step * len(years) + 2)
     bars = []
     for i, year in enumerate(years):
         n = counts.get(year, 0)
-        h = round((height - 24) * n / top, 1)
         x = round(i * step + 1, 1)
-        bars.append(
-            f'<rect x="{x}" y="{height - 12 - h}" width="{max(step - 2, 1):.1f}" height="{h}">'
-            f"<title>{escape(year)}: {n}</title></rect>"
-        )
-        if n:
+        w = max(step - 2, 1)
+        cx = x + w / 2
+        if held is not None and year not in held:
             bars.append(
-                f'<text class="value" x="{x + max(step - 2, 1) / 2:.1f}" y="{height - 14 - h}" '
-                f'text-anchor="middle">{n}</text>'
+                f'<text class="missing" x="{cx:.1f}" y="{height - 16}" text-anchor="middle">'
+                f"<title>{escape(year)} 年：没有这一年的报告</title>—</text>"
             )
-    labels = (
-        f'<text x="0" y="{height - 1}">{escape(years[0])}</text>'
-        f'<text x="{width}" y="{height - 1}" text-anchor="end">{escape(years[-1])}</text>'
-    )
+        else:
+            h = round((height - 28) * n / top, 1)
+            bars.append(
+                f'<rect x="{x}" y="{height - 14 - h}" width="{w:.1f}" height="{h}">'
+                f"<title>{escape(year)} 年：{n} 份</title></rect>"
+                f'<text class="value" x="{cx:.1f}" y="{height - 16 - h}" text-anchor="middle">{n}</text>'
+            )
+        bars.append(f'<text class="year" x="{cx:.1f}" y="{height - 3}" text-anchor="middle">’{year % 100:02d}</text>')
     return Markup(
-        f'<svg class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img">'
-        f"{''.join(bars)}{labels}</svg>"
+        f'<svg class="bars" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{escape(years[0])}—{escape(years[-1])} 年">{"".join(bars)}</svg>'
     )
 
 
@@ -44,7 +48,7 @@ def series_chart(label: str, years: list, values: list, states: list | None = No
     """One figure over the years as an SVG bar chart: every year from the first to the last, a bar and its
     value where the figure was printed, a labelled gap where it was printed blank (空白), not read (—), or
     the agency has no report that year (无报告): never drawn as 0. Fifteen years and more stay readable:
-    the chart widens, and year labels are shortened (’19) and turned when the bars are narrow."""
+    each year gets room for its label and value: a long series makes a wider chart, never smaller text."""
     known_years = [y for y in years if y is not None]
     if not known_years:
         return Markup("")
@@ -54,11 +58,11 @@ def series_chart(label: str, years: list, values: list, states: list | None = No
         if year is not None and year not in by_year:
             by_year[year] = (value, state)
     axis = list(range(min(known_years), max(known_years) + 1))
-    step = max(22.0, min(48.0, 260 / len(axis)))
+    # room for every label: a long series takes a wider chart (its figure spans the row), never smaller text
+    step = max(36.0, 260 / len(axis))
     width = round(step * len(axis) + 4)
     numbers = [v for v, s in by_year.values() if s == "printed" and v is not None]
     top = max([*numbers, 1])
-    narrow = step < 34
     parts = []
     for i, year in enumerate(axis):
         x = i * step + 2
@@ -79,8 +83,7 @@ def series_chart(label: str, years: list, values: list, states: list | None = No
                 f'<text class="missing" x="{cx:.1f}" y="{height - 30}" text-anchor="middle">'
                 f"<title>{escape(year)} 年：{hint}</title>{mark}</text>"
             )
-        text = f"’{year % 100:02d}" if narrow else str(year)
-        parts.append(f'<text class="year" x="{cx:.1f}" y="{height - 10}" text-anchor="middle">{escape(text)}</text>')
+        parts.append(f'<text class="year" x="{cx:.1f}" y="{height - 10}" text-anchor="middle">{escape(year)}</text>')
     return Markup(
         f'<svg class="series" viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
         f'aria-label="{escape(label)}，{axis[0]}—{axis[-1]} 年">{"".join(parts)}</svg>'

@@ -17,12 +17,14 @@ from index.reader.parse import parse_file
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_NAMES, TEMPLATE_NAMES, Report, number_text
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
+from search.agency import agencies
 from search.backend import BACKENDS, DEFAULT_PREFIX, backend_name, open_backend, remote_backend
 from search.compare import compare
 from search.copies import copies_summary, find_copies
 from search.engine import MAX_LIMIT, Page, SearchIndex, search
 from search.errors import QueryError
 from search.filters import DEFAULT_SECTIONS, make_filters, parse_sections
+from search.identity import ALIASES_FILE, AliasError, merge
 from search.mentions import ROLE_NAMES, load_topics, mentions, topic_counts, topic_query
 from search.opensearch.client import ClusterError
 from search.reports import AmbiguousReport, all_records, record_to_report, resolve
@@ -407,6 +409,40 @@ def cmd_copies(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_agencies(args: argparse.Namespace) -> int:
+    """List every agency: its key, the names it was printed under, its years and reports.
+    `xxgk agencies merge A B` records that the agency printed A is the agency B (in <index>/aliases.csv).
+
+    Example: xxgk agencies ; xxgk agencies merge 洪泽县人民政府 淮安市洪泽区人民政府
+    """
+    try:
+        if args.action == "merge":
+            if len(args.names) != 2:
+                raise QueryError("用法：xxgk agencies merge 名称A 名称B（把 A 并入 B）")
+            identity = merge(args.index, *args.names)
+            if identity is None:
+                print(f"“{args.names[0]}”与“{args.names[1]}”已是同一机关，无需合并")
+                return EXIT_OK
+            print(f"已记录：“{args.names[0]}”并入“{args.names[1]}”（{identity.key(args.names[1])}），"
+                  f"见 {os.path.join(args.index, ALIASES_FILE)}")  # fmt: skip
+            return EXIT_OK
+        if args.action != "list" or args.names:
+            raise QueryError("用法：xxgk agencies [list] 或 xxgk agencies merge 名称A 名称B")
+        index = SearchIndex.open(args.index)
+        rows = agencies(index, identity=index.identity())
+    except (QueryError, IndexMissing, AliasError) as exc:
+        return _fail("agencies", exc)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+        return EXIT_OK
+    for row in rows:
+        years = "、".join(str(y) for y in row["years"])
+        print(f"{row['key']}  {row['reports']} 份（{years}）")
+        for name in row["names"]:
+            print(f"    {name}")
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     """Serve the web app with waitress (a production WSGI server).
 
@@ -547,6 +583,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, help="reports to list (default 50)")
     _reading_options(p)
     p.set_defaults(func=cmd_copies)
+
+    p = sub.add_parser("agencies", help="agencies and their names; merge two", description=cmd_agencies.__doc__)
+    p.add_argument("action", nargs="?", default="list", choices=("list", "merge"), help="list (default) or merge")
+    p.add_argument("names", nargs="*", metavar="NAME", help="with merge: the name to merge, then the agency's name")
+    _reading_options(p)
+    p.set_defaults(func=cmd_agencies)
 
     p = sub.add_parser("serve", help="serve the web app", description=cmd_serve.__doc__)
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR")

@@ -24,10 +24,12 @@ SEVERITIES = ("error", "warning")
 # A figure is in one of three states, kept apart everywhere: a number printed, a cell printed blank
 # (no number: never 0), or not read at all (missing).
 PRINTED, BLANK, UNREAD = "printed", "blank", "unread"
-STATE_NAMES = {PRINTED: "印出", BLANK: "（空白）", UNREAD: "（未读出）"}
+ABSENT = "absent"  # in a comparison: the other report's format has this cell, this one's has not
+STATE_NAMES = {PRINTED: "印出", BLANK: "（空白）", UNREAD: "（未读出）", ABSENT: "（格式无此项）"}
 STATE_HINTS = {
     BLANK: "报告在此单元格未填数字（印为空白或“-”“/”等），不是 0",
-    UNREAD: "未能从报告中读出此数字（未印出、版式无法可靠读取，或报告格式没有这一项），不是 0",
+    UNREAD: "未能从报告中读出此数字（未印出，或版式无法可靠读取），不是 0",
+    ABSENT: "这份报告所用的格式没有这一项，不是 0",
 }
 
 

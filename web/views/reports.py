@@ -86,7 +86,7 @@ def report(report_id: str):
     return respond("reports/report.html", data, tables=report_tables(rep), texts=texts)
 
 
-_TABLE_LINE = re.compile(r"\t|\|.*\||(?:\d+\s+){3}")
+_TABLE_LINE = re.compile(r"\t|\|.*\||(?:\d+\s+){3}|^\s*第二十条第[（(][一二三四五六七八九十]+[)）]项\s*$")
 
 
 def split_table_text(text: str) -> tuple[str, str]:
@@ -175,7 +175,7 @@ def where(report_id: str, key: str):
     return respond("reports/where.html", data, cell=found)
 
 
-@bp.get("/reports/<report_id>/where/<key>.png")
+@bp.get("/reports/<report_id>/where/<key>/page.png")
 def where_image(report_id: str, key: str):
     """The PDF page a figure was printed on, its cell's box drawn."""
     if not _ID.match(report_id) or key not in FIGURE_KEYS:

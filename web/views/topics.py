@@ -13,7 +13,7 @@ from .. import params
 from ..charts import year_bars
 from ..respond import absolute_url, csv_response, respond
 from ..state import cached, get_index
-from .reports import source_files
+from .reports import all_metas, source_files
 
 bp = Blueprint("topics", __name__)
 
@@ -26,13 +26,19 @@ def _topics():
 @bp.get("/topics")
 def topics():
     rows = cached("topics", lambda: topic_counts(get_index(), _topics()))
-    years = sorted({y for row in rows for y in row["by_year"]})
+    held, years = _years()
     charts = {
-        (row["topic"], part): year_bars({int(k): v for k, v in row[part]["by_year"].items()}, years)
+        (row["topic"], part): year_bars({int(k): v for k, v in row[part]["by_year"].items()}, years, held)
         for row in rows
         for part in ("problems", "improvements")
     }
     return respond("mentions/topics.html", {"topics": rows, "years": years}, charts=charts)
+
+
+def _years() -> tuple[set[int], list[int]]:
+    """The years the index holds reports of, and every year from the first to the last (a chart's axis)."""
+    held = {m["year"] for m in all_metas() if m["year"]}
+    return held, list(range(min(held), max(held) + 1)) if held else []
 
 
 @bp.get("/topics.csv")
@@ -108,6 +114,6 @@ def _mentions(limit: int) -> dict | None:
 @bp.get("/mentions")
 def mentions():
     data = _mentions(params.number("limit", 200, 1, 1000)) or {"query": "", "rows": [], "reports": 0}
-    years = sorted(data.get("by_year", {}))
-    chart = year_bars(data.get("by_year", {}), years) if years else ""
+    held, years = _years()
+    chart = year_bars(data.get("by_year", {}), years, held) if data.get("by_year") else ""
     return respond("mentions/mentions.html", data, chart=chart, topics=list(_topics()))

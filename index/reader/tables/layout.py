@@ -239,6 +239,14 @@ ART20_MEASURE_NAMES = {
 _ROW_NUMBERING = re.compile(r"^(?:[一二三四五六七]、|（[一二三四五六七]）(?:\d+\.)?)")
 
 
+# rows whose own words say too little without their group: （六）3.其他 is not the applicants' 其他
+_ROW_LABELS = {"total": "办理结果总计", "other.other": "其他处理之其他情形"}
+
+
+def _row_label(row: str) -> str:
+    return _ROW_LABELS.get(row) or _ROW_NUMBERING.sub("", ROW_NAMES[row])
+
+
 def figure_label(key: str) -> str:
     """Given a figure key, return its Chinese label, as a person reads it (the key itself when unknown).
 
@@ -253,13 +261,12 @@ def figure_label(key: str) -> str:
     if key.startswith("applications."):
         rest = key.removeprefix("applications.")
         if rest in ROW_NAMES:  # a whole row
-            return "办理结果总计" if rest == "total" else _ROW_NUMBERING.sub("", ROW_NAMES[rest])
+            return _row_label(rest)
         row, _, col = rest.rpartition(".")
         if row == "*" and col in COLUMN_NAMES:
             return f"表三·{COLUMN_NAMES[col]}列"
         if row in ROW_NAMES and col in COLUMN_NAMES:
-            name = "办理结果总计" if row == "total" else _ROW_NUMBERING.sub("", ROW_NAMES[row])
-            return f"{name}·{COLUMN_NAMES[col]}"
+            return f"{_row_label(row)}·{COLUMN_NAMES[col]}"
     elif key.startswith("art20."):
         _, item, measure = key.split(".", 2) if key.count(".") == 2 else ("", "", "")
         if item in ART20_ITEM_NAMES and measure in ART20_MEASURE_NAMES:
