@@ -93,6 +93,7 @@ def build_index(
     progress: Progress | None = None,
     prune: bool = False,
     dry_run: bool = False,
+    rebuild: bool = False,
 ) -> BuildSummary:
     """Given corpus folders or files, bring the index in `index_dir` up to date with them.
 
@@ -101,18 +102,20 @@ def build_index(
     ever removed because a folder is missing or could not be read. With `dry_run`, the
     summary says what would be done and the index is not touched. What to add is decided
     under the write lock, from the index as it is then, so two builds never add a report
-    twice. Raises store.IndexBusy when another build holds the index for longer than `wait`.
+    twice. Raises store.IndexBusy when another build holds the index for longer than `wait`;
+    store.IndexOutdated or store.IndexDamaged when the folder holds an index that must not be built
+    on, unless `rebuild` says to start it again from the corpus given.
     """
     summary = BuildSummary()
     query_dictionary()  # compiled once per machine, so that searches need not load jieba
     listing = list_corpus(corpus)
     summary.failed += listing.problems
     files = hashed_files(listing.files, summary)  # read before the lock: reading is most of the I/O
-    if dry_run and not whoosh_index.exists_in(index_dir, indexname=INDEX_NAME):  # nothing is created to say so
+    if dry_run and (rebuild or not whoosh_index.exists_in(index_dir, indexname=INDEX_NAME)):  # nothing created
         todo = plan_build(files, {}, set(), summary)
         summary.added = [display(p) for p, _, _ in todo]
         return summary
-    ix = open_or_create(index_dir, wait)
+    ix = open_or_create(index_dir, wait, rebuild=rebuild)
     writer = acquire_writer(ix, wait)
     try:
         before = indexed_reports(writer.reader())

@@ -4,9 +4,11 @@ Whoosh commits by writing a new table of contents (TOC) to a temporary file and
 renaming it into place; it never calls fsync, so after a power loss the rename
 can be on disk while the segment or TOC bytes are not. Here every segment file
 and the TOC are fsynced before the rename, and the folder after it. Beside the
-TOC, `checksums.json` records each segment file's size and SHA-256, written
-(and fsynced) before the TOC that names the segments, so `xxgk index --check`
-can tell a damaged segment from a sound one.
+TOC, each segment has its checksums file (`<segment>.sums`: each of its files'
+size and SHA-256), written (and fsynced) before the TOC that names the segment,
+so every live segment can be verified whatever happened — a crash between the
+two leaves a checksums file of a segment no TOC names, which the next commit
+cleans up — and `xxgk index --check` tells a damaged segment from a sound one.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ import pickle
 import time
 from pathlib import Path
 
-CHECKSUMS = "checksums.json"
+CHECKSUMS = "checksums.json"  # what earlier versions kept for all segments: removed by a rebuild
+SUMS = ".sums"  # a segment's checksums file: <segment id>.sums
 
 
 def fsync_file(path: Path) -> None:
@@ -44,16 +47,33 @@ def file_sha256(path: Path) -> str:
 
 
 def segment_files(folder: Path, segments) -> list[Path]:
-    """Given an index folder and TOC segments, return the files that hold those segments."""
+    """Given an index folder and TOC segments, return the files that hold those segments (not their checksums)."""
     ids = {s.segment_id() for s in segments}
-    return sorted(p for p in folder.iterdir() if p.is_file() and p.name.split(".", 1)[0] in ids)
+    return sorted(
+        p for p in folder.iterdir() if p.is_file() and p.name.split(".", 1)[0] in ids and not p.name.endswith(SUMS)
+    )
+
+
+def sums_path(folder: Path, segment_id: str) -> Path:
+    return folder / f"{segment_id}{SUMS}"
+
+
+def read_sums(folder: Path, segment_id: str) -> dict[str, dict] | None:
+    """A segment's recorded checksums ({file name: size and SHA-256}), or None when none can be read."""
+    try:
+        found = json.loads(sums_path(folder, segment_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    ok = isinstance(found, dict) and all(isinstance(v, dict) and {"size", "sha256"} <= set(v) for v in found.values())
+    return found if ok else None
 
 
 def read_checksums(folder: Path) -> dict[str, dict]:
-    try:
-        return json.loads((folder / CHECKSUMS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    """Every recorded checksum of the folder's segments, by file name."""
+    out: dict[str, dict] = {}
+    for path in folder.glob(f"*{SUMS}"):
+        out |= read_sums(folder, path.name[: -len(SUMS)]) or {}
+    return out
 
 
 def file_checksum(path: Path) -> dict:
@@ -72,17 +92,20 @@ def segment_checksums(folder: Path, segments) -> dict[str, dict]:
 
 
 def write_checksums(folder: Path, segments, computed: dict[str, dict] | None = None) -> None:
-    """Record size and SHA-256 of every file of `segments` (hashing only files not yet recorded, nor in
-    `computed`)."""
-    known = read_checksums(folder) | (computed or {})
-    out = {}
-    for path in segment_files(folder, segments):
-        fsync_file(path)
-        entry = known.get(path.name)
-        if entry is None or entry.get("size") != path.stat().st_size:
-            entry = file_checksum(path)
-        out[path.name] = entry
-    write_atomic(folder / CHECKSUMS, json.dumps(out, indent=0, sort_keys=True).encode("utf-8"))
+    """Give every segment its checksums file (size and SHA-256 of each of its files), synced, before a TOC
+    names it: a segment that has one keeps it (its files never change); `computed` holds sums already
+    taken (by the worker that wrote the segment)."""
+    for segment in segments:
+        if read_sums(folder, segment.segment_id()) is not None:
+            continue
+        out = {}
+        for path in segment_files(folder, [segment]):
+            fsync_file(path)
+            entry = (computed or {}).get(path.name)
+            if entry is None or entry.get("size") != path.stat().st_size:
+                entry = file_checksum(path)
+            out[path.name] = entry
+        write_atomic(sums_path(folder, segment.segment_id()), json.dumps(out, indent=0, sort_keys=True).encode())
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -26,10 +26,6 @@ from .writer import FastSegmentWriter
 
 INDEX_NAME = "MAIN"
 
-# What reading a truncated or corrupted index file raises: a searcher meeting one answers
-# that the index is damaged (xxgk index --check --repair), never with a traceback.
-DAMAGE_ERRORS = (EOFError, struct.error, zlib.error, pickle.UnpicklingError, PartError)
-
 
 def _cached_reader(self, fieldname, column):
     """W3PerDocReader._cached_reader that also remembers a missing column.
@@ -57,6 +53,20 @@ class IndexBusy(Exception):
 
 class IndexMissing(Exception):
     """There is no index at the given directory."""
+
+
+class IndexOutdated(IndexMissing):
+    """The index was written by an earlier version: it must be rebuilt from its corpus (`xxgk index --rebuild`)."""
+
+
+class IndexDamaged(Exception):
+    """The index's own files (its format file, its table of contents) are missing or damaged: a build must not
+    start a new index over it, or the reports it holds would be lost in silence; `xxgk index --check --repair`."""
+
+
+# What reading a truncated or corrupted index file raises: a searcher meeting one answers
+# that the index is damaged (xxgk index --check --repair), never with a traceback.
+DAMAGE_ERRORS = (EOFError, struct.error, zlib.error, pickle.UnpicklingError, PartError, IndexDamaged)
 
 
 def schema() -> Schema:
@@ -113,38 +123,97 @@ INDEX_FORMAT = "8"
 FORMAT_FILE = "format"
 
 
+def written_format(path: Path | str) -> str | None:
+    """The index format the folder's format file names (None when it is missing, unreadable or not one)."""
+    try:
+        written = (Path(path) / FORMAT_FILE).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
+    return written if written.isdigit() and len(written) <= 4 else None
+
+
 def is_current(ix) -> bool:
     """Whether an index was written with this version's schema and normalisation."""
+    return written_format(ix.storage.folder) == INDEX_FORMAT and "grams" not in ix.schema
+
+
+def holds_index(path: Path | str) -> bool:
+    """Whether a folder holds an index's files (its table of contents, or segments without one)."""
+    folder = Path(path)
     try:
-        written = (Path(ix.storage.folder) / FORMAT_FILE).read_text(encoding="utf-8").strip()
+        return any(p.name.startswith((f"_{INDEX_NAME}_", f"{INDEX_NAME}_")) for p in folder.iterdir())
     except OSError:
         return False
-    return written == INDEX_FORMAT and "grams" not in ix.schema
 
 
 def open_index(path: Path | str):
-    """Given an index directory, return the open index; IndexMissing if there is none (or an outdated one)."""
+    """Given an index directory, return the open index; IndexMissing if there is none, IndexOutdated for one an
+    earlier version wrote, IndexDamaged when its format file is missing or damaged."""
     path = Path(path)
     if not whoosh_index.exists_in(path, indexname=INDEX_NAME):
         raise IndexMissing(f"no index at {path}: build one with `xxgk index`")
+    written = written_format(path)
+    if written is None:
+        raise IndexDamaged(f"the index at {path} has no readable format file: run `xxgk index --check --repair`")
     ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
     if not is_current(ix):
-        raise IndexMissing(f"the index at {path} was built by an older version: rebuild it with `xxgk index`")
+        raise IndexOutdated(f"the index at {path} was built by an earlier version: rebuild it (`xxgk index --rebuild`)")
     return ix
 
 
-def open_or_create(path: Path | str, wait: float = 10.0):
-    """Given an index directory, return its index, creating it (or replacing an outdated one) if needed."""
+def open_or_create(path: Path | str, wait: float = 10.0, rebuild: bool = False):
+    """Given an index directory, return its index, creating it if there is none.
+
+    A folder that holds an index is never started anew in silence: one an earlier version wrote is
+    replaced only with `rebuild` (IndexOutdated otherwise), and one whose format file or table of
+    contents is missing or damaged raises IndexDamaged (check and repair it) unless `rebuild` says to
+    start again."""
     path = Path(path)
     if whoosh_index.exists_in(path, indexname=INDEX_NAME):
-        ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
-        if is_current(ix):
+        written = written_format(path)
+        if written is None and not rebuild:
+            raise IndexDamaged(
+                f"the index at {path} has no readable format file (deleted or damaged): "
+                f"run `xxgk index --check --repair --index {path}`"
+            )
+        try:
+            ix = whoosh_index.open_dir(path, indexname=INDEX_NAME)
+        except (*DAMAGE_ERRORS, OSError, ValueError, KeyError) as exc:
+            if not rebuild:
+                raise IndexDamaged(
+                    f"the index at {path} has a table of contents that cannot be read ({type(exc).__name__}): "
+                    f"run `xxgk index --check --repair --index {path}`"
+                ) from None
+            ix = None
+        if ix is not None and is_current(ix) and not rebuild:
             return ix
-        # An outdated index is replaced under the write lock, so no build is running on it.
-        acquire_writer(ix, wait).cancel()
+        if not rebuild:
+            raise IndexOutdated(
+                f"the index at {path} was built by an earlier version (format {written}, now {INDEX_FORMAT}): "
+                f"rebuild it from its corpus with `xxgk index --rebuild --index {path}`"
+            )
+        if ix is not None:
+            acquire_writer(ix, wait).cancel()  # replaced under the write lock, so no build is running on it
+        clear_index(path)
+    elif holds_index(path) and not rebuild:
+        raise IndexDamaged(
+            f"the index at {path} has segments but no readable table of contents: "
+            f"run `xxgk index --check --repair --index {path}`"
+        )
     path.mkdir(parents=True, exist_ok=True)
     (path / FORMAT_FILE).write_text(INDEX_FORMAT + "\n", encoding="utf-8")  # before the TOC readers look for
     return whoosh_index.create_in(path, schema(), indexname=INDEX_NAME)
+
+
+def clear_index(path: Path | str) -> None:
+    """Remove an index's own files (its table of contents, segments, parts and checksums); what is kept
+    beside it — the extraction cache, the corpus list, the aliases — stays."""
+    from .durable import CHECKSUMS
+
+    folder = Path(path)
+    for p in folder.iterdir():
+        if p.is_file() and (p.name.startswith((INDEX_NAME, f"_{INDEX_NAME}")) or p.name in (CHECKSUMS, FORMAT_FILE)):
+            p.unlink()
 
 
 def acquire_writer(ix, wait: float, **kwargs):

@@ -81,6 +81,7 @@ def agency_view(reports: list[Report], key: str) -> dict:
     for report in reports:
         said_before = _keys(before) if before is not None else set()
         entry = {"id": report.id, "year": report.year, "agency": report.agency}
+        entry["compared_with"] = before.year if before is not None else None  # the report before, maybe not last year
         for name in ("problems", "improvements"):
             entry[name] = [
                 {"text": s, "same_as_last_year": sentence_key(s) in said_before}

@@ -230,17 +230,22 @@ def align(text_a: str, text_b: str, table: bool = False) -> dict:
     }
 
 
-def comparable_figures(report: Report) -> dict[str, tuple[float | None, str]]:
-    """Given a report, return {key: (number or None, state)} of every cell read (printed or blank), plus,
-    for the 2021 format, （六）其他处理 summed as in 2019 (a number only when all three parts were printed)."""
-    cells = {k: (v, PRINTED) for k, v in report.figures.items()} | {k: (None, BLANK) for k in report.blank}
+def comparable_figures(report: Report) -> dict[str, tuple[float | None, str, bool]]:
+    """Given a report, return {key: (number or None, state, inferred)} of every cell read (printed or blank),
+    plus, for the 2021 format, （六）其他处理 summed as in 2019 (a number only when all three parts were
+    printed; computed, so marked inferred: the report did not print it)."""
+    inferred = set(report.inferred)
+    cells = {k: (v, PRINTED, k in inferred) for k, v in report.figures.items()}
+    cells |= {k: (None, BLANK, k in inferred) for k in report.blank}
+    if report.template != "2021":
+        return cells
     for col in APPLICATION_COLUMNS:
-        parts = [cells.get(f"applications.{row}.{col}", (None, UNREAD)) for row in OTHER_2021]
-        states = {state for _, state in parts}
+        parts = [cells.get(f"applications.{row}.{col}", (None, UNREAD, False)) for row in OTHER_2021]
+        states = {state for _, state, _ in parts}
         if states == {PRINTED}:
-            cells[f"applications.other.{col}"] = (sum(v for v, _ in parts), PRINTED)
+            cells[f"applications.other.{col}"] = (sum(v for v, _, _ in parts), PRINTED, True)
         elif UNREAD not in states:
-            cells[f"applications.other.{col}"] = (None, BLANK)
+            cells[f"applications.other.{col}"] = (None, BLANK, True)
     return cells
 
 
@@ -262,7 +267,7 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
     ka, kb = format_keys(a.template), format_keys(b.template)
     out = []
     for key in sorted(set(fa) | set(fb), key=_format_order):
-        (va, sa), (vb, sb) = fa.get(key, (None, UNREAD)), fb.get(key, (None, UNREAD))
+        (va, sa, ia), (vb, sb, ib) = fa.get(key, (None, UNREAD, False)), fb.get(key, (None, UNREAD, False))
         sa, sb = (ABSENT if s == UNREAD and key not in k else s for s, k in ((sa, ka), (sb, kb)))
         same_format = _comparable(key, a.template, b.template)
         comparable = same_format and sa == PRINTED and sb == PRINTED
@@ -277,6 +282,8 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
                 "b": vb,
                 "a_state": sa,
                 "b_state": sb,
+                "a_inferred": ia,
+                "b_inferred": ib,
                 "delta": delta,
                 "pct": pct,
                 "comparable": comparable,
@@ -306,22 +313,30 @@ def _format_order(key: str) -> tuple:
     return (FIGURE_ORDER.get(key, len(FIGURE_ORDER)), key)
 
 
+# table 二's money (万元): compared, but never ranked with counts of cases and documents
+AMOUNTS = frozenset({"art20.fees.amount", "art20.procurement.amount"})
+
+
 def change_list(sections: dict[str, dict], figures: list[dict], largest: int = 8) -> dict:
     """The summary at the top of a comparison: sentences changed / only in A / only in B (per section and in
-    all), and the figures that changed most (by |Δ|)."""
+    all), and the counts that changed most (by |Δ|; money in 万元 is not a count and is not ranked with them)."""
     counts = {
         name: {k: sum(r["kind"] == k for r in sec["rows"]) for k in ("same", "changed", "only_a", "only_b")}
         for name, sec in sections.items()
     }
     totals = {k: sum(c[k] for c in counts.values()) for k in ("same", "changed", "only_a", "only_b")}
-    moved = sorted((f for f in figures if f["delta"]), key=lambda f: (-abs(f["delta"]), f["key"]))
+    counted = (f for f in figures if f["delta"] and f["key"] not in AMOUNTS)
+    moved = sorted(counted, key=lambda f: (-abs(f["delta"]), f["key"]))
     return {
         **totals,
         "sections": counts,
         "figures_changed": sum(1 for f in figures if f["delta"]),
         "figures_same": sum(1 for f in figures if f["comparable"] and not f["delta"]),
         "figures_not_comparable": sum(1 for f in figures if not f["comparable"]),
-        "largest": [{k: f[k] for k in ("key", "label", "table", "a", "b", "delta", "pct")} for f in moved[:largest]],
+        "largest": [
+            {k: f[k] for k in ("key", "label", "table", "a", "b", "delta", "pct", "a_inferred", "b_inferred")}
+            for f in moved[:largest]
+        ],
     }
 
 

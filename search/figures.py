@@ -47,14 +47,13 @@ def figures_table(index, text: str = "", filters: Filters | None = None, keys=()
         rows = _rows(as_search_index(index), text, filters, keys)
     rows.sort(key=lambda r: (-(r["year"] or 0), r["agency"] or "", r["report_id"]))
     rows = rows[:limit]
-    blanks = index.blanks([r["report_id"] for r in rows]) if getattr(index, "remote", False) else None
+    marks = index.marks([r["report_id"] for r in rows]) if getattr(index, "remote", False) else None
     for row in rows:
-        blank = blanks.get(row["report_id"], ()) if blanks is not None else row.pop("blank")
+        blank, inferred = marks.get(row["report_id"], ((), ())) if marks is not None else row.pop("marks").read()
         row["values"] = [None if v is None else (int(v) if v == int(v) else v) for v in row["values"]]
-        row["states"] = [
-            PRINTED if v is not None else BLANK if k in blank else UNREAD
-            for k, v in zip(keys, row["values"], strict=True)
-        ]
+        pairs = zip(keys, row["values"], strict=True)
+        row["states"] = [PRINTED if v is not None else BLANK if k in blank else UNREAD for k, v in pairs]
+        row["inferred"] = [k in inferred for k in keys]
     return {"keys": keys, "labels": [figure_label(k) for k in keys], "total": len(rows), "rows": rows}
 
 
@@ -84,19 +83,19 @@ def _rows(index, text: str, filters: Filters, keys: list[str]) -> list[dict]:
                 "agency": names[agency] if agency >= 0 else None,
                 "year": int(g.year[d]) or None,
                 "values": [None if np.isnan(column[i]) else float(column[i]) for column in columns],
-                "blank": _Blank(table, int(reports[i])),
+                "marks": _Marks(table, int(reports[i])),
             }
         )
     return rows
 
 
-class _Blank:
-    """The cells a report printed blank, read from its stored record when first asked (only rows shown are)."""
+class _Marks:
+    """The cells a report printed blank and those read by a fallback, from its stored record when asked (only
+    the rows shown are)."""
 
     def __init__(self, table, docnum: int) -> None:
-        self.table, self.docnum, self.keys = table, docnum, None
+        self.table, self.docnum = table, docnum
 
-    def __contains__(self, key: str) -> bool:
-        if self.keys is None:
-            self.keys = set(self.table.searcher.stored_fields(self.docnum)["record"].get("blank") or ())
-        return key in self.keys
+    def read(self) -> tuple[set[str], set[str]]:
+        record = self.table.searcher.stored_fields(self.docnum)["record"]
+        return set(record.get("blank") or ()), set(record.get("inferred") or ())

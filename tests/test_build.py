@@ -15,8 +15,9 @@ from whoosh import index as whoosh_index
 
 from bench.synth import SyntheticCorpus
 from index.build import build_index, indexed_reports
+from index.check import check_index, repair_index
 from index.reader.parse import parse_file
-from index.store import IndexBusy, acquire_writer, open_index
+from index.store import IndexBusy, IndexDamaged, IndexOutdated, acquire_writer, open_index
 from search.engine import SearchIndex, match_keys, search
 from search.filters import Filters
 
@@ -250,17 +251,37 @@ def test_a_failing_worker_commits_nothing(synthetic, corpus, tmp_path, monkeypat
 def test_an_index_of_an_older_version_is_rebuilt_not_misread(tmp_path, corpus):
     from whoosh.fields import ID, TEXT, Schema
 
-    from index.store import IndexMissing
-
     ix_dir = tmp_path / "ix"
     ix_dir.mkdir()
     old = whoosh_index.create_in(ix_dir, Schema(kind=ID(stored=True), grams=TEXT(phrase=True)), indexname="MAIN")
     with old.writer() as writer:
         writer.add_document(kind="section", grams="公开")
-    with pytest.raises(IndexMissing, match="built by an older version"):
+    (ix_dir / "format").write_text("2\n", encoding="utf-8")
+    with pytest.raises(IndexOutdated, match="built by an earlier version"):
         open_index(ix_dir)
-    assert build_index([corpus], ix_dir).counts()["added"] == 5
+    # never started anew in silence: only when a rebuild is asked for
+    with pytest.raises(IndexOutdated, match="xxgk index --rebuild"):
+        build_index([corpus], ix_dir)
+    assert build_index([corpus], ix_dir, rebuild=True).counts()["added"] == 5
     assert report_total(open_index(ix_dir)) == 5
+
+
+def test_an_index_without_its_format_file_is_damage_not_a_new_index(tmp_path, corpus):
+    # an index of two corpus folders, its format file deleted: a build from one folder must not start it anew
+    second = tmp_path / "second"
+    second.mkdir()
+    (second / "other.txt").write_text(next(corpus.glob("*.txt")).read_text(encoding="utf-8") + "\n另一份。", "utf-8")
+    ix_dir = tmp_path / "ix"
+    assert build_index([corpus, second], ix_dir).counts()["added"] == 6
+    (ix_dir / "format").unlink()
+    with pytest.raises(IndexDamaged, match="--check --repair"):
+        build_index([second], ix_dir)
+    with pytest.raises(IndexDamaged):
+        open_index(ix_dir)
+    found = check_index(ix_dir)
+    assert not found.ok and found.format == "missing or unreadable"
+    repair_index(ix_dir)  # from the corpus folders the index records
+    assert check_index(ix_dir).ok and report_total(open_index(ix_dir)) == 6
 
 
 def test_index_files_are_whoosh(tmp_path, corpus):

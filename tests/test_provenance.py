@@ -111,3 +111,14 @@ def test_where_a_figure_was_printed_in_the_api(client):
     image = client.get(where["image"])
     assert image.status_code == 200 and image.data[:8] == b"\x89PNG\r\n\x1a\n"
     assert client.get(f"/api/reports/{report['id']}/where/not.a.key").status_code == 404
+
+
+def test_where_a_glued_figure_was_printed_marks_its_row(client):
+    # a crawled page runs a table's digits together: the row is shown, the cell only where certain — never a 500
+    report = _report(client, "福建省福州市平潭综合实验区")
+    keys = [k for k in report["figures"] if k.startswith("applications.")]
+    assert keys
+    for key in keys[:40]:
+        page = client.get(f"/reports/{report['id']}/where/{key}")
+        assert page.status_code == 200, key
+        assert "printed-row" in page.text

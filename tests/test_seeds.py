@@ -10,8 +10,9 @@ from index.reader.tables.layout import APPLICATION_COLUMNS, APPLICATION_ROWS, re
 from .conftest import corpus_file
 
 # One line per row of table 三: seven cells in column order. "b" = printed blank
-# (read as 0), "i" = not printed and inferred 0 by the row's arithmetic (a row
-# printing only zeros or blanks), "-" = no cell printed at all (the figure is absent).
+# (no number), "i" = not printed and inferred 0 by the row's arithmetic (a row
+# printing only zeros), "ib" = not printed in a row whose other cells are blank:
+# inferred blank, "-" = no cell printed at all (the figure is absent).
 T3_2019_ZEROS = {row.key: "0 0 0 0 0 0 0" for row in APPLICATION_ROWS["2019"]}
 T3_2021_ZEROS = {row.key: "0 0 0 0 0 0 0" for row in APPLICATION_ROWS["2021"]}
 
@@ -70,9 +71,9 @@ SEEDS = {
         table3={
             **T3_2019_ZEROS,
             # applicant cells left blank, only 总计 printed, and one cell fewer than the columns
-            "granted": "i b b b b b 0",
-            "partly_granted": "i b b b b b 0",
-            "denied.state_secret": "i b b b b b 0",
+            "granted": "ib b b b b b 0",
+            "partly_granted": "ib b b b b b 0",
+            "denied.state_secret": "ib b b b b b 0",
             # the row prints six zeros for seven columns
             "unable.not_held": "i 0 0 0 0 0 0",
         },
@@ -90,7 +91,7 @@ SEEDS = {
         year=2022,
         template="2021",
         improvements_start="现提出整改措施如下",
-        table3={**T3_2021_ZEROS, "granted": "i b b b b b 0", "partly_granted": "i b b b b b 0"},
+        table3={**T3_2021_ZEROS, "granted": "ib b b b b b 0", "partly_granted": "ib b b b b b 0"},
         review="0 " * 15,
         art20={
             "art20.normative.issued": 0,
@@ -150,9 +151,10 @@ def test_table3_every_cell(seed):
             if cell == "-":
                 assert key not in report.figures, key
                 assert report.state(key) == "unread", key
-            elif cell == "b":  # printed blank: no number (never 0), and not missing either
+            elif cell in ("b", "ib"):  # blank: no number (never 0), and not missing either
                 assert key not in report.figures, key
                 assert key in report.blank and report.state(key) == "blank", key
+                assert (key in report.inferred) == (cell == "ib"), key
             else:
                 assert report.figures.get(key) == (int(cell) if cell.isdigit() else 0), key
                 assert key not in report.blank, key

@@ -139,3 +139,29 @@ def test_the_agency_chart_shows_a_blank_year_as_a_gap(client):
 )
 def test_numbers_are_shown_exactly_as_printed(value, shown):
     assert number_text(value) == shown
+
+
+def test_a_figure_read_by_inference_is_never_called_printed(client):
+    a, b = _ids(client)
+    text = client.get("/compare.csv", query_string={"a": a, "b": b}).text.lstrip("\ufeff")
+    states = {r[1]: (r[3], r[5]) for r in list(csv.reader(io.StringIO(text)))[1:]}
+    assert all(s in ("印出", "推断", "空白", "未读出", "格式无此项") for pair in states.values() for s in pair)
+
+
+def test_the_2021_other_rows_summed_for_2019_are_marked_computed(reports):
+    old, _ = reports
+    from search.compare import comparable_figures
+
+    _, state, inferred = comparable_figures(old)["applications.other.total"]
+    assert state == "printed" and inferred  # the report prints its three parts, not their sum
+
+
+def test_browse_shows_every_year_between_the_first_and_the_last(client):
+    data = client.get("/api/browse").get_json()
+    assert data["years"] == list(range(min(data["years"]), max(data["years"]) + 1))
+
+
+def test_two_agencies_compared_are_said_to_be_two(client):
+    a, _ = _ids(client)
+    page = client.get("/compare", query_string={"a": a, "b": "郑州经济技术开发区管委会@2022"}).text
+    assert "不同机关" not in page  # one agency, two years

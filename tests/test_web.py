@@ -350,6 +350,7 @@ def test_every_csv_names_its_reports_page_and_file(client):
     assert topics[0][:4] == ["议题", "报告数", "作为问题", "作为改进"]
     audit = table("/audit.csv")
     assert audit[0][:2] == ["报告", "文件"] and len(audit) > 1
+    assert audit[0][-4:] == ["应为", "实为", "表格中", "正文中"] and "规则代码" not in audit[0]
     a, b = (
         h["report_id"]
         for h in client.get("/api/search", query_string={"q": "公开", "section": "all"}).get_json()["hits"][:2]

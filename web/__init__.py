@@ -8,7 +8,7 @@ from markupsafe import Markup
 from index.reader.report import SECTION_NAMES, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.place import LEVELS
-from index.store import DAMAGE_ERRORS, IndexMissing
+from index.store import DAMAGE_ERRORS, IndexMissing, IndexOutdated
 from search import budget
 from search.compare import FIGURE_ORDER
 from search.errors import QueryError
@@ -186,6 +186,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     @app.errorhandler(IndexMissing)
     def no_index(exc):
         message = "尚未建立索引：请先运行 xxgk index（make serve 会自动建立）。"
+        if isinstance(exc, IndexOutdated):
+            message = "索引由旧版本建立，需要重建：请管理员运行 xxgk index --rebuild。"
         if wants_json():
             return {"error": message}, 503
         return render_template("errors/error.html", title="索引不存在", message=message), 503

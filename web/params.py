@@ -9,6 +9,8 @@ from flask import current_app, request
 from search.errors import QueryError
 from search.filters import DEFAULT_SECTIONS, Filters, make_filters
 
+NAMES = {"page": "页码", "limit": "每页条数"}  # a parameter as a message names it
+
 
 def text(name: str, default: str = "") -> str:
     value = request.args.get(name, default).strip()
@@ -23,10 +25,10 @@ def number(name: str, default: int, low: int, high: int) -> int:
     if not raw:
         return default
     if not re.fullmatch(r"[0-9]{1,9}", raw):  # ASCII digits: int() takes other scripts' digits too
-        raise QueryError(f"{name} 应为整数")
+        raise QueryError(f"{NAMES.get(name, name)}应为 {low} 到 {high} 之间的整数，而不是“{raw[:20]}”")
     value = int(raw)
     if not low <= value <= high:
-        raise QueryError(f"{name} 应在 {low} 到 {high} 之间")
+        raise QueryError(f"{NAMES.get(name, name)}应在 {low} 到 {high} 之间")
     return value
 
 
@@ -64,5 +66,7 @@ def conditions() -> list[str]:
         op = text("co") or ">="
         if op not in OPERATORS:
             raise QueryError(f"未知的比较符“{op}”：可选 {'、'.join(OPERATORS.values())}")
+        if not re.fullmatch(r"-?[0-9]{1,12}(?:\.[0-9]{1,6})?", value):
+            raise QueryError(f"数字条件的数值应为数字（如 10 或 2.5），而不是“{value[:20]}”")
         out.append(f"{figure}{op}{value}")
     return out

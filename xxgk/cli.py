@@ -10,13 +10,13 @@ import unicodedata
 from collections.abc import Sequence
 
 from index.build import WorkerDied, build_index
-from index.check import check_index, repair_index
-from index.corpus import display, list_corpus
+from index.check import RepairIncomplete, RepairRefused, check_index, repair_index
+from index.corpus import corpora, display, list_corpus
 from index.reader.errors import ParseError
 from index.reader.parse import parse_file
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_NAMES, TEMPLATE_NAMES, Report, number_text
 from index.reader.text.place import LEVELS
-from index.store import DAMAGE_ERRORS, IndexBusy, IndexMissing
+from index.store import DAMAGE_ERRORS, IndexBusy, IndexDamaged, IndexMissing, IndexOutdated
 from search.agency import agencies
 from search.backend import BACKENDS, DEFAULT_PREFIX, backend_name, open_backend, remote_backend
 from search.compare import compare
@@ -111,7 +111,9 @@ def cmd_index(args: argparse.Namespace) -> int:
     from a folder that could be read whole are removed); --dry-run shows what a build
     would add, update and remove. Example: xxgk index --corpus corpus --corpus corpus/dev --dry-run
     """
-    corpus = args.corpus or [DEFAULT_CORPUS]
+    # a rebuild or a repair reads every corpus the index was built from unless told which
+    recorded = corpora(args.index) if (args.rebuild or args.repair) and not args.corpus else []
+    corpus = args.corpus or recorded or [DEFAULT_CORPUS]
     try:
         remote = backend_name(args.backend) == "opensearch"
     except ValueError as exc:
@@ -131,9 +133,16 @@ def cmd_index(args: argparse.Namespace) -> int:
             args.index = f"{backend.client.urls[0]} ({backend.prefix})"
         else:
             summary = build_index(
-                corpus, args.index, args.procs, wait=args.wait, progress=bar, prune=args.prune, dry_run=args.dry_run
+                corpus,
+                args.index,
+                args.procs,
+                wait=args.wait,
+                progress=bar,
+                prune=args.prune,
+                dry_run=args.dry_run,
+                rebuild=args.rebuild,
             )
-    except (ValueError, ClusterError) as exc:
+    except (ValueError, ClusterError, IndexOutdated, IndexDamaged) as exc:
         return _fail("index", exc)
     except IndexBusy as exc:
         print(f"xxgk index: {exc}", file=sys.stderr)
@@ -177,6 +186,10 @@ def _check(args: argparse.Namespace, corpus: list[str]) -> int:
     except IndexBusy as exc:
         print(f"xxgk index: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except RepairRefused as exc:
+        return _fail("index --repair", f"not repaired: {exc}")
+    except RepairIncomplete as exc:
+        return _fail("index --repair", exc)
     after = check_index(args.index)
     print(f"repaired: {summary.counts()['added']} reports indexed again from the corpus; ", end="")
     print("no problem left" if after.ok else f"{len(after.problems())} problems left")
@@ -527,6 +540,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--repair", action="store_true", help="with --check: drop what is damaged, rebuild it from the corpus"
+    )
+    p.add_argument(
+        "--rebuild",
+        action="store_true",
+        help="start the index again from the corpus (by default every corpus it was built from): after an upgrade",
     )
     p.set_defaults(func=cmd_index)
 

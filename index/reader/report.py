@@ -33,6 +33,14 @@ STATE_HINTS = {
 }
 
 
+def state_text(state: str, inferred: bool = False) -> str:
+    """A cell's state as an export's state column says it: 印出, 推断 (read by a fallback or computed), 空白,
+    未读出, 格式无此项."""
+    if state == PRINTED:
+        return "推断" if inferred else "印出"
+    return STATE_NAMES[state].strip("（）")
+
+
 def number_text(value: float | int) -> str:
     """A figure as the report printed it: 12 not 12.0, 2766.7879 not 2766.79, never in exponent form.
 

@@ -472,15 +472,16 @@ class OpenSearchBackend:
             })  # fmt: skip
         return rows
 
-    def blanks(self, report_ids: list[str]) -> dict[str, set[str]]:
-        """The cells each of these reports printed blank (figures.py says so beside the empty value)."""
-        out: dict[str, set[str]] = {}
+    def marks(self, report_ids: list[str]) -> dict[str, tuple[set[str], set[str]]]:
+        """The cells each of these reports printed blank, and those read by a fallback (figures.py says so)."""
+        out: dict[str, tuple[set[str], set[str]]] = {}
         for first in range(0, len(report_ids), 1000):
             chunk = report_ids[first : first + 1000]
             match = {"bool": {"filter": [{"term": {"kind": "report"}}, {"terms": {"report_id": chunk}}]}}
-            for h in self._scan(match, ["report_id", "record.blank"]):
+            for h in self._scan(match, ["report_id", "record.blank", "record.inferred"]):
                 s = h["_source"]
-                out[s["report_id"]] = set((s.get("record") or {}).get("blank") or ())
+                record = s.get("record") or {}
+                out[s["report_id"]] = (set(record.get("blank") or ()), set(record.get("inferred") or ()))
         return out
 
     # --- records ---------------------------------------------------------------------------------

@@ -55,7 +55,8 @@ def browse():
             "years": sorted({m["year"] for m in unnamed if m["year"]}),
             "ids": [{"id": m["id"], "year": m["year"], "source": m.get("source")} for m in ids],
         }
-    years = sorted({y for a in rows for y in a["years"]} | set(unknown["years"] if unknown else ()))
+    held = {y for a in rows for y in a["years"]} | set(unknown["years"] if unknown else ())
+    years = list(range(min(held), max(held) + 1)) if held else []  # every year: a year without reports shows
     data = {
         "agency": needle or None,
         "agencies": len(rows),

@@ -65,10 +65,29 @@ def _rows(rule: str, severity: str, family: str = "") -> list[dict]:
     return rows
 
 
+def _n(value) -> str:
+    return "" if value is None else number_text(value)
+
+
 @bp.get("/audit.csv")
 def audit_csv():
     """Every finding (of the rule and severity asked for), one row each, with its report's page and file."""
-    header = ["报告", "文件", "机关", "年度", "类别", "规则代码", "规则", "严重程度", "位置", "说明", "应为", "实为"]
+    # the arithmetic's expected and found; a text rule's numbers are the table's and the text's
+    header = [
+        "报告",
+        "文件",
+        "机关",
+        "年度",
+        "类别",
+        "规则",
+        "严重程度",
+        "位置",
+        "说明",
+        "应为",
+        "实为",
+        "表格中",
+        "正文中",
+    ]
     rows = (
         [
             absolute_url(url_for("reports.report", report_id=r["report_id"])),
@@ -76,13 +95,15 @@ def audit_csv():
             r["agency"] or "",
             r["year"] or "",
             f["family_name"],
-            f["rule"],
             f["rule_name"],
             "错误" if f["severity"] == "error" else "提示",
             f["label"] or "",
             f["message"],
-            "" if f["expected"] is None else number_text(f["expected"]),
-            "" if f["found"] is None else number_text(f["found"]),
+            *(
+                ["", "", _n(f["expected"]), _n(f["found"])]
+                if f["rule"].startswith("T")
+                else [_n(f["expected"]), _n(f["found"]), "", ""]
+            ),
         ]
         for r in _rows(params.text("rule"), params.text("severity"), params.text("family"))
         for f in r["findings"]

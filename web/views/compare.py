@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template, url_for
 
-from index.reader.report import STATE_NAMES
+from index.reader.report import number_text, state_text
 from search.compare import compare as compare_reports
 from search.reports import AmbiguousReport, UnknownReport, get_report, resolve
 
 from .. import params
-from ..respond import csv_response, respond, wants_json
+from ..respond import absolute_url, csv_response, respond, wants_json
 from ..state import get_index
 from .agencies import all_agencies
-from .reports import identity
+from .reports import all_metas, identity
 
 bp = Blueprint("compare", __name__)
 
@@ -23,7 +23,7 @@ def _pick(side: str):
     if selector:
         return resolve(get_index(), selector)
     key, year = params.text(f"{side}_agency"), params.text(f"{side}_year")
-    if not key:
+    if not key or key == UNKNOWN:
         return None
     group = next((g for g in all_agencies() if g["key"] == key), None)
     if group is None:
@@ -37,9 +37,22 @@ def _pick(side: str):
     return None  # an agency without a year yet: the form asks for the year
 
 
+UNKNOWN = "（机关不详）"  # no agency key has brackets: the reports whose agency is not known, as one list
+
+
 def pickers() -> list[dict]:
-    """Every agency for the form's lists: its key, its name, its reports (id and year)."""
-    return [{"key": g["key"], "name": g["names"][0], "reports": g["ids"]} for g in all_agencies()]
+    """Every agency for the form's lists: its key, its name, its reports (id and year); last, the reports
+    whose agency is not known, each by its year and file."""
+    out = [{"key": g["key"], "name": g["names"][0], "reports": g["ids"]} for g in all_agencies()]
+    unnamed = sorted(
+        (m for m in all_metas() if not identity().key(m["agency"])), key=lambda m: (m["year"] or 0, m["id"])
+    )
+    if unnamed:
+        reports = [
+            {"id": m["id"], "year": f"{m['year'] or '年度不详'}（{m.get('source') or m['id']}）"} for m in unnamed
+        ]
+        out.append({"key": UNKNOWN, "name": "机关不详", "reports": reports})
+    return out
 
 
 @bp.get("/api/compare")
@@ -59,6 +72,7 @@ def compare():
         ident = identity()
         same = a.agency is not None and ident.key(a.agency) == ident.key(b.agency)
         data = compare_reports(a, b, same_agency=same)
+        data["same_agency"] = same
     elif wants_json():
         return {"error": "请给出两份报告：a 与 b（报告编号或“机关@年份”），或 a_agency/a_year 与 b_agency/b_year"}, 400
     return respond("compare/compare.html", data, agencies=pickers(), picked=_picked(a, b), choices=None)
@@ -68,7 +82,7 @@ def _picked(a, b) -> dict:
     """What the form shows as chosen on each side: the agency's key and the report's id."""
     out = {}
     for side, report in (("a", a), ("b", b)):
-        key = identity().key(report.agency) if report is not None else params.text(f"{side}_agency")
+        key = (identity().key(report.agency) or UNKNOWN) if report is not None else params.text(f"{side}_agency")
         out[side] = {"key": key or "", "id": report.id if report is not None else ""}
     return out
 
@@ -102,16 +116,16 @@ def compare_csv():
         "B 报告",
         "B 文件",
     ]
-    url_a, url_b = (request.host_url.rstrip("/") + f"/reports/{r.id}" for r in (a, b))
+    url_a, url_b = (absolute_url(url_for("reports.report", report_id=r.id)) for r in (a, b))
     rows = (
         [
             f"表{f['table']}",
             f["label"],
-            f["a"],
-            STATE_NAMES[f["a_state"]].strip("（）"),
-            f["b"],
-            STATE_NAMES[f["b_state"]].strip("（）"),
-            f["delta"],
+            "" if f["a"] is None else number_text(f["a"]),
+            state_text(f["a_state"], f["a_inferred"]),
+            "" if f["b"] is None else number_text(f["b"]),
+            state_text(f["b_state"], f["b_inferred"]),
+            "" if f["delta"] is None else number_text(f["delta"]),
             f["pct"],
             f["why"] or "",
             url_a,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, request, url_for
 
-from index.reader.report import SECTION_NAMES, STATE_NAMES, number_text
+from index.reader.report import SECTION_NAMES, number_text, state_text
 from search.engine import Page, export, search
 from search.figures import figures_table
 from search.mentions import load_topics
@@ -114,8 +114,8 @@ def figures():
             r["year"] or "",
             *(
                 cell
-                for v, state in zip(r["values"], r["states"], strict=True)
-                for cell in ("" if v is None else number_text(v), STATE_NAMES[state].strip("（）"))
+                for v, state, inferred in zip(r["values"], r["states"], r["inferred"], strict=True)
+                for cell in ("" if v is None else number_text(v), state_text(state, inferred))
             ),
         ]
         for r in table["rows"]

@@ -123,11 +123,15 @@ def _store_row(
     if len(cells) < width:
         numbers = [parse_number(c) for c in cells if not is_blank(c)]
         if all(v == 0 for v in numbers) and not last:
-            # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones are 0 too:
-            # the printed cells end with the total, the ones filled in are marked inferred
-            res.store(keys[width - len(cells) :], list(cells), inferred, at=at)
-            res.store(keys[: width - len(cells)], ["0"] * (width - len(cells)), inferred=True, at=at)
-            message = f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为 0"
+            # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones hold nothing:
+            # printed as its neighbours are — blank where the row's other cells are blank (an empty field lost
+            # between tabs), else 0 (a zero lost between spaces); marked inferred either way
+            missing = width - len(cells)
+            blank_row = any(is_blank(c) for c in cells[:-1])
+            res.store(keys[missing:], list(cells), inferred, at=at)
+            res.store(keys[:missing], ["" if blank_row else "0"] * missing, inferred=True, at=at)
+            filled = "空白（同行其余单元格印为空白）" if blank_row else "0"
+            message = f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为{filled}"
             res.warn("layout", message, f"applications.{key}")
         elif p.fields:
             # a row cut short (a truncated page): what was printed, from the left; nothing made up
