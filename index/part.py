@@ -273,7 +273,10 @@ class SegmentPart:
     def raw(self, local: int) -> str:
         """A document's text as stored: a section's text, a report's body."""
         off = self.arrays["raw_off"]
-        return bytes(self.arrays["raw"][off[local] : off[local + 1]]).decode("utf-8", "surrogatepass")
+        try:
+            return bytes(self.arrays["raw"][off[local] : off[local + 1]]).decode("utf-8", "surrogatepass")
+        except UnicodeDecodeError as exc:  # a flipped byte: damage, never a request's crash
+            raise PartError(f"{self.path.name}: document {local}'s text is damaged ({exc.reason})") from None
 
     @cached_property
     def _map(self) -> mmap.mmap:

@@ -11,6 +11,7 @@ next ones too while its segment lives.
 
 from __future__ import annotations
 
+import os
 import threading
 from bisect import bisect_right
 from collections import OrderedDict
@@ -85,11 +86,31 @@ class Generation:
                 self.segments.append(Segment(part, base, deleted if deleted is not None else np.empty(0, np.int64)))
         self.count = sum(s.count for s in self.segments)
         self._bases = [s.base for s in self.segments]
+        # every file of the generation that is read through a memory map, with its size when opened
+        self._files: list[tuple[Path, int]] = []
+        if reader is not None and folder is not None:
+            ids = {leaf.segment().segment_id() for leaf, _ in reader.leaf_readers() if leaf.segment() is not None}
+            for path in Path(folder).iterdir():
+                if path.name.split(".", 1)[0] in ids and not path.name.endswith(".sums"):
+                    self._files.append((path, path.stat().st_size))
         # the sections recent phrases matched (a page turn or a refined query asks again); a phrase found
         # almost everywhere is not kept
         self.phrases = SizedLRU(max_items=4_000_000, max_entry=1_000_000)
         # recent words' postings over the generation (global documents, frequencies)
         self.words = SizedLRU(max_items=8_000_000, max_entry=4_000_000)
+
+    def verify(self) -> None:
+        """Raise IndexDamaged when a file of this generation changed size since it was opened (truncated or
+        overwritten in place): reading it through its map would kill the process with a bus error."""
+        for path, size in self._files:
+            try:
+                now = os.stat(path).st_size
+            except OSError:
+                continue  # removed by a later commit: the map keeps the file's pages alive
+            if now != size:
+                from index.store import IndexDamaged
+
+                raise IndexDamaged(f"{path.name} changed from {size} to {now} bytes while being served")
 
     def get(self, name: Hashable, compute: Callable[[], Any]) -> Any:
         """The value called `name`, computing it if no thread has; other threads asking meanwhile wait."""

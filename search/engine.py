@@ -18,7 +18,7 @@ from index.analysis import query_words
 from index.grams import gram_key
 from index.reader.report import SECTIONS, TEMPLATES
 from index.reader.text.place import place_of
-from index.store import open_index
+from index.store import DAMAGE_ERRORS, IndexDamaged, open_index
 
 from . import bm25, budget
 from .doctable import DocTable, Generation, generation_key
@@ -53,28 +53,46 @@ class SearchIndex:
         return cls(open_index(path))
 
     def searcher(self):
+        """This thread's searcher of the index's current generation; IndexDamaged when a file of it is missing,
+        unreadable or changed in place since it was opened (a truncated file read through its map would kill
+        the process with a bus error: it is never read)."""
         searcher = getattr(self._local, "searcher", None)
-        if searcher is None:
-            searcher = self.ix.searcher()
-        elif not searcher.up_to_date():
+        if searcher is not None and searcher.up_to_date():
+            self._local.table.generation.verify()
+            return searcher
+        return self._open(searcher)
+
+    def _open(self, searcher):
+        try:
+            fresh = self.ix.searcher()
+        except (*DAMAGE_ERRORS, OSError, ValueError, KeyError) as exc:
+            raise IndexDamaged(f"the index cannot be opened: {type(exc).__name__}: {exc}") from None
+        try:
+            table = DocTable(fresh, self._generation(fresh.reader()))
+        except BaseException:
+            fresh.close()
+            raise
+        if searcher is not None:
             # not searcher.refresh(): Whoosh's reader reuse adds the old reader's segments
             # to the new TOC's, so segments a commit merged away would still be searched
             searcher.close()
-            searcher = self.ix.searcher()
-        if searcher is not getattr(self._local, "searcher", None):
-            self._local.searcher = searcher
-            self._local.table = DocTable(searcher, self._generation(searcher.reader()))
-        return searcher
+        table.generation.verify()  # a generation other threads opened may have been damaged since
+        self._local.searcher, self._local.table = fresh, table  # together: never a searcher without its table
+        return fresh
 
     def _generation(self, reader) -> Generation:
         key = generation_key(reader)
         with self._generations_lock:
             if key not in self._generations:
+                try:
+                    generation = Generation(key, reader, self.folder)
+                except (*DAMAGE_ERRORS, OSError, ValueError) as exc:
+                    raise IndexDamaged(f"a search part cannot be read: {type(exc).__name__}: {exc}") from None
                 # a thread still on the previous generation refreshes at its next query:
                 # keep that one and the new one, drop older ones (and their lists)
                 for old in list(self._generations)[:-1]:
                     del self._generations[old]
-                self._generations[key] = Generation(key, reader, self.folder)
+                self._generations[key] = generation
             return self._generations[key]
 
     def table(self) -> DocTable:

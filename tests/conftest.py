@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -106,6 +107,8 @@ def served(index: Path, *options: str, stderr=subprocess.DEVNULL) -> Iterator[tu
         try:
             urllib.request.urlopen(base + "/", timeout=1)
             break
+        except urllib.error.HTTPError:
+            break  # it answered (a damaged index answers 503)
         except OSError:
             time.sleep(0.1)
     try:
