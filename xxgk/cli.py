@@ -13,6 +13,7 @@ from index.build import WorkerDied, build_index
 from index.check import RepairIncomplete, RepairRefused, check_index, repair_index
 from index.corpus import corpora, display, list_corpus
 from index.reader.errors import ParseError
+from index.reader.limits import Limits, set_limits
 from index.reader.parse import parse_file
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_NAMES, TEMPLATE_NAMES, Report, number_text
 from index.reader.text.place import LEVELS
@@ -63,6 +64,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
     Example: xxgk parse corpus/*.txt --json
     """
+    _apply_limits(args)
     failed = 0
     for path in _files(args.files):
         if isinstance(path, tuple):  # a folder or file that could not be listed
@@ -111,6 +113,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     from a folder that could be read whole are removed); --dry-run shows what a build
     would add, update and remove. Example: xxgk index --corpus corpus --corpus corpus/dev --dry-run
     """
+    _apply_limits(args)
     # a rebuild or a repair reads every corpus the index was built from unless told which
     recorded = corpora(args.index) if (args.rebuild or args.repair) and not args.corpus else []
     corpus = args.corpus or recorded or [DEFAULT_CORPUS]
@@ -487,6 +490,29 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _limit_options(p: argparse.ArgumentParser) -> None:
+    """What one file may cost (index/reader/limits.py): each refused file is named with the limit it met."""
+    d = Limits()
+    g = p.add_argument_group("limits per file")
+    g.add_argument("--max-pages", type=int, metavar="N", help=f"pages of a PDF (default {d.pages})")
+    g.add_argument("--max-unzipped", type=int, metavar="BYTES", help=f"bytes a Word file unzips to ({d.part_bytes:,})")
+    g.add_argument("--max-chars", type=int, metavar="N", help=f"characters of text (default {d.chars:,})")
+    g.add_argument("--max-ocr-pages", type=int, metavar="N", help=f"pages read by OCR (default {d.ocr_pages})")
+    g.add_argument("--file-memory", type=int, metavar="MB", help=f"memory to extract a file (default {d.memory_mb} MB)")
+    g.add_argument("--file-seconds", type=int, metavar="S", help=f"CPU seconds to extract a file (default {d.seconds})")
+
+
+def _apply_limits(args: argparse.Namespace) -> None:
+    set_limits(
+        pages=args.max_pages,
+        part_bytes=args.max_unzipped,
+        chars=args.max_chars,
+        ocr_pages=args.max_ocr_pages,
+        memory_mb=args.file_memory,
+        seconds=args.file_seconds,
+    )
+
+
 def _reading_options(p: argparse.ArgumentParser) -> None:
     """The options every command that reads the index shares."""
     p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help=f"index folder (default {DEFAULT_INDEX})")
@@ -518,6 +544,7 @@ def build_parser() -> argparse.ArgumentParser:
         "files", nargs="+", metavar="FILE", help=".txt, .html, .htm, .pdf, .docx, .doc, .wps files, or folders of them"
     )
     p.add_argument("--json", action="store_true", help="one JSON object per report, one per line")
+    _limit_options(p)
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("index", help="build or update the search index", description=cmd_index.__doc__)
@@ -546,6 +573,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="start the index again from the corpus (by default every corpus it was built from): after an upgrade",
     )
+    _limit_options(p)
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser("search", help="search the indexed reports", description=cmd_search.__doc__)

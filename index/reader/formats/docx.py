@@ -13,6 +13,7 @@ import re
 import zipfile
 
 from ..errors import ParseError
+from ..limits import FLAGS, limits
 from ..text.normalize import CJK
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc, .wps and encrypted .docx
@@ -26,6 +27,7 @@ def docx_to_text(data: bytes, source: str) -> str:
     import docx  # python-docx; imported here: only Word input pays for loading it
     from docx.opc.exceptions import PackageNotFoundError
 
+    _check_unzipped_size(data, source)
     try:
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, PackageNotFoundError, KeyError, ValueError) as exc:
@@ -33,6 +35,26 @@ def docx_to_text(data: bytes, source: str) -> str:
     lines: list[str] = []
     _block(document.element.body, lines)
     return "\n".join(lines)
+
+
+def _check_unzipped_size(data: bytes, source: str) -> None:
+    """Unzip every part of the package, counting, before anything reads it whole: a part that unzips to more
+    than the limit (a zip bomb, whatever its header claims) is refused having cost only the limit."""
+    budget = limits().part_bytes
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            for info in package.infolist():
+                with package.open(info) as part:
+                    while chunk := part.read(1 << 20):
+                        budget -= len(chunk)
+                        if budget < 0:
+                            raise ParseError(
+                                source,
+                                f"its parts unzip to more than {limits().part_bytes:,} bytes, far beyond any report "
+                                f"(a zip bomb? raise the limit with {FLAGS['part_bytes']})",
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, NotImplementedError) as exc:
+        raise ParseError(source, f"not a readable Word document ({type(exc).__name__})") from None
 
 
 def _block(element, lines: list[str]) -> None:

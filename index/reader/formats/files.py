@@ -9,12 +9,15 @@ text can be kept in a TextCache by the file's hash.
 from __future__ import annotations
 
 import os
+from functools import partial
 from pathlib import Path
 
 from ..errors import ParseError
+from ..limits import limits, too_many_chars
 from ..text.normalize import has_cjk
 from .cache import TextCache
 from .docx import OLE_MAGIC, docx_to_text
+from .guard import guarded
 from .html import html_to_text
 from .office import office_to_text
 from .pdf import PAGE_BREAK, pdf_to_text
@@ -24,7 +27,6 @@ from .plain import clean_text, decode
 # report, and indexing it would make every search that meets it slow.
 MAX_BYTES = 4 * 1024 * 1024  # a text file or web page
 MAX_DOCUMENT_BYTES = 60 * 1024 * 1024  # PDF and Word files carry images and fonts
-MAX_CHARS = 1_000_000  # the text, however it was stored
 TEXT_SUFFIXES = {".txt"}
 HTML_SUFFIXES = {".html", ".htm"}
 PDF_SUFFIXES = {".pdf"}
@@ -97,22 +99,24 @@ def text_from_bytes(data: bytes, source: str, suffix: str, cache: TextCache | No
     text = clean_text(text)
     if not text.strip():
         raise ParseError(source, "no text in file")
-    if len(text) > MAX_CHARS:
-        raise ParseError(
-            source,
-            f"{len(text):,} characters of text, over the {MAX_CHARS:,} a report can hold; is it several reports?",
-        )
+    if len(text) > limits().chars:
+        raise ParseError(source, too_many_chars(len(text)))
     if not has_cjk(text):
         raise ParseError(source, "no Chinese text: not a report, or in an encoding that could not be detected")
     return text
 
 
 def _extract(kind: str, data: bytes, source: str, suffix: str) -> str:
+    """A PDF's or Word file's text, extracted in a child process under the file limits (guard.py)."""
     if kind == "pdf":
-        return pdf_to_text(data, source)
+        return guarded(pdf_to_text, data, source)
     if kind == "docx":
-        return docx_to_text(data, source)
-    return office_to_text(data, source, suffix if suffix in OFFICE_SUFFIXES else ".doc")
+        return guarded(docx_to_text, data, source)
+    return guarded(_office(suffix if suffix in OFFICE_SUFFIXES else ".doc"), data, source)
+
+
+def _office(suffix: str):
+    return partial(office_to_text, suffix=suffix)
 
 
 def load_text(path: Path | str, max_bytes: int | None = None, cache: TextCache | None = None) -> str:

@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 
 from ..errors import ParseError
+from ..limits import FLAGS, limits
 
 OCR_DPI = 300
 _TIMEOUT = 300  # seconds per page
@@ -29,14 +30,21 @@ def available() -> bool:
 
 def pdf_text(data: bytes, source: str, why: str) -> str:
     """Given a PDF that `why` says cannot be read as text, return its text by OCR, or ParseError."""
+    import pypdfium2  # comes with pdfplumber
+
+    count = len(pypdfium2.PdfDocument(data))
+    if count > limits().ocr_pages:  # about a second a page: a scan of thousands is refused up front
+        raise ParseError(
+            source,
+            f"the PDF {why}: OCR would read {count:,} pages, over the {limits().ocr_pages:,} a report may have "
+            f"(raise the limit with {FLAGS['ocr_pages']})",
+        )
     if not available():
         raise ParseError(
             source,
             f"the PDF {why}: it needs OCR. Install tesseract with its simplified-Chinese model "
             "(apt-get install tesseract-ocr tesseract-ocr-chi-sim) and parse it again",
         )
-    import pypdfium2  # comes with pdfplumber
-
     pages = []
     with tempfile.TemporaryDirectory(prefix="xxgk-ocr-") as tmp:
         pdf = pypdfium2.PdfDocument(data)

@@ -19,6 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from ..errors import ParseError
+from ..limits import FLAGS, limits, too_many_chars
 from ..text.chrome import is_page_number
 from ..text.normalize import CJK
 from . import ocr
@@ -46,13 +47,29 @@ def pdf_to_text(data: bytes, source: str) -> str:
     """Given a PDF's bytes, return its text; ParseError when it is not a readable PDF or has no text."""
     import pdfplumber  # imported here: only PDF input pays for loading it
 
+    bounds = limits()
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
-            pages = [_page_items(page) for page in pdf.pages]
-            heights = [float(page.height) for page in pdf.pages]
+            if len(pdf.pages) > bounds.pages:
+                raise ParseError(
+                    source,
+                    f"{len(pdf.pages):,} pages, over the {bounds.pages:,} one report may have "
+                    f"(raise the limit with {FLAGS['pages']})",
+                )
+            pages, heights, chars = [], [], 0
+            for page in pdf.pages:  # the text's size checked page by page, not after
+                items = _page_items(page)
+                chars += sum(len(item.text) for item in items)
+                if chars > bounds.chars:
+                    raise ParseError(source, too_many_chars())
+                pages.append(items)
+                heights.append(float(page.height))
+                page.close()  # a page's objects are not kept once read
     except ParseError:
         raise
     except Exception as exc:  # pdfminer raises many kinds for damaged or encrypted files
+        if _out_of_memory(exc):
+            raise MemoryError from None  # a limit was met (guard.py says which), not a damaged file
         raise ParseError(source, _why_unreadable(exc)) from None
     chars = sum(len(item.text.strip()) for page in pages for item in page)
     text = _join_pages(_drop_running_lines(pages, heights))
@@ -60,6 +77,11 @@ def pdf_to_text(data: bytes, source: str) -> str:
         why = "has no text layer (a scanned document)" if chars == 0 else "has a text layer that cannot be decoded"
         return ocr.pdf_text(data, source, why)
     return text
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    chain = (exc, *exc.args, exc.__context__, exc.__cause__)
+    return any(isinstance(e, MemoryError) for e in chain) or "allocate" in str(exc)
 
 
 def _why_unreadable(exc: Exception) -> str:

@@ -130,7 +130,7 @@ def _store_row(
             blank_row = any(is_blank(c) for c in cells[:-1])
             res.store(keys[missing:], list(cells), inferred, at=at)
             res.store(keys[:missing], ["" if blank_row else "0"] * missing, inferred=True, at=at)
-            filled = "空白（同行其余单元格印为空白）" if blank_row else "0"
+            filled = "空白（同行其余单元格印为空白）" if blank_row else " 0"
             message = f"{ROW_NAMES[key]}：只印出 {len(cells)} 个单元格，均为 0 或空白，缺的单元格推断为{filled}"
             res.warn("layout", message, f"applications.{key}")
         elif p.fields:

@@ -149,23 +149,34 @@ def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]
 
 
 def _anchors(cands: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
-    """Given (row, format row, exact) candidates, return the largest set in order on both sides.
+    """Given (row, format row, exact) candidates in row order, return the largest set in order on both sides.
 
-    Exact matches weigh more than tolerant ones, so a typo never displaces a printed label.
+    Exact matches weigh more than tolerant ones, so a typo never displaces a printed label. The
+    best chain ending at each format row is kept as rows are read, so the work is the number of
+    candidates times the format's few rows, never their square (a page of repeated table lines);
+    among equal chains the one of the earliest rows wins.
     """
-    n = len(cands)
-    best: list[tuple[float, int]] = []  # (score, previous) ending at candidate k
-    for k, (i, j, exact) in enumerate(cands):
-        weight = 1.0 if exact else 0.6
-        score, prev = weight, -1
-        for p in range(k):
-            pi, pj, _ = cands[p]
-            if pi < i and pj < j and best[p][0] + weight > score:
-                score, prev = best[p][0] + weight, p
-        best.append((score, prev))
-    if not best:
+    if not cands:
         return []
-    k = max(range(n), key=lambda x: best[x][0])
+    width = max(j for _, j, _ in cands) + 1
+    ending: list[tuple[float, int] | None] = [None] * width  # format row → (score, candidate) of the best chain
+    best: list[tuple[float, int]] = []  # candidate → (score, previous candidate)
+    pending: list[tuple[int, int]] = []  # candidates of the current row, added to `ending` once it is done
+    row = None
+    for k, (i, j, exact) in enumerate(cands):
+        if i != row:  # a chain never holds two candidates of one row
+            for kk, jj in pending:
+                if ending[jj] is None or best[kk][0] > ending[jj][0]:
+                    ending[jj] = (best[kk][0], kk)
+            pending, row = [], i
+        weight = 1.0 if exact else 0.6
+        before = None
+        for e in ending[:j]:
+            if e is not None and (before is None or e[0] > before[0] or (e[0] == before[0] and e[1] < before[1])):
+                before = e
+        best.append((before[0] + weight, before[1]) if before is not None else (weight, -1))
+        pending.append((k, j))
+    k = max(range(len(cands)), key=lambda x: best[x][0])
     chain = []
     while k != -1:
         chain.append(cands[k])
