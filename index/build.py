@@ -23,9 +23,11 @@ the batch at once when a worker dies.
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import queue as queues
+import signal
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -36,11 +38,12 @@ from whoosh.searching import Searcher
 
 from .analysis import query_dictionary, warm_dictionary
 from .corpus import display, list_corpus, record_corpora
-from .durable import segment_checksums
+from .durable import segment_checksums, write_atomic
 from .manifest import source_url
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
 from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
+from .reader.formats.guard import die_with_parent
 from .reader.parse import parse_bytes, report_id
 from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
 from .writer import FastSegmentWriter
@@ -117,10 +120,11 @@ def build_index(
         return summary
     ix = open_or_create(index_dir, wait, rebuild=rebuild)
     writer = acquire_writer(ix, wait)
+    refused = Refused(Path(index_dir))
     try:
         before = indexed_reports(writer.reader())
         removed = [src for src in before if prune and listing.gone(src)]
-        todo = plan_build(files, before, set(removed), summary)
+        todo = refused.skip(plan_build(files, before, set(removed), summary), summary)
         if dry_run or (not todo and not removed):
             if dry_run:
                 summary.added = [display(p) for p, _, _ in todo if display(p) not in before]
@@ -136,10 +140,12 @@ def build_index(
         raise
 
     done = 0
+    attempt: list[tuple[str, str | None]] = []  # the outcomes of the batch being built
 
     def finished(source: str, reason: str | None) -> None:
         nonlocal done
         done += 1
+        attempt.append((source, reason))
         if progress:
             progress(done, len(todo), source)
         if reason is not None:
@@ -150,9 +156,23 @@ def build_index(
         else:
             summary.added.append(source)
 
-    for first in range(0, max(len(todo), 1), BATCH):
-        batch = todo[first : first + BATCH]
-        if first:
+    def forget_attempt() -> None:
+        """A batch given up: its outcomes are told again when it is built once more."""
+        nonlocal done
+        for source, reason in attempt:
+            done -= 1
+            if reason is not None:
+                summary.failed.remove((source, reason))
+            elif source in summary.updated:
+                summary.updated.remove(source)
+            else:
+                summary.added.remove(source)
+        attempt.clear()
+
+    first, batch = 0, todo[:BATCH]
+    while first < max(len(todo), 1):
+        attempt.clear()
+        if first or writer is None:
             writer = acquire_writer(ix, wait)
         try:
             # the first batch's writer is the one `before` was read with; later ones re-read what is held
@@ -162,7 +182,7 @@ def build_index(
             else:
                 for src in removed:
                     writer.delete_by_term("source", src)
-                    summary.removed.append(src)
+                summary.removed = list(removed)  # (a batch built again deletes them again, counts them once)
             known = {rid for src, (_, rid) in held.items() if src not in summary.removed}
             workers = min(procs, len(batch)) if _weight(batch) >= MP_THRESHOLD else 1
             if workers > 1:
@@ -175,9 +195,23 @@ def build_index(
                 for job in batch:
                     finished(display(job[0]), _add_file(writer, job, cache, known, listing.names))
                 writer.commit()
+        except WorkerDied as exc:
+            writer.cancel()
+            writer = None
+            if exc.job is None:
+                raise
+            # the file a killed worker was reading is refused (and skipped until it changes); the rest is built again
+            forget_attempt()
+            refused.add(exc.job, exc.reason)
+            summary.failed.append((display(exc.job[0]), exc.reason))
+            batch = [job for job in batch if job is not exc.job]
+            continue
         except BaseException:
             writer.cancel()
             raise
+        refused.forget([job for job in batch])
+        first += BATCH
+        batch = todo[first : first + BATCH]
     return summary
 
 
@@ -259,7 +293,55 @@ def _add_file(writer, job: Job, cache: TextCache | None, known: set[str], names:
 
 
 class WorkerDied(RuntimeError):
-    """A worker process of the build ended without finishing its share (killed, out of memory)."""
+    """A worker process of the build ended without finishing its share (killed, out of memory); `job` is the file
+    it was reading when it died, when known."""
+
+    def __init__(self, message: str, job: Job | None = None, reason: str = "") -> None:
+        super().__init__(message)
+        self.job, self.reason = job, reason
+
+
+REFUSED = "refused.json"  # in the index folder: files that killed the process reading them, by path and hash
+
+
+class Refused:
+    """Files that killed the process reading them: skipped by the next builds until they change."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / REFUSED
+        try:
+            found = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            found = {}
+        self.files: dict[str, dict] = found if isinstance(found, dict) else {}
+
+    def skip(self, todo: list[Job], summary: BuildSummary) -> list[Job]:
+        """The jobs to build: those refused before, with the same bytes, are failures again without being read."""
+        out = []
+        for job in todo:
+            entry = self.files.get(display(job[0]))
+            if entry is not None and entry.get("sha256") == job[1]:
+                summary.failed.append(
+                    (display(job[0]), f"{entry['reason']} (refused earlier: tried again once it changes)")
+                )
+            else:
+                out.append(job)
+        return out
+
+    def add(self, job: Job, reason: str) -> None:
+        self.files[display(job[0])] = {"sha256": job[1], "reason": reason}
+        self._write()
+
+    def forget(self, jobs: list[Job]) -> None:
+        """Files built at last (changed since they were refused) are no longer refused."""
+        gone = [display(job[0]) for job in jobs if display(job[0]) in self.files]
+        for source in gone:
+            del self.files[source]
+        if gone:
+            self._write()
+
+    def _write(self) -> None:
+        write_atomic(self.path, json.dumps(self.files, ensure_ascii=False, indent=1).encode())
 
 
 def _build_in_processes(
@@ -277,8 +359,11 @@ def _build_in_processes(
     chunks = [batch[i : i + size] for i in range(0, len(batch), size)]
     # report ids are unique across chunks (the plan drops files with the same bytes), so each
     # worker checks against the index's ids and its own
+    # each worker says in shared memory which of its files it is reading: if it is killed, that file is named
+    current = [ctx.Value("i", -1, lock=False) for _ in chunks]
     processes = [
-        ctx.Process(target=_worker, args=(index_dir, chunk, messages, known, names), daemon=True) for chunk in chunks
+        ctx.Process(target=_worker, args=(index_dir, chunk, messages, known, names, at), daemon=True)
+        for chunk, at in zip(chunks, current, strict=True)
     ]
     for process in processes:
         process.start()
@@ -304,8 +389,15 @@ def _build_in_processes(
             if dead and messages.empty():
                 code = dead[0].exitcode
                 how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
+                number = processes.index(dead[0])
+                reading = current[number].value
+                job = chunks[number][reading] if 0 <= reading < len(chunks[number]) else None
+                cause = " (out of memory?)" if code == -signal.SIGKILL else ""
                 raise WorkerDied(
-                    f"an indexing process ended before finishing its files ({how}); nothing of this batch was committed"
+                    f"an indexing process ended before finishing its files ({how}); "
+                    "nothing of this batch was committed",
+                    job,
+                    f"the process reading it was {how}{cause}: the file is skipped until it changes",
                 )
     finally:
         for process in processes:
@@ -315,17 +407,20 @@ def _build_in_processes(
     return segments, checksums
 
 
-def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str], names: dict) -> None:
-    """In a worker process: write the jobs' reports into a new segment and send it back."""
+def _worker(index_dir: Path, jobs: list[Job], messages, known: set[str], names: dict, current) -> None:
+    """In a worker process: write the jobs' reports into a new segment and send it back; `current` says which
+    job it is reading."""
     parent, me = os.getppid(), os.getpid()
+    die_with_parent()  # an orphan would hold the index's lock (an inherited descriptor) and memory for nothing
     try:
         ix = whoosh_index.open_dir(index_dir, indexname=INDEX_NAME)
         writer = FastSegmentWriter(ix, _lk=False)  # the parent holds the lock
         cache = TextCache(Path(index_dir) / EXTRACTED)
         outcomes, told = [], time.monotonic()
-        for job in jobs:
+        for number, job in enumerate(jobs):
             if os.getppid() != parent:  # the build was killed: stop writing files nobody will commit
                 os._exit(1)
+            current.value = number
             outcomes.append((display(job[0]), _add_file(writer, job, cache, known, names)))
             if time.monotonic() - told >= REPORT_EVERY:
                 messages.put(("files", me, outcomes))

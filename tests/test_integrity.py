@@ -209,11 +209,21 @@ def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
         pytest.skip("the build finished before a worker could be seen")
     os.kill(children[0], signal.SIGKILL)
     _, err = proc.communicate()
-    assert proc.returncode == 2
-    assert "killed by signal 9" in err and "Traceback" not in err
-    # at once: the build stopped its other workers instead of waiting for them to finish their share
+    assert proc.returncode == 2 and "Traceback" not in err
+    # the file it was reading is named; the build stopped the other workers at once and built the rest again
+    (line,) = [line for line in err.splitlines() if "killed by signal 9" in line]
+    victim = line.removeprefix("xxgk index: ").split(": the process reading it", 1)[0]
+    assert Path(victim).is_relative_to(many) and "skipped until it changes" in line
     assert all(not Path(f"/proc/{pid}").exists() for pid in children[1:])
-    assert not _reports(ix_dir)  # nothing of the batch was committed
+    total = len(list(many.rglob("*.txt")))
+    assert len(_reports(ix_dir)) == total - 1 and victim not in _reports(ix_dir)
+    assert _ids_are_unique(ix_dir)
+    # the next build skips it while it is the same file, and reads it once it changes
+    again = build_index([many], ix_dir)
+    assert [s for s, _ in again.failed] == [victim] and "refused earlier" in again.failed[0][1]
+    Path(victim).write_text(Path(victim).read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert build_index([many], ix_dir).added == [victim]
+    assert len(_reports(ix_dir)) == total
 
 
 # 4. durability and repair
@@ -307,3 +317,32 @@ def test_check_finds_and_repair_removes_a_second_document_for_a_report(corpus, t
     summary = repair_index(ix_dir, [corpus])
     assert summary.added == [str(path.resolve())]
     assert check_index(ix_dir).ok and len(_reports(ix_dir)) == 5 and _ids_are_unique(ix_dir)
+
+
+def test_workers_die_with_a_killed_build_and_free_the_lock(many, tmp_path):
+    ix_dir = tmp_path / "ix"
+    proc = start_build(many, ix_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    children: list[int] = []
+    deadline = time.monotonic() + 60
+    while not children and time.monotonic() < deadline and proc.poll() is None:
+        children = child_pids(proc.pid)
+        time.sleep(0.05)
+    if not children:
+        proc.kill()
+        pytest.skip("the build finished before a worker could be seen")
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    # the kernel ends them with their parent (PR_SET_PDEATHSIG): no orphan goes on holding the lock
+    waited = time.monotonic() + 60
+    while any(Path(f"/proc/{pid}").exists() and "Z" not in _state(pid) for pid in children):
+        assert time.monotonic() < waited, "a worker outlived its build"
+        time.sleep(0.05)
+    summary = build_index([many], ix_dir, wait=30)  # the lock is free: the next build runs
+    assert not summary.failed and len(_reports(ix_dir)) == len(list(many.rglob("*.txt")))
+
+
+def _state(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except OSError:
+        return "Z"

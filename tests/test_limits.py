@@ -140,3 +140,44 @@ def test_the_linear_anchor_chain_is_the_quadratic_one(seed):
     rows = sorted(rng.sample(range(400), rng.randint(0, 60)))
     cands = [(i, rng.randrange(26), rng.random() < 0.7) for i in rows]
     assert _anchors(cands) == _quadratic_anchors(cands)
+
+
+def test_fault_drill_kill_9_at_random_moments_with_hostile_files_in_the_batch(tmp_path):
+    from bench.synth import SyntheticCorpus
+    from index.build import indexed_reports
+    from index.check import check_index
+    from index.store import open_index
+
+    from .conftest import start_build
+
+    corpus = tmp_path / "corpus"
+    SyntheticCorpus(seed=9).write(200, corpus)
+    hostile = {"bomb.docx": docx_bomb(), "long.pdf": pdf([zlib.compress(b" ")] * 2000), "broken.docx": b"PK\x03\x04"}
+    for name, data in hostile.items():
+        (corpus / name).write_bytes(data)
+    ix = tmp_path / "ix"
+    flags = ("--max-unzipped", "2000000", "--max-pages", "50")
+    rng = random.Random(7)
+    for _ in range(4):
+        proc = start_build(corpus, ix, *flags)
+        try:
+            proc.wait(timeout=rng.uniform(0.2, 2.5))
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        found = check_index(ix)
+        assert found.ok or found.toc == "no index here", found.problems()
+    run = subprocess.run(  # the limits are the flags': the build runs as the command, as the drill did
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(corpus), "--index", str(ix), "--quiet", *flags],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 2
+    for name in hostile:  # every bad file named
+        assert f"{name}: " in run.stderr, name
+    held = indexed_reports(open_index(ix))
+    good = {str(p) for p in corpus.rglob("*.txt")}
+    assert set(held) == good  # nothing lost
+    with open_index(ix).searcher() as s:  # nothing duplicated
+        ids = [s.stored_fields(d)["report_id"] for d in s.document_numbers(kind="report")]
+    assert len(ids) == len(set(ids)) == len(good)
+    assert check_index(ix).ok

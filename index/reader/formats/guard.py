@@ -130,7 +130,7 @@ def _over(name: str, bounds: Limits, what: str) -> str:
 
 def _child(extract, data: bytes, source: str, bounds: Limits, send) -> None:
     """In the child: the limits, then the extraction; what it gives is sent back."""
-    _die_with_parent()
+    die_with_parent()
     # the address space a fork inherits (a build worker's segment, maps) is not the file's: the limit is on top
     memory = _address_space() + bounds.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -163,7 +163,7 @@ def _address_space() -> int:
         return 0
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Ask the kernel to kill this process when its parent dies (Linux; elsewhere the watchdog stands)."""
     try:
         import ctypes
