@@ -97,6 +97,7 @@ def build_index(
     prune: bool = False,
     dry_run: bool = False,
     rebuild: bool = False,
+    follow_links: bool = False,
 ) -> BuildSummary:
     """Given corpus folders or files, bring the index in `index_dir` up to date with them.
 
@@ -111,7 +112,7 @@ def build_index(
     """
     summary = BuildSummary()
     query_dictionary()  # compiled once per machine, so that searches need not load jieba
-    listing = list_corpus(corpus)
+    listing = list_corpus(corpus, follow_links, exclude=[index_dir])  # never the index's own files
     summary.failed += listing.problems
     files = hashed_files(listing.files, summary)  # read before the lock: reading is most of the I/O
     if dry_run and (rebuild or not whoosh_index.exists_in(index_dir, indexname=INDEX_NAME)):  # nothing created

@@ -42,9 +42,14 @@ class Listing:
         return inside and source not in self.present
 
 
-def list_corpus(paths: Iterable[Path | str]) -> Listing:
-    """Given corpus folders and files, return the report files in them and every problem met."""
+def list_corpus(paths: Iterable[Path | str], follow_links: bool = False, exclude: Iterable[Path | str] = ()) -> Listing:
+    """Given corpus folders and files, return the report files in them and every problem met.
+
+    A symbolic link that leads out of the corpus folder is reported and not followed (unless
+    `follow_links`): a link to another checkout, or to /, must not pull its files in. Folders in
+    `exclude` (the index's own, which holds its extraction cache) are never read."""
     out = Listing()
+    skip = {_resolved(p) for p in exclude}
     for path in map(Path, paths):
         try:
             st = path.stat()
@@ -55,7 +60,7 @@ def list_corpus(paths: Iterable[Path | str]) -> Listing:
             root = path.resolve()
             out.roots.append(root)
             first = len(out.files)
-            if _walk(root, out, set()):
+            if _walk(root, out, set(), _Walk(root, follow_links, skip - {root})):
                 out.complete.append(root)
             for file in out.files[first:]:
                 out.names.setdefault(display(file), display(file.relative_to(root)))
@@ -70,7 +75,21 @@ def list_corpus(paths: Iterable[Path | str]) -> Listing:
     return out
 
 
-def _walk(folder: Path, out: Listing, seen: set[tuple[int, int]]) -> bool:
+@dataclass(frozen=True)
+class _Walk:
+    root: Path  # the corpus folder, resolved
+    follow_links: bool
+    skip: set[Path]  # resolved folders never read
+
+
+def _resolved(path: Path | str) -> Path:
+    try:
+        return Path(path).resolve()
+    except OSError:
+        return Path(os.path.abspath(path))
+
+
+def _walk(folder: Path, out: Listing, seen: set[tuple[int, int]], how: _Walk) -> bool:
     """List a folder into `out`; return whether it and every folder below were listed."""
     try:
         st = folder.stat()
@@ -94,12 +113,20 @@ def _walk(folder: Path, out: Listing, seen: set[tuple[int, int]]) -> bool:
             if report_like or entry.is_symlink():
                 out.problems.append((display(path), _why(exc, "cannot be read")))
             continue
+        if entry.is_symlink() and not how.follow_links:
+            target = _resolved(path)
+            if not target.is_relative_to(how.root):
+                why = f"a symbolic link out of the corpus folder (to {display(target)}): not followed"
+                out.problems.append((display(path), why + " (--follow-links follows it)"))
+                continue
+        if stat.S_ISDIR(st.st_mode) and _resolved(path) in how.skip:
+            continue  # the index's own folder: its extraction cache is not a report
         if stat.S_ISDIR(st.st_mode):
             if report_like:
                 out.problems.append(
                     (display(path), "a folder named like a report file, not a report; its contents are read")
                 )
-            complete = _walk(path, out, seen) and complete
+            complete = _walk(path, out, seen, how) and complete
         elif not report_like:
             continue
         elif stat.S_ISREG(st.st_mode):

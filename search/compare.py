@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from collections import Counter
 from dataclasses import asdict
 from difflib import SequenceMatcher
 from functools import cache
@@ -41,6 +42,8 @@ from index.reader.tables.layout import (
     review_keys,
 )
 from index.reader.text.agency import agency_key
+
+from . import budget
 
 # the format's own order of every figure: table 二's rows, then 三's, then 四's (2021's keys, then 2019's)
 FIGURE_ORDER = {
@@ -134,7 +137,10 @@ def _loose(key: str) -> str:
     return _NUMBERING.sub("", key)
 
 
-TABLE_SECTIONS = ("active", "applications", "review")  # compared cell by cell (compare_figures), not as text
+TABLE_SECTIONS = ("active", "applications", "review", "statistics")
+# sentences a section may have on each side for the alignment (n × m pairs weighed): real parts have tens; a
+# pasted text of thousands would cost minutes, so beyond this the section is compared by identical sentences only
+MAX_ALIGN = 200_000  # compared cell by cell (compare_figures), not as text
 _HEADING = re.compile(r"^[一二三四五六七八九十]、")
 _NARRATIVE = re.compile(r"[。；！？]$|[，,].*[。；]?")
 
@@ -163,8 +169,10 @@ def align(text_a: str, text_b: str, table: bool = False) -> dict:
     if table:  # a table section's text: its narrative only (the table is compared cell by cell)
         sa, sb = narrative(sa), narrative(sb)
     ka, kb = [sentence_key(s) for s in sa], [sentence_key(s) for s in sb]
-    ga, gb = [bigrams(_loose(k)) for k in ka], [bigrams(_loose(k)) for k in kb]
     n, m = len(sa), len(sb)
+    if n * m > MAX_ALIGN:
+        return _too_long(sa, sb, ka, kb)
+    ga, gb = [bigrams(_loose(k)) for k in ka], [bigrams(_loose(k)) for k in kb]
 
     def weight(i: int, j: int) -> float | None:
         if ka[i] == kb[j]:
@@ -179,6 +187,7 @@ def align(text_a: str, text_b: str, table: bool = False) -> dict:
 
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
+        budget.check()  # a request's time is bounded even below the cap
         row, up = best[i], best[i - 1]
         for j in range(1, m + 1):
             w = weight(i - 1, j - 1)
@@ -227,6 +236,26 @@ def align(text_a: str, text_b: str, table: bool = False) -> dict:
         "only_a": [r["a"] for r in rows if r["kind"] == "only_a"],
         "only_b": [r["b"] for r in rows if r["kind"] == "only_b"],
         "similarity": round(2 * (total_sim - headings) / total, 4) if total and said_a > 1 and said_b > 1 else None,
+    }
+
+
+def _too_long(sa: list[str], sb: list[str], ka: list[str], kb: list[str]) -> dict:
+    """A section too long to align sentence by sentence: what is identical on both sides, counted, and said."""
+    in_a, in_b = Counter(ka), Counter(kb)
+    left, same = Counter(kb), []
+    for sentence, key in zip(sa, ka, strict=True):
+        if left[key] > 0:
+            same.append(sentence)
+            left[key] -= 1
+    said = f"这一部分句子过多（A {len(sa)} 句、B {len(sb)} 句），未逐句对齐"
+    return {
+        "rows": [],
+        "same": same,
+        "changed": [],
+        "only_a": [s for s, k in zip(sa, ka, strict=True) if k not in in_b],
+        "only_b": [s for s, k in zip(sb, kb, strict=True) if k not in in_a],
+        "similarity": None,
+        "too_long": f"{said}，只比较了完全相同的句子（{len(same)} 句）",
     }
 
 
@@ -320,10 +349,7 @@ AMOUNTS = frozenset({"art20.fees.amount", "art20.procurement.amount"})
 def change_list(sections: dict[str, dict], figures: list[dict], largest: int = 8) -> dict:
     """The summary at the top of a comparison: sentences changed / only in A / only in B (per section and in
     all), and the counts that changed most (by |Δ|; money in 万元 is not a count and is not ranked with them)."""
-    counts = {
-        name: {k: sum(r["kind"] == k for r in sec["rows"]) for k in ("same", "changed", "only_a", "only_b")}
-        for name, sec in sections.items()
-    }
+    counts = {name: {k: len(sec[k]) for k in ("same", "changed", "only_a", "only_b")} for name, sec in sections.items()}
     totals = {k: sum(c[k] for c in counts.values()) for k in ("same", "changed", "only_a", "only_b")}
     counted = (f for f in figures if f["delta"] and f["key"] not in AMOUNTS)
     moved = sorted(counted, key=lambda f: (-abs(f["delta"]), f["key"]))

@@ -56,6 +56,17 @@ def all_records(index) -> list[dict]:
     return [table.stored(d)["record"] for d in table.searcher.document_numbers(kind="report")]
 
 
+def all_findings(index) -> list[dict]:
+    """Every report with findings: its id, agency, year, source file and findings (as stored), read without the
+    reports' bodies (what an audit lists)."""
+    if getattr(index, "remote", False):
+        records = index.records()
+    else:
+        searcher = as_search_index(index).searcher()
+        records = (searcher.stored_fields(d)["record"] for d in searcher.document_numbers(kind="report"))
+    return [{k: r.get(k) for k in ("id", "agency", "year", "source", "findings")} for r in records if r.get("findings")]
+
+
 def report_metas(index) -> list[dict]:
     """Given an index, return id, agency, year, title and source file of every report, newest first."""
     out = index.metas() if getattr(index, "remote", False) else _metas(as_search_index(index))

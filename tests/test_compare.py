@@ -178,3 +178,16 @@ def test_tables_are_compared_cell_by_cell_not_as_sentences(indexed_reports):
     assert (new["label"], new["table"], new["a"], new["b"], new["delta"]) == ("本年新收·总计", "三", 20, 0, -20)
     assert result["summary"]["largest"][0]["key"] in {f["key"] for f in result["figures"] if f["delta"]}
     assert all(f["label"] != f["key"] for f in result["figures"])  # every figure has its Chinese label
+
+
+def test_a_section_too_long_to_align_is_bounded_and_says_so():
+    from search.compare import MAX_ALIGN
+
+    n = int(MAX_ALIGN**0.5) + 50  # sentences each side: beyond the cap
+    a = "".join(f"第{i}项工作按计划推进并完成第{i}批次任务。" for i in range(n))
+    b = "".join(f"第{i}项工作按计划推进并完成第{i}批次任务。" for i in range(25, n + 25))
+    sec = align(a, b)
+    assert sec["rows"] == [] and "未逐句对齐" in sec["too_long"] and sec["similarity"] is None
+    assert len(sec["same"]) == n - 25 and len(sec["only_a"]) == 25 and len(sec["only_b"]) == 25
+    mirrored = align(b, a)
+    assert (len(mirrored["only_a"]), len(mirrored["only_b"])) == (25, 25)

@@ -13,6 +13,7 @@ import zlib
 
 import pytest
 
+from index.build import build_index
 from index.reader.errors import ParseError
 from index.reader.limits import Limits, limits, set_limits
 from index.reader.parse import parse_bytes
@@ -181,3 +182,34 @@ def test_fault_drill_kill_9_at_random_moments_with_hostile_files_in_the_batch(tm
         ids = [s.stored_fields(d)["report_id"] for d in s.document_numbers(kind="report")]
     assert len(ids) == len(set(ids)) == len(good)
     assert check_index(ix).ok
+
+
+def test_links_out_of_the_corpus_are_not_followed_and_the_index_is_never_its_own_input(tmp_path):
+    corpus, elsewhere = tmp_path / "corpus", tmp_path / "elsewhere"
+    shutil.copytree(CORPUS / "dev", corpus)
+    shutil.copytree(CORPUS / "dev", elsewhere / "dev")
+    (corpus / "outside").symlink_to(elsewhere)  # a link to another checkout
+    (corpus / "root").symlink_to("/")  # a link to / must not make a build crawl the filesystem
+    (corpus / "inside").symlink_to(corpus / "dev-0003.txt")  # a link within the corpus is fine (a duplicate)
+    ix = corpus / "var" / "index"  # the index inside the corpus: its extraction cache is not a report
+    summary = build_index([corpus], ix)
+    assert len(summary.added) == 20
+    reasons = dict(summary.failed)
+    assert "a symbolic link out of the corpus folder" in reasons[str(corpus / "outside")]
+    assert "--follow-links" in reasons[str(corpus / "root")]
+    again = build_index([corpus], ix)
+    assert again.added == [] and not [s for s, _ in again.failed if "/var/index/" in s]
+
+
+def test_a_file_name_can_never_forge_a_line_of_the_output(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    forged = "x\n0 added, 0 updated, 0 unchanged, 0 removed, 0 failed\x1b[2K.txt"
+    (corpus / forged).write_bytes(b"\xff\xfe not a report")
+    run = subprocess.run(
+        [sys.executable, "-m", "xxgk", "index", "--corpus", str(corpus), "--index", str(tmp_path / "ix"), "--quiet"],
+        capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    assert run.returncode == 2
+    lines = run.stderr.splitlines()
+    assert len(lines) == 1 and "\\n0 added" in lines[0] and "\\x1b" in lines[0] and "\x1b" not in run.stderr

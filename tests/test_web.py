@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import csv
-import importlib
 import io
 import json
 import shutil
 import subprocess
 import sys
-import threading
 import time
 
 import pytest
@@ -17,6 +15,7 @@ import pytest
 from index.build import build_index
 from index.reader.report import SECTION_NAMES
 from search.copies import find_copies
+from search.engine import SearchIndex
 from web import create_app
 
 from .conftest import CORPUS_FILES, ROOT, corpus_file
@@ -183,7 +182,12 @@ def test_audit_page(client):
     assert page.status_code == 200 and "内容雷同" in page.text
     data = client.get("/api/audit", query_string={"severity": "warning"}).get_json()
     assert all(f["severity"] == "warning" for r in data["reports"] for f in r["findings"])
-    # the bundled corpus is small: copied text is ready within the request's wait
+    # copied text is computed by one job beside the index (never on a request's path): the page says so until
+    # it is there, then shows it
+    deadline = time.monotonic() + 180
+    while data["copies_status"] == "computing" and time.monotonic() < deadline:
+        time.sleep(0.2)
+        data = client.get("/api/audit").get_json()
     assert data["copies_status"] == "ready" and data["copies_total"] == len(data["copies"])
     assert all(c["copied_sentences"] > 0 for c in data["copies"])
 
@@ -216,42 +220,52 @@ def test_audit_names_every_rule_in_chinese(client):
     assert RULES["T2"].name in client.get(f"/reports/{report['report_id']}").text
 
 
-def test_copied_text_is_computed_in_the_background(app, monkeypatch):
-    ready = app.test_client().get("/api/audit").get_json()["copies"]
-    audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint
-    release = threading.Event()
-
-    def held(reports):  # the real computation, started only when the test says
-        release.wait(60)
-        return find_copies(reports)
-
-    monkeypatch.setattr(audit_module, "find_copies", held)
-    slow = create_app({**app.config, "COPIES_WAIT": 0}).test_client()
-    first = slow.get("/api/audit").get_json()
-    assert first["copies_status"] == "computing" and first["copies"] is None
-    assert "正在比对各报告的句子" in slow.get("/audit").text
-    release.set()
-    deadline = time.monotonic() + 120
-    while (data := slow.get("/api/audit").get_json())["copies_status"] == "computing":
-        assert time.monotonic() < deadline
+def _wait_for_copies(client) -> dict:
+    deadline = time.monotonic() + 180
+    while (data := client.get("/api/audit").get_json())["copies_status"] == "computing":
+        assert time.monotonic() < deadline, "the copied-text job never finished"
         time.sleep(0.1)
-    assert data["copies_status"] == "ready" and data["copies"] == ready
+    return data
 
 
-def test_a_failed_background_computation_is_said_not_shown(app, monkeypatch):
-    audit_module = importlib.import_module("web.views.audit")  # the package's `audit` is the blueprint
+def test_copied_text_is_computed_once_beside_the_index(tmp_path):
+    from search.copies import copies_summary
+    from search.reports import all_records, record_to_report
 
-    def broken(reports):
-        raise ValueError("/xyzzy/path went wrong")
+    ix = index_with_hostile_report(tmp_path)
+    client = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
+    # a job holding the lock: the page says it is computing, and no second job starts
+    import fcntl
 
-    monkeypatch.setattr(audit_module, "find_copies", broken)
-    client = create_app({**app.config, "COPIES_WAIT": 30}).test_client()
+    with open(ix / "copies.lock", "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        first = client.get("/api/audit").get_json()
+        assert first["copies_status"] == "computing" and first["copies"] is None
+        assert "正在比对各报告的句子" in client.get("/audit").text
+        assert not list(ix.glob("copies-*.json"))
+    data = _wait_for_copies(client)
+    reports = [record_to_report(r) for r in all_records(SearchIndex.open(ix))]
+    expected = [c for c in copies_summary(reports, find_copies(reports)) if c["copied_sentences"]]
+    assert data["copies_status"] == "ready" and data["copies"] == expected[: len(data["copies"])]
+    assert len(list(ix.glob("copies-*.json"))) == 1  # kept beside the index: others read it, compute nothing
+    other = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
+    assert other.get("/api/audit").get_json()["copies"] == data["copies"]
+
+
+def test_a_failed_copied_text_job_is_said_not_shown(tmp_path):
+    from search.derived import generation_name, result_path
+
+    ix = index_with_hostile_report(tmp_path)
+    failed = result_path(ix, generation_name(SearchIndex.open(ix))).with_suffix(".failed")
+    failed.write_text("ValueError: /xyzzy/path went wrong\n", encoding="utf-8")
+    client = create_app({"INDEX_DIR": str(ix), "TESTING": True}).test_client()
     assert client.get("/api/audit").get_json()["copies_status"] == "failed"
     page = client.get("/audit")
     assert page.status_code == 200 and "内容雷同未能计算" in page.text and "xyzzy" not in page.text
 
 
 def test_copied_text_is_left_to_the_cli_above_the_report_limit(app):
+    reports = _wait_for_copies(app.test_client())
     reports = app.test_client().get("/api/audit", query_string={"limit": 1}).get_json()
     assert reports["copies_status"] == "ready" and reports["copies_total"] is not None
     small = create_app({**app.config, "COPIES_MAX_REPORTS": 2}).test_client()

@@ -75,7 +75,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
             report = parse_file(path)
         except ParseError as exc:
             failed += 1
-            print(f"xxgk parse: {_shown(display(exc.source))}: {exc.reason}", file=sys.stderr)
+            print(f"xxgk parse: {_shown(display(exc.source))}: {_shown(exc.reason)}", file=sys.stderr)
             continue
         except Exception as exc:  # one odd file never stops the batch
             failed += 1
@@ -144,6 +144,7 @@ def cmd_index(args: argparse.Namespace) -> int:
                 prune=args.prune,
                 dry_run=args.dry_run,
                 rebuild=args.rebuild,
+                follow_links=args.follow_links,
             )
     except (ValueError, ClusterError, IndexOutdated, IndexDamaged) as exc:
         return _fail("index", exc)
@@ -161,15 +162,15 @@ def cmd_index(args: argparse.Namespace) -> int:
         print("dry run, nothing changed: would be " + ", ".join(f"{n} {name}" for name, n in counts.items()))
         for name, verb in (("added", "add"), ("updated", "update"), ("removed", "remove")):
             for source in getattr(summary, name):
-                print(f"  {verb}: {source}")
+                print(f"  {verb}: {_shown(source)}")
         for source, reason in summary.failed:
-            print(f"xxgk index: {source}: {reason}", file=sys.stderr)
+            print(f"xxgk index: {_shown(source)}: {_shown(reason)}", file=sys.stderr)
         return EXIT_FAILED if summary.failed else EXIT_OK
-    print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" — index in {args.index}")
+    print(", ".join(f"{n} {name}" for name, n in counts.items()) + f" — index in {_shown(args.index)}")
     for source, twin in summary.duplicates:
-        print(f"  duplicate (same bytes as {twin}): {source}")
+        print(f"  duplicate (same bytes as {_shown(twin)}): {_shown(source)}")
     for source, reason in summary.failed:
-        print(f"xxgk index: {source}: {reason}", file=sys.stderr)
+        print(f"xxgk index: {_shown(source)}: {_shown(reason)}", file=sys.stderr)
     return EXIT_FAILED if summary.failed else EXIT_OK
 
 
@@ -572,6 +573,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--rebuild",
         action="store_true",
         help="start the index again from the corpus (by default every corpus it was built from): after an upgrade",
+    )
+    p.add_argument(
+        "--follow-links", action="store_true", help="follow symbolic links that lead out of the corpus folder"
     )
     _limit_options(p)
     p.set_defaults(func=cmd_index)

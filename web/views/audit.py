@@ -4,34 +4,64 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, url_for
 
-from index.reader.audit.rules import FAMILIES, RULES, describe, family_of
-from index.reader.report import number_text
+from index.reader.audit.rules import FAMILIES, RULES, describe
+from index.reader.report import Finding, number_text
+from search import derived
 from search.copies import copies_summary, find_copies
 from search.errors import QueryError
-from search.reports import all_records, record_to_report
+from search.reports import all_findings, all_records, record_to_report
 
 from .. import params
 from ..respond import absolute_url, csv_response, respond
 from ..state import Pending, cached, cached_in_background, get_index
+from .reports import all_metas
 
 bp = Blueprint("audit", __name__)
 AUDIT_PAGE = 50  # reports with findings per page
 COPIES_SHOWN = 100  # the most copied reports; `xxgk copies` lists them all
 
 
-def _reports():
-    return cached("reports", lambda: [record_to_report(r) for r in all_records(get_index())])
+def _table() -> list[dict]:
+    """Every report with findings, each finding described, most errors first: read once per index generation
+    from the stored records (never their bodies), then only filtered by requests."""
+
+    def build() -> list[dict]:
+        rows = []
+        for r in all_findings(get_index()):
+            findings = [describe(_finding(f)) for f in r["findings"]]
+            rows.append(
+                {
+                    "report_id": r["id"],
+                    "agency": r["agency"],
+                    "year": r["year"],
+                    "source": r["source"],
+                    "findings": findings,
+                }
+            )
+        errors = {r["report_id"]: sum(f["severity"] == "error" for f in r["findings"]) for r in rows}
+        rows.sort(key=lambda r: (-errors[r["report_id"]], -(r["year"] or 0), r["report_id"]))
+        return rows
+
+    return cached("audit table", build)
+
+
+def _finding(stored: dict) -> Finding:
+    return Finding(**(stored | {"span": tuple(stored["span"]) if stored.get("span") else None}))
 
 
 def _copies() -> tuple[list[dict] | None, str | None]:
-    """The reports with copied sentences, most copied first; None and a status while not ready
-    (or when the index is too large to compare in the server: minutes of CPU and GBs per 10,000
-    reports, which `xxgk copies` spends offline instead)."""
-    if len(_reports()) > current_app.config["COPIES_MAX_REPORTS"]:
+    """The reports with copied sentences, most copied first; None and a status while not ready (computed once
+    per generation by one job beside the index, search/derived.py: never on a request's path, never per
+    process), or when the index is too large to compare in the server (`xxgk copies` does it offline)."""
+    index = get_index()
+    if len(all_metas()) > current_app.config["COPIES_MAX_REPORTS"]:
         return None, "too_many"
+    if not getattr(index, "remote", False):
+        found, status = derived.copies(index)
+        return found, None if status == "ready" else status
 
     def compute():
-        reports = _reports()
+        reports = [record_to_report(r) for r in all_records(index)]
         return [c for c in copies_summary(reports, find_copies(reports)) if c["copied_sentences"]]
 
     try:
@@ -42,31 +72,38 @@ def _copies() -> tuple[list[dict] | None, str | None]:
 
 def _rows(rule: str, severity: str, family: str = "") -> list[dict]:
     """Reports with the findings that pass the filters, most errors first."""
+    if not (rule or severity or family):
+        return _table()
     rows = []
-    for rep in _reports():
+    for r in _table():
         findings = [
-            describe(f)
-            for f in rep.findings
-            if (not rule or f.rule == rule)
-            and (not severity or f.severity == severity)
-            and (not family or family_of(f.rule) == family)
+            f
+            for f in r["findings"]
+            if (not rule or f["rule"] == rule)
+            and (not severity or f["severity"] == severity)
+            and (not family or f["family"] == family)
         ]
         if findings:
-            rows.append(
-                {
-                    "report_id": rep.id,
-                    "agency": rep.agency,
-                    "year": rep.year,
-                    "source": rep.source,
-                    "findings": findings,
-                }
-            )
-    rows.sort(key=lambda r: (-sum(f["severity"] == "error" for f in r["findings"]), -(r["year"] or 0)))
+            rows.append(r | {"findings": findings})
     return rows
 
 
 def _n(value) -> str:
     return "" if value is None else number_text(value)
+
+
+def _totals() -> dict:
+    """The two families counted apart (reports, findings, errors), and the rules found, once per generation."""
+    out: dict = {"rules": set()}
+    for name in FAMILIES:
+        mine = [[f for f in r["findings"] if f["family"] == name] for r in _table()]
+        out[name] = {
+            "reports": sum(1 for fs in mine if fs),
+            "findings": sum(len(fs) for fs in mine),
+            "errors": sum(1 for fs in mine for f in fs if f["severity"] == "error"),
+        }
+    out["rules"] = {f["rule"] for r in _table() for f in r["findings"]}
+    return out
 
 
 @bp.get("/audit.csv")
@@ -121,19 +158,8 @@ def audit():
     size = params.number("limit", AUDIT_PAGE, 1, current_app.config["MAX_PAGE_SIZE"])
     page = params.number("page", 1, 1, 100_000)
     rows = _rows(rule, severity, family)
-    found = {f.rule for rep in _reports() for f in rep.findings}
-    rules = [{"code": r.code, "name": r.name} for r in RULES.values() if r.code in found]
-    # the two families counted apart: the reports' own problems, and what could not be read reliably
-    totals = {
-        name: {
-            "reports": sum(1 for rep in _reports() if any(family_of(f.rule) == name for f in rep.findings)),
-            "findings": sum(1 for rep in _reports() for f in rep.findings if family_of(f.rule) == name),
-            "errors": sum(
-                1 for rep in _reports() for f in rep.findings if family_of(f.rule) == name and f.severity == "error"
-            ),
-        }
-        for name in FAMILIES
-    }
+    totals = cached("audit totals", _totals)
+    rules = [{"code": r.code, "name": r.name} for r in RULES.values() if r.code in totals["rules"]]
     copies, status = _copies()
     data = {
         "rule": rule or None,
