@@ -22,6 +22,7 @@ the batch at once when a worker dies.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import multiprocessing
@@ -45,7 +46,7 @@ from .reader.formats.cache import TextCache
 from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
 from .reader.formats.guard import die_with_parent
 from .reader.parse import parse_bytes, report_id
-from .store import INDEX_NAME, acquire_writer, open_or_create, report_documents
+from .store import INDEX_NAME, acquire_writer, open_or_create, remove_orphans, report_documents
 from .writer import FastSegmentWriter
 
 # Below this, starting worker processes costs more than it saves. A PDF or Word
@@ -208,7 +209,10 @@ def build_index(
             batch = [job for job in batch if job is not exc.job]
             continue
         except BaseException:
-            writer.cancel()
+            try:
+                writer.cancel()
+            finally:
+                _clean_after_failure(ix)
             raise
         refused.forget([job for job in batch])
         first += BATCH
@@ -231,6 +235,18 @@ def hashed_files(files: list[Path], summary: BuildSummary) -> list[Job]:
         digest = hashlib.sha256(data).hexdigest()
         out.append((path, digest, report_id(data, digest)))
     return out
+
+
+def _clean_after_failure(ix) -> None:
+    """Remove what a failed batch wrote (a full disk must not keep its debris until the next commit), under the
+    lock taken again at once; when another build took it, that build's commit cleans them."""
+    with contextlib.suppress(Exception):
+        lock = ix.lock("WRITELOCK")  # the lock alone: a writer would need room to start
+        if lock.acquire(blocking=False):
+            try:
+                remove_orphans(ix)
+            finally:
+                lock.release()
 
 
 def plan_build(files: list[Job], before: dict, removed: set[str], summary: BuildSummary) -> list[Job]:

@@ -8,7 +8,9 @@ is in each segment's part (index/part.py), written beside the segment.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
+import re
 import struct
 import time
 import zlib
@@ -203,6 +205,25 @@ def open_or_create(path: Path | str, wait: float = 10.0, rebuild: bool = False):
     path.mkdir(parents=True, exist_ok=True)
     (path / FORMAT_FILE).write_text(INDEX_FORMAT + "\n", encoding="utf-8")  # before the TOC readers look for
     return whoosh_index.create_in(path, schema(), indexname=INDEX_NAME)
+
+
+def remove_orphans(ix) -> list[str]:
+    """Remove segment files no table of contents names (a build that failed left them: a full disk, a kill);
+    call with the write lock held. Returns the names removed."""
+    folder = Path(ix.storage.folder)
+    try:
+        live = {s.segment_id() for s in ix._segments()}
+    except Exception:  # a table of contents that cannot be read: nothing is known to be an orphan
+        return []
+    pattern = re.compile(rf"^({INDEX_NAME}_[0-9a-z]+)\.")
+    removed = []
+    for p in folder.iterdir():
+        m = pattern.match(p.name)
+        if m and m.group(1) not in live and p.is_file():
+            with contextlib.suppress(OSError):
+                p.unlink()
+                removed.append(p.name)
+    return removed
 
 
 def clear_index(path: Path | str) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from index.analysis import normalize
 from index.reader.report import SECTIONS, Report
 
+from . import budget
 from .engine import as_search_index
 from .errors import QueryError
 from .filters import Filters, parse_sections
@@ -122,6 +123,8 @@ def mentions(index, text: str, sections: tuple[str, ...] = (), limit: int | None
     matched = 0
     for stored, section_text in _matching_sections(index, query, Filters(sections=parse_sections(sections))):
         matched += 1
+        if matched % 256 == 0:
+            budget.check()  # a phrase found everywhere in a large index: the request says so, in Chinese
         n = count_mentions(section_text, phrases)
         row = rows.setdefault(
             stored["report_id"],

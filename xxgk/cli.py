@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -148,6 +149,8 @@ def cmd_index(args: argparse.Namespace) -> int:
             )
     except (ValueError, ClusterError, IndexOutdated, IndexDamaged) as exc:
         return _fail("index", exc)
+    except OSError as exc:  # the index's folder: read-only, full, not ours
+        return _fail("index", storage_problem(exc, args.index))
     except IndexBusy as exc:
         print(f"xxgk index: {exc}", file=sys.stderr)
         return EXIT_BUSY
@@ -242,6 +245,17 @@ def cmd_search(args: argparse.Namespace) -> int:
     else:
         _print_hits(result)
     return EXIT_OK
+
+
+def storage_problem(exc: OSError, where: str) -> str:
+    """One line naming why the index's folder could not be written, and what to do."""
+    if exc.errno == errno.EROFS:
+        return f"索引文件夹 {where} 在只读的文件系统上，无法写入：请用 --index 指向可写的文件夹"
+    if exc.errno == errno.ENOSPC:
+        return f"磁盘已满，索引 {where} 未能写完：原有索引保持不变、写了一半的文件已清除；请腾出空间后重新运行"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"没有写入索引文件夹 {where} 的权限：请换一个文件夹（--index）或调整权限"
+    return f"无法写入索引 {where}（{exc.strerror or exc}）"
 
 
 def _fail(command: str, exc: Exception) -> int:

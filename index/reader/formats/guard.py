@@ -11,12 +11,14 @@ child killed by a limit is a ParseError naming the limit and the flag that raise
 from __future__ import annotations
 
 import errno
+import logging
 import multiprocessing
 import os
 import pickle
 import resource
 import select
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -136,6 +138,7 @@ def _child(extract, data: bytes, source: str, bounds: Limits, send) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     resource.setrlimit(resource.RLIMIT_CPU, (bounds.seconds, bounds.seconds + 1))
     set_limits(**{k: getattr(bounds, k) for k in FLAGS})
+    _name_the_file_in_warnings(source)
     try:
         result = ("ok", extract(data, source))
     except ParseError as exc:
@@ -152,6 +155,18 @@ def _child(extract, data: bytes, source: str, bounds: Limits, send) -> None:
         send.send(result)
     except (MemoryError, OSError):
         send.send(("memory", None))
+
+
+def _name_the_file_in_warnings(source: str) -> None:
+    """pdfminer's warnings (a damaged cross-reference table, a missing font) in the project's words: the file named,
+    the reader said, one line each; its debug chatter dropped."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter(f"xxgk: {source}: %(message)s (the PDF reader's warning)"))
+    for name in ("pdfminer", "pdfplumber"):
+        log = logging.getLogger(name)
+        log.handlers[:] = [handler]
+        log.setLevel(logging.WARNING)
+        log.propagate = False
 
 
 def _address_space() -> int:

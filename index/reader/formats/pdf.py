@@ -74,9 +74,50 @@ def pdf_to_text(data: bytes, source: str) -> str:
     chars = sum(len(item.text.strip()) for page in pages for item in page)
     text = _join_pages(_drop_running_lines(pages, heights))
     if chars == 0 or "(cid:" in text:
-        why = "has no text layer (a scanned document)" if chars == 0 else "has a text layer that cannot be decoded"
+        # pdfium decodes some text layers pdfminer cannot (fonts without a usable map): its lines, before OCR
+        fallback = _pdfium_text(data)
+        if fallback is not None:
+            return fallback
+        if chars:
+            why = "has a text layer that cannot be decoded"
+            if _protected(data):
+                why += " (its owner protected it against copying text: ask the agency for an unprotected copy)"
+        else:
+            why = "has no text layer (a scanned document)"
         return ocr.pdf_text(data, source, why)
     return text
+
+
+def _pdfium_text(data: bytes) -> str | None:
+    """The PDF's text as pdfium reads it (lines in page order, pages marked), or None when it reads none either."""
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except pypdfium2.PdfiumError:
+        return None
+    try:
+        pages = []
+        for page in pdf:
+            raw = page.get_textpage().get_text_range().replace("\r\n", "\n").replace("\r", "\n")
+            lines = [line.strip() for line in raw.split("\n") if line.strip() and not is_page_number(line)]
+            pages.append("\n".join(lines))
+    finally:
+        pdf.close()
+    text = "\n".join(f"{PAGE_BREAK if i else ''}{page}" for i, page in enumerate(pages) if page)
+    readable = sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+    return text if readable >= 20 and "(cid:" not in text else None
+
+
+def _protected(data: bytes) -> bool:
+    """Whether the PDF is encrypted with an owner password only (it opens, but forbids copying its text)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return bool(PDFDocument(PDFParser(io.BytesIO(data))).encryption)
+    except Exception:  # a damaged trailer: not known to be protected
+        return False
 
 
 def _out_of_memory(exc: BaseException) -> bool:
