@@ -196,9 +196,8 @@ def test_utf32_is_decoded_and_a_decode_error_names_its_byte(corpus, tmp_path):
     assert f"at byte {where}" in reason
 
 
-def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
-    ix_dir = tmp_path / "ix"
-    proc = start_build(many, ix_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+def _workers(proc: subprocess.Popen) -> list[int]:
+    """The worker processes of a running build, once it has started them (the test is skipped if it finished)."""
     children: list[int] = []
     deadline = time.monotonic() + 60
     while not children and time.monotonic() < deadline and proc.poll() is None:
@@ -207,6 +206,13 @@ def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
     if not children:
         proc.kill()
         pytest.skip("the build finished before a worker could be seen")
+    return children
+
+
+def test_a_killed_worker_is_noticed_at_once(many, tmp_path):
+    ix_dir = tmp_path / "ix"
+    proc = start_build(many, ix_dir, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    children = _workers(proc)
     os.kill(children[0], signal.SIGKILL)
     _, err = proc.communicate()
     assert proc.returncode == 2 and "Traceback" not in err
@@ -322,14 +328,7 @@ def test_check_finds_and_repair_removes_a_second_document_for_a_report(corpus, t
 def test_workers_die_with_a_killed_build_and_free_the_lock(many, tmp_path):
     ix_dir = tmp_path / "ix"
     proc = start_build(many, ix_dir, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    children: list[int] = []
-    deadline = time.monotonic() + 60
-    while not children and time.monotonic() < deadline and proc.poll() is None:
-        children = child_pids(proc.pid)
-        time.sleep(0.05)
-    if not children:
-        proc.kill()
-        pytest.skip("the build finished before a worker could be seen")
+    children = _workers(proc)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     # the kernel ends them with their parent (PR_SET_PDEATHSIG): no orphan goes on holding the lock
