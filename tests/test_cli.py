@@ -6,7 +6,7 @@ import json
 
 from xxgk.cli import main
 
-from .conftest import CORPUS_FILES, corpus_file
+from .conftest import CORPUS_FILES, ROOT, corpus_file
 
 
 def test_parse_json_one_object_per_report(capsys):
@@ -93,3 +93,31 @@ def test_an_excluded_word_first_needs_no_double_dash(tmp_path, capsys):
     assert first["total"] == same["total"] > 0 and first["query"] == "-保密 公开"
     assert main(["search", "更新不急时", "--index", ix]) == 0
     assert "did you mean: 更新不及时" in capsys.readouterr().out
+
+
+def test_cli_polish(tmp_path, capsys):
+    # parse takes folders (make parse on corpus/ with its subfolders)
+    assert main(["parse", str(ROOT / "corpus" / "dev"), "--json"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 20
+    # a dry run creates nothing, and a missing folder is said once, in plain words
+    assert main(["index", "--corpus", str(tmp_path / "gone"), "--index", str(tmp_path / "ix"), "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert not (tmp_path / "ix").exists()
+    assert "no such file or directory" in err and "No such file or directory" not in err
+
+
+def test_search_by_report_and_topics_in_columns(built_index, capsys):
+    folder = str(built_index.folder)
+    assert main(["search", "公开", "--section", "all", "--by-report", "--index", folder]) == 0
+    assert "(also )" not in capsys.readouterr().out
+    assert main(["topics", "--index", folder]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("议题") and all(" 份" in line for line in lines[1:])
+    widths = {_width(line[: line.index(" 份")]) for line in lines[1:]}
+    assert len(widths) == 1  # the counts end in one column, whatever the topic's name
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
