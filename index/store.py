@@ -120,8 +120,9 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
 # Raised when what is indexed changes (the normalisation, a field): an index written by an
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
 # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py); 6: texts in them;
-# 7: the records' figures in them; 8: a cell printed blank has no figure (only `blank`), records keep origins
-INDEX_FORMAT = "8"
+# 7: the records' figures in them; 8: a cell printed blank has no figure (only `blank`), records keep origins;
+# 9: the office's checks (P1–P7) among the findings
+INDEX_FORMAT = "9"
 FORMAT_FILE = "format"
 
 

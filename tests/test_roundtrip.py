@@ -21,9 +21,9 @@ def test_rendered_tables_parse_back_exactly(i):
     report = parse_text(rep.text)
     assert (report.agency, report.year, report.template) == (rep.agency, rep.year, rep.template)
     assert report.figures == rep.figures
-    # the synthetic narrative recombines real sentences with random tables, so only the text-vs-table
-    # rules (T…) may disagree; the tables themselves must raise nothing
-    assert [f for f in report.findings if not f.rule.startswith("T")] == [] and report.split
+    # the synthetic narrative recombines real sentences with random tables, so only the rules on the
+    # text (T…, and the office's P…) may disagree; the tables themselves must raise nothing
+    assert [f for f in report.findings if not f.rule.startswith(("T", "P"))] == [] and report.split
 
 
 @settings(max_examples=60)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
 
-from index.reader.report import SECTION_NAMES, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
+from index.reader.report import SECTION_NAMES, SECTIONS, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing, IndexOutdated
@@ -69,9 +69,14 @@ def severity(level: str) -> Markup:
 
 
 def finding_anchor(location: str) -> str:
-    """Where on the report page a finding's location is: its cell, or its table's section."""
+    """Where on the report page a finding's location is: its cell, its part, or its table's part; "" for
+    the report as a whole (the office's structure checks)."""
     if location in FIGURE_KEYS:
         return f"cell-{location}"
+    if location in SECTIONS:
+        return location
+    if location == "structure":
+        return ""
     return {"二": "active", "三": "applications", "四": "review"}[figure_table(location)]
 
 

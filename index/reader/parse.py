@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from .audit import audit
+from .audit.office import office_checks
 from .audit.text import check_text
 from .errors import ParseError
 from .formats.cache import TextCache
@@ -97,6 +98,7 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.notes = dict(sorted(tables.notes.items()))
         report.findings = tables.findings + audit(tables.figures, tables.blank)
         report.findings += check_text(report)
+        report.findings += office_checks(report)
     return report
 
 

@@ -176,7 +176,14 @@ def audit():
         "copies": None if copies is None else copies[:COPIES_SHOWN],
         # every rule a finding can name, with what it checks (the page's legend)
         "rules": [
-            {"code": r.code, "name": r.name, "explanation": r.explanation, "family": FAMILIES[r.group]}
+            {
+                "code": r.code,
+                "name": r.name,
+                "explanation": r.explanation,
+                "family": FAMILIES[r.group],
+                "family_code": r.group,
+                "source": r.source,
+            }
             for r in RULES.values()
         ],
     }

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from ..report import SECTION_NAMES
 from ..tables.layout import figure_label
 
 
@@ -12,7 +13,8 @@ class Rule:
     code: str
     name: str
     explanation: str
-    family: str  # "arithmetic", "text", "years" (the report's own problems) or "reading" (limits of reading)
+    family: str  # "arithmetic", "text", "years", "office" (the report's own problems) or "reading"
+    source: str = ""  # where the rule is written (format notice, 条例 article)
 
     @property
     def group(self) -> str:
@@ -120,6 +122,57 @@ RULES: dict[str, Rule] = {
             "years",
         ),
         Rule(
+            "P1",
+            "六个部分及编号",
+            "报告应按格式分为六个部分，依次编为一至六：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
+            "行政复议和行政诉讼情况、存在的主要问题及改进情况、其他需要报告的事项。",
+            "office",
+            "国办公开办函〔2021〕30号 附件；条例第五十条",
+        ),
+        Rule(
+            "P2",
+            "格式与年度不符",
+            "2021 年度起的报告应使用 2021 年格式，2019、2020 年度的报告使用 2019 年格式。",
+            "office",
+            "国办公开办函〔2021〕30号；国办公开办函〔2019〕60号",
+        ),
+        Rule(
+            "P3",
+            "总体情况篇幅",
+            "2021 年格式要求第一部分“总体情况”篇幅原则上不超过一千字（超出一成以上才提示）。",
+            "office",
+            "国办公开办函〔2021〕30号 一（一）",
+        ),
+        Rule(
+            "P4",
+            "存在问题及改进情况空泛",
+            "第五部分应写出具体问题和改进措施；为空、只写“无”或不足 40 字的给出提示。",
+            "office",
+            "国办公开办函〔2021〕30号 一（五）",
+        ),
+        Rule(
+            "P5",
+            "未说明信息处理费",
+            "2021 年格式要求第六部分说明收取信息处理费的情况（收取了多少，或未收取）。",
+            "office",
+            "国办公开办函〔2021〕30号 一（六）；《政府信息公开信息处理费管理办法》",
+        ),
+        Rule(
+            "P6",
+            "“其他处理”占比偏高",
+            "表三“（六）其他处理”占办理结果总计 20% 以上（总计不少于 10 件）时提示说明原因；"
+            "格式未给阈值，20% 是本工具的约定。",
+            "office",
+            "国办公开办函〔2019〕60号 一（三）",
+        ),
+        Rule(
+            "P7",
+            "正文年度与报告年度不符",
+            "正文写明的统计期限或“本机关某年度报告”的年份与报告年度不同，可能沿用了往年的报告。",
+            "office",
+            "条例第四十九条",
+        ),
+        Rule(
             "layout",
             "表格版式",
             "表格的印法与格式不同（标签与数字分开、行标签有误等），有关数字按格式推断读取。",
@@ -153,6 +206,15 @@ def family_of(code: str) -> str:
     return rule.group if rule else "report"
 
 
+def location_label(location: str) -> str:
+    """Where a finding is, in Chinese: a figure's label, a part of the report, or the report's structure."""
+    if location == "structure":
+        return "报告结构"
+    if location in SECTION_NAMES:
+        return SECTION_NAMES[location]
+    return figure_label(location)
+
+
 def describe(finding) -> dict:
     """A finding as pages and exports show it: its fields, its rule's Chinese name, its family, and the
     Chinese label of where it is (never a field key)."""
@@ -161,5 +223,5 @@ def describe(finding) -> dict:
         "rule_name": rule_name(finding.rule),
         "family": family,
         "family_name": FAMILIES[family],
-        "label": figure_label(finding.location) if finding.location else None,
+        "label": location_label(finding.location) if finding.location else None,
     }
