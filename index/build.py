@@ -40,7 +40,7 @@ from whoosh.searching import Searcher
 from .analysis import query_dictionary, warm_dictionary
 from .corpus import display, list_corpus, record_corpora
 from .durable import segment_checksums, write_atomic
-from .manifest import source_url
+from .manifest import annotate
 from .reader.errors import ParseError
 from .reader.formats.cache import TextCache
 from .reader.formats.files import DOCUMENT_SUFFIXES, read_report_file
@@ -296,7 +296,7 @@ def _add_file(writer, job: Job, cache: TextCache | None, known: set[str], names:
         if hashlib.sha256(data).hexdigest() != digest:
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
         report = parse_bytes(data, source, path.suffix, cache)
-        report.source_url = source_url(path)
+        annotate(report, path)
     except ParseError as exc:
         return exc.reason
     except Exception as exc:  # one odd file never stops the batch

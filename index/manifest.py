@@ -5,7 +5,9 @@ report file. The column `file` names the file (relative to the folder); the addr
 is the column `source_url` or `url` when there is one, else the last http(s)
 address in the column `source` (`github:… page.txt (orig https://…)` gives the
 original page). Beside a report, `<file>.url` may hold the address on its first
-line instead. An address that is not http(s) is not used.
+line instead. An address that is not http(s) is not used. The column `published`
+(or 发布日期) gives the date the report was made public, YYYY-MM-DD (a crawl log's
+or the listing page's 发布时间); a date that does not parse is not used.
 """
 
 from __future__ import annotations
@@ -13,11 +15,25 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 MANIFEST = "MANIFEST.tsv"
 _URL = re.compile(r"https?://[^\s()<>\"'，。；]+")
+
+
+def annotate(report, path: Path) -> None:
+    """Give a parsed report what its corpus says of it: its address, and its publication date (the corpus
+    keeper's date wins over the page's own 发布时间 line)."""
+    report.source_url = source_url(path)
+    if day := published(path):
+        report.published, report.published_from = day, "manifest"
+
+
+def published(path: Path) -> str | None:
+    """Given a report file, return the date its folder's manifest says it was made public, or None."""
+    return _row(path).get("published")
 
 
 def source_url(path: Path) -> str | None:
@@ -29,17 +45,22 @@ def source_url(path: Path) -> str | None:
         first = ""
     if _URL.fullmatch(first):
         return first
+    return _row(path).get("url")
+
+
+def _row(path: Path) -> dict[str, str]:
     manifest = path.parent / MANIFEST
     try:
         st = manifest.stat()
     except OSError:
-        return None
-    return _manifest(str(manifest), st.st_mtime_ns, st.st_size).get(path.name)
+        return {}
+    return _manifest(str(manifest), st.st_mtime_ns, st.st_size).get(path.name, {})
 
 
 @lru_cache(maxsize=64)
-def _manifest(path: str, mtime: int, size: int) -> dict[str, str]:
-    """A manifest's addresses by file name (re-read when the file changes: mtime and size are its key)."""
+def _manifest(path: str, mtime: int, size: int) -> dict[str, dict[str, str]]:
+    """A manifest's rows by file name: the address and publication date of each (re-read when the file
+    changes: mtime and size are its key)."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
@@ -51,6 +72,17 @@ def _manifest(path: str, mtime: int, size: int) -> dict[str, str]:
         if not _URL.fullmatch(url):
             found = _URL.findall(row.get("source") or "")
             url = found[-1] if found else ""
-        if name and url:
-            out[Path(name).name] = url
+        entry = {"url": url} if url else {}
+        day = _date((row.get("published") or row.get("发布日期") or "").strip())
+        if day:
+            entry["published"] = day
+        if name and entry:
+            out[Path(name).name] = entry
     return out
+
+
+def _date(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text[:10]).isoformat() if text else None
+    except ValueError:
+        return None

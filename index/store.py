@@ -121,8 +121,8 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
 # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py); 6: texts in them;
 # 7: the records' figures in them; 8: a cell printed blank has no figure (only `blank`), records keep origins;
-# 9: the office's checks (P1–P7) among the findings
-INDEX_FORMAT = "9"
+# 9: the office's checks (P1–P7) among the findings; 10: when a report was published (`published`)
+INDEX_FORMAT = "10"
 FORMAT_FILE = "format"
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import asdict
 from itertools import pairwise
 
+from index.reader.audit.rules import location_label
 from index.reader.report import Report
 from index.reader.tables.layout import figure_label
 
@@ -93,7 +94,7 @@ def agency_view(reports: list[Report], key: str) -> dict:
     checks = []
     for old, new in pairwise(reports):
         for finding in year_checks(old, new, same_agency=True):
-            checks.append(asdict(finding) | {"label": figure_label(finding.location), "year": new.year})
+            checks.append(asdict(finding) | {"label": location_label(finding.location), "year": new.year})
     return {
         "key": key,
         "names": list(dict.fromkeys(r.agency for r in reports if r.agency)),

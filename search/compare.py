@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from functools import cache
 
 from index.analysis import normalize, segment
+from index.reader.audit.rules import location_label
 from index.reader.report import (
     ABSENT,
     BLANK,
@@ -313,6 +314,8 @@ def compare_figures(a: Report, b: Report) -> list[dict]:
                 "b_state": sb,
                 "a_inferred": ia,
                 "b_inferred": ib,
+                "a_corrected": key in a.corrected,  # a reviewer's number, not the report's (review/corrections.py)
+                "b_corrected": key in b.corrected,
                 "delta": delta,
                 "pct": pct,
                 "comparable": comparable,
@@ -367,7 +370,7 @@ def change_list(sections: dict[str, dict], figures: list[dict], largest: int = 8
 
 
 def year_checks(a: Report, b: Report, same_agency: bool | None = None) -> list[Finding]:
-    """Given two reports of the same agency in consecutive years (either order), return X1 and X2 findings.
+    """Given two reports of the same agency in consecutive years (either order), return X1, X2 and X3 findings.
 
     Whether they are one agency's is the caller's to say (search/identity.py); by default, by the rules'
     agency key. Only printed numbers are checked: a year printed blank or not read is a gap, never a 0."""
@@ -413,7 +416,32 @@ def year_checks(a: Report, b: Report, same_agency: bool | None = None) -> list[F
                     now,
                 )
             )
-    return findings
+    return findings + _repeated_part5(old, new)
+
+
+REPEAT_SHARE = 0.5  # part 五 with at least this share of last year's sentences is 年年雷同 (F2021 一(五))
+REPEAT_MIN = 3  # sentences: a part 五 of one or two sentences is P4's (too short), not this
+_SENTENCE_WORDS = 12  # Chinese characters below which a line is a heading or a formula, not a statement
+
+
+def _part5(report: Report) -> list[str]:
+    found = sentences(report.section("problems") + "\n" + report.section("improvements"))
+    return [s for s in found if len(_HAS_WORDS.findall(s)) >= _SENTENCE_WORDS]
+
+
+def _repeated_part5(old: Report, new: Report) -> list[Finding]:
+    """X3: part 五 saying again what last year's said (the same normalised sentences)."""
+    said = {sentence_key(s) for s in _part5(old)}
+    now = _part5(new)
+    repeated = [s for s in now if sentence_key(s) in said]
+    if len(repeated) < REPEAT_MIN or len(repeated) / len(now) < REPEAT_SHARE:
+        return []
+    share = len(repeated) / len(now)
+    quoted = "；".join(f"“{s[:40]}{'…' if len(s) > 40 else ''}”" for s in repeated[:2])
+    message = (
+        f"第五部分 {len(now)} 句中有 {len(repeated)} 句（{share:.0%}）与 {old.year} 年报告相同（年年雷同），如{quoted}"
+    )
+    return [Finding("X3", "warning", message, "problems", None, round(share, 4))]
 
 
 def meta(report: Report) -> dict:
@@ -440,5 +468,5 @@ def compare(a: Report, b: Report, same_agency: bool | None = None) -> dict:
         "summary": change_list(sections, figures),
         "sections": sections,
         "figures": figures,
-        "findings": [asdict(f) | {"label": figure_label(f.location)} for f in year_checks(a, b, same_agency)],
+        "findings": [asdict(f) | {"label": location_label(f.location)} for f in year_checks(a, b, same_agency)],
     }

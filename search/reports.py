@@ -25,6 +25,8 @@ def record_to_report(record: dict) -> Report:
         source=record["source"],
         body=record["body"],
         source_url=record.get("source_url"),
+        published=record.get("published"),
+        published_from=record.get("published_from"),
         title=record["title"],
         agency=record["agency"],
         agency_key=record.get("agency_key"),

@@ -159,3 +159,27 @@ def cluster_index(cluster_url):
     assert not summary.failed, summary.failed
     yield backend
     backend.drop()
+
+
+@pytest.fixture(scope="session")
+def postgres_url():
+    """A PostgreSQL server for the session (skipped, with the reason, where none can be started)."""
+    from .postgres import postgres_server
+
+    try:
+        with postgres_server() as url:
+            yield url
+    except (RuntimeError, subprocess.CalledProcessError, OSError) as exc:
+        detail = getattr(exc, "stderr", "") or ""
+        pytest.skip(f"no PostgreSQL server could be started here: {exc} {detail}".strip())
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """An empty review database on SQLite and on PostgreSQL, one per test."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'review.sqlite'}"
+    from .postgres import fresh_database
+
+    server = request.getfixturevalue("postgres_url")
+    return fresh_database(server, f"t{abs(hash(request.node.nodeid)) % 10**12}")

@@ -49,7 +49,11 @@ def _run(command: str, index) -> subprocess.CompletedProcess:
         args += sorted(glob.glob(word, root_dir=ROOT)) if "*" in word and "/" in word else [word]
     if args[0] not in ("parse",):
         args += ["--index", str(index)]
-    return subprocess.run([sys.executable, "-m", "xxgk", *args], capture_output=True, text=True, cwd=ROOT)
+    # a command that asks for a password (xxgk users add) reads it from stdin, twice, as a script would
+    password = "示例账号的密码-0123\n" * 2
+    return subprocess.run(
+        [sys.executable, "-m", "xxgk", *args], input=password, capture_output=True, text=True, cwd=ROOT
+    )
 
 
 @pytest.mark.parametrize("command", _readme_commands() + _help_examples())

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
+from sqlalchemy.exc import SQLAlchemyError
 
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing, IndexOutdated
+from review.errors import DatabaseError
 from search import budget
 from search.compare import FIGURE_ORDER
 from search.errors import QueryError
@@ -24,7 +26,7 @@ from .respond import wants_json
 PAGE_PARAMS = (
     "q", "section", "year", "agency", "template", "where", "sort", "by_report", "limit", "region", "level", "kind",
     "page", "rule", "severity", "topic", "a", "b", "fig", "family", "a_agency", "a_year", "b_agency", "b_year",
-    "cf", "co", "cv",
+    "cf", "co", "cv", "show", "office",
 )  # fmt: skip
 
 
@@ -75,7 +77,7 @@ def finding_anchor(location: str) -> str:
         return f"cell-{location}"
     if location in SECTIONS:
         return location
-    if location == "structure":
+    if location in ("structure", "published", "units"):
         return ""
     return {"二": "active", "三": "applications", "四": "review"}[figure_table(location)]
 
@@ -99,6 +101,8 @@ def url_with(**changes) -> str:
             args[key] = value if isinstance(value, list) else [str(value)]
     return url_for(request.endpoint, **request.view_args, **args)
 
+
+UPLOAD_LIMIT = 50 * 1024 * 1024 + 64 * 1024  # the largest report file (review/uploads.py) and its form
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -128,13 +132,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         COPIES_WAIT=5.0,  # seconds a request waits for copied-text detection before showing "computing"
         JSON_AS_ASCII=False,
         QUERY_BUDGET=3.0,  # seconds of matching a request may spend (search/budget.py)
+        DATABASE_URL=None,  # the review desk's database (review/db.py): default beside the index
+        LOGIN_REQUIRED=False,  # True: every page needs a desk login (xxgk serve --private)
+        UPLOAD_DIR=None,  # where uploaded reports are kept: default `<index>-uploads` beside the index
+        MAX_CONTENT_LENGTH=UPLOAD_LIMIT,  # a request body larger is refused (413) before it is read
     )
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
 
     from . import views
+    from .auth import init_auth
 
+    init_auth(app)
     for blueprint in views.BLUEPRINTS:
         app.register_blueprint(blueprint)
     # Each view answers an HTML route and an /api/ route; the HTML one is the bottom
@@ -216,17 +226,47 @@ def create_app(test_config: dict | None = None) -> Flask:
             return {"error": message}, 503
         return render_template("errors/error.html", title="检索集群无法访问", message=message), 503
 
+    @app.errorhandler(413)
+    def too_large(exc):
+        message = f"上传的文件过大（上限 {UPLOAD_LIMIT // 1024 // 1024} MB）"
+        if wants_json():
+            return {"error": message}, 413
+        return render_template("errors/error.html", title="文件过大", message=message), 413
+
+    @app.errorhandler(DatabaseError)
+    @app.errorhandler(SQLAlchemyError)
+    def no_database(exc):
+        app.logger.error("the review database failed: %s", f"{type(exc).__name__}: {exc}")
+        message = "审核数据库暂时无法访问，请稍后再试或联系管理员。"
+        if wants_json():
+            return {"error": message}, 503
+        return render_template("errors/error.html", title="审核数据库无法访问", message=message), 503
+
+    def plain(code: int, title: str, default: str):
+        def handler(exc):
+            said = getattr(exc, "description", "") or ""
+            message = said if said and not said.isascii() else default  # werkzeug's English stays in the log
+            if wants_json():
+                return {"error": message}, code
+            return render_template("errors/error.html", title=title, message=message), code
+
+        app.register_error_handler(code, handler)
+
+    plain(400, "请求有误", "请求有误。")
+    plain(403, "没有权限", "这项操作需要管理员账号。")
+    plain(405, "请求方式有误", "这个地址不支持这种请求方式。")
+
     @app.errorhandler(404)
     def not_found(exc):
         if wants_json():
-            return {"error": "not found"}, 404
+            return {"error": "未找到"}, 404
         return render_template("errors/error.html", title="未找到", message="没有这个页面或报告。"), 404
 
     @app.errorhandler(500)
     def server_error(exc):  # never a stack trace to the user
         app.logger.exception("error serving %s", request.path)
         if wants_json():
-            return {"error": "internal error"}, 500
+            return {"error": "服务器内部错误"}, 500
         return render_template("errors/error.html", title="出错了", message="服务器内部错误，请稍后再试。"), 500
 
     return app

@@ -7,8 +7,11 @@ import threading
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import current_app
+from flask import current_app, g
+from sqlalchemy import Engine
 
+from review.db import default_url, open_database
+from review.desk import Desk
 from search.backend import open_backend
 from search.engine import SearchIndex
 
@@ -24,6 +27,22 @@ def get_index() -> SearchIndex:
         config = current_app.config
         ext["index"] = open_backend(config["BACKEND"], config["INDEX_DIR"], config["OPENSEARCH_URL"], config["PREFIX"])
     return ext["index"]
+
+
+def get_engine() -> Engine:
+    """The review desk's database (opened and migrated on first use)."""
+    ext = current_app.extensions.setdefault("xxgk", {})
+    if "engine" not in ext:
+        config = current_app.config
+        ext["engine"] = open_database(config.get("DATABASE_URL") or default_url(config["INDEX_DIR"]))
+    return ext["engine"]
+
+
+def get_desk() -> Desk:
+    """The index and the review database read together, for one request (it keeps the reports it read)."""
+    if "desk" not in g:
+        g.desk = Desk(get_index(), get_engine())
+    return g.desk
 
 
 def _remember(name, compute: Callable[[], T]) -> T:

@@ -31,6 +31,7 @@ def _cell(report: Report, key: str) -> dict:
         "state": report.state(key),
         "blank": key in report.blank,
         "inferred": key in report.inferred,
+        "corrected": report.corrected.get(key),
         "note": report.notes.get(key),
         "traced": key in report.origins,
         "findings": [f"{rule_name(f.rule)}：{f.message}" for f in flags],

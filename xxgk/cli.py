@@ -672,7 +672,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="the address links in CSV exports start with, e.g. https://xxgk.example.org (default: the request's host)",
     )
+    p.add_argument("--database", metavar="URL", help="the review desk's database (default: beside the index)")
     p.set_defaults(func=cmd_serve)
+    from .desk_cli import add_commands  # here: it imports this module's helpers
+
+    add_commands(sub)
     return parser
 
 

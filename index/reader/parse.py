@@ -6,9 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
-from .audit import audit
-from .audit.office import office_checks
-from .audit.text import check_text
+from .audit.rerun import audit_report
 from .errors import ParseError
 from .formats.cache import TextCache
 from .formats.files import read_report_file, text_from_bytes
@@ -20,7 +18,7 @@ from .tables import TableResult, read_active, read_applications, read_review
 from .tables.layout import MARKERS_2019, MARKERS_2021
 from .text.agency import agency_key, find_agency
 from .text.chrome import strip_chrome
-from .text.meta import find_title, find_year
+from .text.meta import find_published, find_title, find_year
 from .text.normalize import fold, has_cjk
 
 _TABLE_MARKS = re.compile(r"第二十条|勾稽关系|本年新收")
@@ -56,7 +54,9 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
     """Given a report's text, return the parsed Report; ParseError when it is not a report at all."""
     if not isinstance(text, str):
         raise ParseError(source, f"expected text, got {type(text).__name__}")
-    body = strip_chrome(clean_text(text))
+    cleaned = clean_text(text)
+    published = find_published(cleaned)  # the page's own publication line, before the chrome is stripped
+    body = strip_chrome(cleaned)
     if not body.strip():
         raise ParseError(source, "empty text")
     if not has_cjk(body):
@@ -72,6 +72,8 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         id=id or report_id(body.encode("utf-8", "surrogatepass")),
         source=source,
         body=body,
+        published=published,
+        published_from="page" if published else None,
         title=title,
         agency=agency,
         agency_key=agency_key(agency),
@@ -96,9 +98,8 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.inferred = sorted(tables.inferred)
         report.blank = sorted(tables.blank)
         report.notes = dict(sorted(tables.notes.items()))
-        report.findings = tables.findings + audit(tables.figures, tables.blank)
-        report.findings += check_text(report)
-        report.findings += office_checks(report)
+        report.findings = tables.findings
+        report.findings = audit_report(report)
     return report
 
 

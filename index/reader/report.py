@@ -33,9 +33,11 @@ STATE_HINTS = {
 }
 
 
-def state_text(state: str, inferred: bool = False) -> str:
+def state_text(state: str, inferred: bool = False, corrected: bool = False) -> str:
     """A cell's state as an export's state column says it: 印出, 推断 (read by a fallback or computed), 空白,
-    未读出, 格式无此项."""
+    未读出, 格式无此项; 更正 when a reviewer corrected it (the number or blank is the correction's)."""
+    if corrected:
+        return "更正"
     if state == PRINTED:
         return "推断" if inferred else "印出"
     return STATE_NAMES[state].strip("（）")
@@ -87,6 +89,8 @@ class Report:
     source: str
     body: str
     source_url: str | None = None  # where it was published on the web, when the corpus says (index/manifest.py)
+    published: str | None = None  # the date it was made public (YYYY-MM-DD), where the page or corpus says
+    published_from: str | None = None  # "page" (its 发布时间 line) or "manifest" (the corpus folder's MANIFEST.tsv)
     title: str | None = None
     agency: str | None = None  # as printed
     agency_key: str | None = None  # one key for the ways one agency's name is printed
@@ -102,6 +106,9 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     origins: dict[str, int] = field(default_factory=dict)  # where each cell's row was printed: an offset in body
     pages: dict[str, int] = field(default_factory=dict)  # a PDF's figures: the page (from 1) each was printed on
+    # figures a reviewer corrected (review/corrections.py; never read from the file): key → what the
+    # reader had ("original": its number, "" blank, None not read), "origin" (reader | unit), "note", "user"
+    corrected: dict[str, dict] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.template not in TEMPLATES:
@@ -138,6 +145,8 @@ class Report:
             "id": self.id,
             "source": self.source,
             "source_url": self.source_url,
+            "published": self.published,
+            "published_from": self.published_from,
             "title": self.title,
             "agency": self.agency,
             "agency_key": self.agency_key,
@@ -153,4 +162,5 @@ class Report:
             "findings": [asdict(f) for f in self.findings],
             "origins": self.origins,
             "pages": self.pages,
+            "corrected": self.corrected,
         }

@@ -21,7 +21,7 @@ from pathlib import Path
 from index.analysis import warm_dictionary
 from index.build import BuildSummary, Progress, hashed_files, plan_build, unexpected_failure
 from index.corpus import display, list_corpus, record_corpora
-from index.manifest import source_url
+from index.manifest import annotate
 from index.reader.errors import ParseError
 from index.reader.formats.files import read_report_file
 from index.reader.parse import parse_bytes
@@ -41,7 +41,7 @@ def _prepare(job: tuple[Path, str, str, str | None]) -> tuple[str, str | None, l
         if hashlib.sha256(data).hexdigest() != digest:
             raise ParseError(source, "file changed while the index was being built; run xxgk index again")
         report = parse_bytes(data, source, path.suffix)
-        report.source_url = source_url(path)
+        annotate(report, path)
     except ParseError as exc:
         return source, exc.reason, []
     except Exception as exc:  # one odd file never stops the batch

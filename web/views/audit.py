@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, url_for
 
 from index.reader.audit.rules import FAMILIES, RULES, describe
 from index.reader.report import Finding, number_text
+from review.desk import corrected_ids
 from search import derived
 from search.copies import copies_summary, find_copies
 from search.errors import QueryError
@@ -13,7 +14,7 @@ from search.reports import all_findings, all_records, record_to_report
 
 from .. import params
 from ..respond import absolute_url, csv_response, respond
-from ..state import Pending, cached, cached_in_background, get_index
+from ..state import Pending, cached, cached_in_background, get_desk, get_index
 from .reports import all_metas
 
 bp = Blueprint("audit", __name__)
@@ -42,7 +43,27 @@ def _table() -> list[dict]:
         rows.sort(key=lambda r: (-errors[r["report_id"]], -(r["year"] or 0), r["report_id"]))
         return rows
 
-    return cached("audit table", build)
+    return _corrected(cached("audit table", build))
+
+
+def _corrected(rows: list[dict]) -> list[dict]:
+    """The audit table with the findings of corrected reports run again on their corrected figures (few:
+    each correction is a person's), so that the audit and the report's page agree."""
+    fixed = corrected_ids(get_desk())
+    if not fixed:
+        return rows
+    out = []
+    for row in rows:
+        if row["report_id"] in fixed:
+            row = row | {"findings": [describe(f) for f in get_desk().report(row["report_id"]).findings]}
+        out.append(row)
+    listed = {r["report_id"] for r in rows}
+    for report_id in fixed.keys() - listed:  # a report whose findings all came with its correction
+        rep = get_desk().report(report_id)
+        if rep.findings:
+            out.append({"report_id": rep.id, "agency": rep.agency, "year": rep.year, "source": rep.source,
+                        "findings": [describe(f) for f in rep.findings]})  # fmt: skip
+    return [r for r in out if r["findings"]]
 
 
 def _finding(stored: dict) -> Finding:

@@ -10,7 +10,7 @@ from search.reports import AmbiguousReport, UnknownReport, get_report, resolve
 
 from .. import params
 from ..respond import absolute_url, csv_response, respond, wants_json
-from ..state import get_index
+from ..state import get_desk, get_index
 from .agencies import all_agencies
 from .reports import all_metas, identity
 
@@ -18,7 +18,13 @@ bp = Blueprint("compare", __name__)
 
 
 def _pick(side: str):
-    """The report one side of the form names: `a` (an id or 机关@年份), or `a_agency` (a key) and `a_year`."""
+    """The report one side of the form names: `a` (an id or 机关@年份), or `a_agency` (a key) and `a_year`;
+    with the review desk's corrections laid over it."""
+    report = _named(side)
+    return None if report is None else get_desk().report(report.id)
+
+
+def _named(side: str):
     selector = params.text(side)
     if selector:
         return resolve(get_index(), selector)
@@ -122,9 +128,9 @@ def compare_csv():
             f"表{f['table']}",
             f["label"],
             "" if f["a"] is None else number_text(f["a"]),
-            state_text(f["a_state"], f["a_inferred"]),
+            state_text(f["a_state"], f["a_inferred"], f["a_corrected"]),
             "" if f["b"] is None else number_text(f["b"]),
-            state_text(f["b_state"], f["b_inferred"]),
+            state_text(f["b_state"], f["b_inferred"], f["b_corrected"]),
             "" if f["delta"] is None else number_text(f["delta"]),
             f["pct"],
             f["why"] or "",

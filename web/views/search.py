@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, current_app, redirect, request, url_for
 
 from index.reader.report import SECTION_NAMES, number_text, state_text
+from review.corrections import overlay_table
+from review.desk import corrected_ids
 from search.engine import Page, export, search
 from search.figures import figures_table
 from search.mentions import load_topics
 
 from .. import page_args, params
 from ..respond import absolute_url, csv_response, respond
-from ..state import get_index
+from ..state import get_desk, get_index
 from .agencies import all_agencies
 from .reports import all_metas, source_files
 
@@ -101,6 +103,7 @@ def figures():
     table = figures_table(
         get_index(), params.text("q"), params.filters(("all",)), keys, current_app.config["CSV_MAX_ROWS"]
     )
+    table = overlay_table(table, corrected_ids(get_desk()))  # a reviewer's corrections, marked 更正
     if request.path.startswith("/api/"):
         return table
     sources = source_files()
@@ -114,8 +117,10 @@ def figures():
             r["year"] or "",
             *(
                 cell
-                for v, state, inferred in zip(r["values"], r["states"], r["inferred"], strict=True)
-                for cell in ("" if v is None else number_text(v), state_text(state, inferred))
+                for v, state, inferred, fixed in zip(
+                    r["values"], r["states"], r["inferred"], r["corrected"], strict=True
+                )
+                for cell in ("" if v is None else number_text(v), state_text(state, inferred, fixed))
             ),
         ]
         for r in table["rows"]

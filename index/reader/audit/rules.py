@@ -122,6 +122,13 @@ RULES: dict[str, Rule] = {
             "years",
         ),
         Rule(
+            "X3",
+            "存在问题年年雷同",
+            "第五部分“存在的主要问题及改进情况”与上一年度报告相同的句子占一半以上（至少 3 句）。",
+            "years",
+            "国办公开办函〔2021〕30号 一（五）：不得出现敷衍了事甚至年年雷同现象",
+        ),
+        Rule(
             "P1",
             "六个部分及编号",
             "报告应按格式分为六个部分，依次编为一至六：总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况、"
@@ -173,6 +180,21 @@ RULES: dict[str, Rule] = {
             "条例第四十九条",
         ),
         Rule(
+            "R1",
+            "逐级汇总不符",
+            "名单注明汇总所属单位的政府，其报告的申请、复议、诉讼总数不应少于所属单位同年报告之和；并列出未发布报告的所属单位。",
+            "office",
+            "国办公开办函〔2021〕30号 二（二）：县级以上地方人民政府年度报告应当逐级汇总相关情况和数据",
+        ),
+        Rule(
+            "R2",
+            "发布晚于期限",
+            "网页或语料清单载明的发布日期晚于期限：政府部门、乡镇 1月31日，县级政府 2月20日，"
+            "地市级 3月10日，省级 3月31日。",
+            "office",
+            "条例第四十九条；国办公开办函〔2021〕30号 二（一）（二）",
+        ),
+        Rule(
             "layout",
             "表格版式",
             "表格的印法与格式不同（标签与数字分开、行标签有误等），有关数字按格式推断读取。",
@@ -206,13 +228,15 @@ def family_of(code: str) -> str:
     return rule.group if rule else "report"
 
 
+_PLACES = {"structure": "报告结构", "published": "发布时间", "units": "所属单位"}
+
+
 def location_label(location: str) -> str:
     """Where a finding is, in Chinese: a figure's label, a part of the report, or the report's structure."""
-    if location == "structure":
-        return "报告结构"
-    if location in SECTION_NAMES:
-        return SECTION_NAMES[location]
-    return figure_label(location)
+    if location in _PLACES:
+        return _PLACES[location]
+    label = figure_label(location)  # a cell, a row, or a table (applications is 表三, not the part)
+    return SECTION_NAMES.get(location, label) if label == location else label
 
 
 def describe(finding) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from datetime import date
 
 from .agency import strip_label
 from .normalize import fold, squeeze_cjk_spaces, to_halfwidth
@@ -82,3 +83,31 @@ def find_year(text: str, latest: int = 2100) -> int | None:
         return None
     best = max(votes.values())
     return min(y for y, v in votes.items() if v == best)
+
+
+# A web page's own publication line (发布时间：2024-01-20 10:05, 发布日期：2024年1月20日), near the page's
+# top or bottom. Not the report's 落款 date, nor a 成文日期: when it was made public is what a deadline asks.
+_PUBLISHED = re.compile(
+    rf"(?:发布|公开|发文|上网)(?:时间|日期)\s*[:：]\s*({_YEAR})\s*(?:年|-|/|\.)\s*(\d{{1,2}})\s*(?:月|-|/|\.)\s*(\d{{1,2}})"
+)
+_PUBLISHED_CHARS = 1500
+
+
+def find_published(text: str) -> str | None:
+    """Given a page's text (before its chrome is stripped), return the date its publication line names, as
+    YYYY-MM-DD, or None (no line, a date that does not exist, or two lines that disagree).
+
+    >>> find_published("首页 > 年报\\n发布时间：2024-01-20 10:05 来源：区政府办\\n某区2023年…年度报告")
+    '2024-01-20'
+    >>> find_published("发布日期：2024年1月32日"), find_published("报告正文")
+    (None, None)
+    """
+    folded = fold(text)
+    ends = folded[:_PUBLISHED_CHARS] + "\n" + folded[-_PUBLISHED_CHARS:]
+    found = set()
+    for m in _PUBLISHED.finditer(ends):
+        try:
+            found.add(date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat())
+        except ValueError:
+            return None
+    return found.pop() if len(found) == 1 else None

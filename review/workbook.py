@@ -1,0 +1,95 @@
+"""The desk's table as an XLSX workbook: a summary sheet (one row a unit) and the 问题清单 (one row a
+finding), Chinese headers, filters on, the header row frozen. Numbers are written as the report
+printed them (an integer stays an integer; a blank is an empty cell, never 0)."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from index.reader.report import TEMPLATE_NAMES, number_text
+
+from .verdicts import DECISIONS, STATUSES
+
+SUMMARY = (
+    ("单位", 28), ("地区", 22), ("层级", 8), ("是否发布", 9), ("报告", 30), ("格式", 14), ("发布日期", 12),
+    ("发布期限", 12), ("错误", 7), ("提示", 7), ("未能可靠读取", 12),
+    *((name, 9) for name in DECISIONS.values()), *((name, 9) for name in STATUSES.values()), ("更正数字", 9),
+    ("需重新审核", 11), ("报告编号", 18),
+)  # fmt: skip
+FINDINGS = (
+    ("单位", 28), ("年度", 7), ("报告", 30), ("规则", 22), ("类别", 14), ("严重程度", 9), ("位置", 24),
+    ("说明", 70), ("应为", 10), ("实为", 10), ("审核意见", 10), ("整改状态", 10), ("责任单位", 18),
+    ("审核说明", 40), ("审核人", 10), ("审核时间", 20), ("报告编号", 18),
+)  # fmt: skip
+_HEAD = Font(bold=True)
+_FILL = PatternFill("solid", fgColor="E8EEF7")
+SEVERITY_NAMES = {"error": "错误", "warning": "提示"}
+
+
+def number(value):
+    """A figure for a cell: an int, or the decimal as printed; None stays None (an empty cell)."""
+    if value is None:
+        return None
+    text = number_text(value)
+    return int(text) if "." not in text else float(Decimal(text))
+
+
+def _sheet(book: Workbook, title: str, columns, rows: list[list], first: bool = False):
+    sheet = book.active if first else book.create_sheet()
+    sheet.title = title
+    sheet.append([name for name, _ in columns])
+    for i, (_, width) in enumerate(columns, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = width
+        cell = sheet.cell(row=1, column=i)
+        cell.font, cell.fill = _HEAD, _FILL
+    for row in rows:
+        sheet.append(row)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str) and len(cell.value) > 30:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return sheet
+
+
+def desk_workbook(table: dict) -> bytes:
+    """Given the desk's table (review/desk.py desk_table), return the XLSX file's bytes."""
+    book = Workbook()
+    summary, findings = [], []
+    for row in table["rows"]:
+        reports = row["reports"] or [None]
+        for r in reports:
+            if r is None:
+                summary.append([row["name"], row["region"], row["level"], "未发布"] + [None] * (len(SUMMARY) - 4))
+                continue
+            c = r["counts"]
+            summary.append(
+                [
+                    row["name"], row["region"], row["level"], "已发布", r["source"], TEMPLATE_NAMES.get(r["template"]),
+                    r["published"], r["deadline"], c["report"].get("error", 0), c["report"].get("warning", 0),
+                    sum(c["reading"].values()), *c["decisions"].values(), *c["statuses"].values(), r["corrected"],
+                    r["stale"], r["id"],
+                ]
+            )  # fmt: skip
+            for f in r["findings"]:
+                last = f["history"][-1] if f["history"] else {}
+                findings.append(
+                    [
+                        row["name"], table["year"], r["source"], f["rule_name"], f["family_name"],
+                        SEVERITY_NAMES.get(f["severity"], f["severity"]), f["label"] or "", f["message"],
+                        number(f["expected"]), number(f["found"]),
+                        f["decision_name"] if f["decidable"] else "", f["status_name"] or "", f["responsible"] or "",
+                        last.get("note", ""), last.get("user", ""), last.get("at", ""), r["id"],
+                    ]
+                )  # fmt: skip
+    _sheet(book, "汇总", SUMMARY, summary, first=True)
+    _sheet(book, "问题清单", FINDINGS, findings)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

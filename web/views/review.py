@@ -1,0 +1,383 @@
+"""The review desk: a region's units for a year, one report's findings with verdicts and corrections,
+the roster, uploads, and the 问题清单 and 通报 to hand out. Every page here needs a desk login."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+
+from index.reader.audit.rules import FAMILIES, describe
+from index.reader.report import SECTIONS, TEMPLATE_NAMES
+from index.reader.tables.layout import figure_label
+from review.corrections import ORIGINS, correct
+from review.desk import desk_table, finding_by_key, report_review, stamp
+from review.errors import Conflict, ReviewError
+from review.notice import desk_notice
+from review.roster import decode, import_roster, read_roster
+from review.uploads import KINDS, check, store
+from review.verdicts import DECISIONS, NEXT_STATUS, STATUSES, change
+from review.workbook import desk_workbook
+from search.filters import FIGURE_KEYS
+from search.reports import UnknownReport, get_report
+
+from .. import params
+from ..auth import admin_required, login_required
+from ..respond import csv_response, wants_json
+from ..state import cached, get_desk, get_engine, get_index
+from ..tables import report_tables
+from .reports import all_metas, split_table_text
+
+bp = Blueprint("review", __name__)
+SORTS = {
+    "region": ("按地区排序", lambda r: (r["region"], r["name"])),
+    "name": ("按单位名称排序", lambda r: r["name"]),
+    "open": ("待审核多的在前", lambda r: (-r["open"], r["name"])),
+    "findings": ("问题多的在前", lambda r: (-r["findings"], -r["errors"], r["name"])),
+    "unfiled": ("未发布的在前", lambda r: (r["filed"], r["name"])),
+}
+SHOWS = {
+    "": "全部单位",
+    "unfiled": "未发布",
+    "open": "有待审核的",
+    "errors": "有计算错误的",
+    "todo": "有待整改的",
+}
+PAGE = 50
+
+
+def _year() -> int:
+    years = [m["year"] for m in all_metas() if m["year"]]
+    latest = max(years) if years else 2024
+    return params.number("year", latest, 1990, 2100)
+
+
+def _table() -> dict:
+    """The desk's table, computed once per index generation and desk write (a desk login is needed to ask)."""
+    region, year = params.text("region"), _year()
+    holder = cached(("desk", region, year), dict)
+    now = stamp(get_engine())
+    if holder.get("stamp") != now:
+        holder.update(table=desk_table(get_desk(), region, year), stamp=now)
+    return holder["table"]
+
+
+def _shown(rows: list[dict], show: str) -> list[dict]:
+    if show == "unfiled":
+        return [r for r in rows if not r["filed"]]
+    if show == "open":
+        return [r for r in rows if r["open"]]
+    if show == "errors":
+        return [r for r in rows if r["errors"]]
+    if show == "todo":
+        return [r for r in rows if any(x["counts"]["statuses"]["todo"] for x in r["reports"])]
+    return rows
+
+
+@bp.get("/api/review")
+@bp.get("/review")
+@login_required
+def desk():
+    try:
+        table = _table()
+    except ReviewError as exc:
+        if wants_json():
+            return {"error": str(exc)}, 400
+        return render_template("errors/error.html", title="范围过大", message=str(exc)), 400
+    show = request.args.get("show", "")
+    sort = request.args.get("sort", "region")
+    if show not in SHOWS or sort not in SORTS:
+        abort(400)
+    rows = sorted(_shown(table["rows"], show), key=SORTS[sort][1])
+    page = params.number("page", 1, 1, 100_000)
+    data = {k: v for k, v in table.items() if k != "rows"} | {
+        "rows": rows[(page - 1) * PAGE : page * PAGE],
+        "shown": len(rows),
+        "page": page,
+        "show": show,
+        "sort": sort,
+    }
+    if wants_json():
+        return data
+    years = sorted({m["year"] for m in all_metas() if m["year"]}, reverse=True)
+    return render_template(
+        "review/desk.html",
+        data=data,
+        years=years,
+        sorts={k: v[0] for k, v in SORTS.items()},
+        shows=SHOWS,
+        decisions=DECISIONS,
+        statuses=STATUSES,
+        pages=max(1, -(-len(rows) // PAGE)),
+    )
+
+
+def _filename(table: dict, ext: str) -> str:
+    from urllib.parse import quote
+
+    name = f"{table['region'] or '全部'}{table['year']}年度年报审核.{ext}"
+    return f"attachment; filename*=UTF-8''{quote(name)}"
+
+
+@bp.get("/review.xlsx")
+@login_required
+def desk_xlsx():
+    table = _table()
+    return Response(
+        desk_workbook(table),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": _filename(table, "xlsx")},
+    )
+
+
+@bp.get("/review.docx")
+@login_required
+def desk_docx():
+    table = _table()
+    return Response(
+        desk_notice(table, params.text("office")),
+        mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        headers={"Content-Disposition": _filename(table, "docx")},
+    )
+
+
+@bp.get("/review.csv")
+@login_required
+def desk_csv():
+    table = _table()
+    header = ["单位", "地区", "层级", "是否发布", "报告编号", "文件", "错误", "提示", "未能可靠读取",
+              *DECISIONS.values(), *STATUSES.values()]  # fmt: skip
+    rows = []
+    for row in table["rows"]:
+        for r in row["reports"] or [None]:
+            if r is None:
+                rows.append([row["name"], row["region"], row["level"], "未发布"])
+                continue
+            c = r["counts"]
+            rows.append([row["name"], row["region"], row["level"], "已发布", r["id"], r["source"],
+                         c["report"].get("error", 0), c["report"].get("warning", 0), sum(c["reading"].values()),
+                         *c["decisions"].values(), *c["statuses"].values()])  # fmt: skip
+    return csv_response(header, rows, "xxgk-review.csv")
+
+
+def _review(report_id: str):
+    try:
+        return report_review(get_desk(), report_id)
+    except UnknownReport:
+        abort(404)
+
+
+@bp.get("/api/review/reports/<report_id>")
+@bp.get("/review/reports/<report_id>")
+@login_required
+def report(report_id: str):
+    rep, review = _review(report_id)
+    data = {
+        "id": rep.id,
+        "agency": rep.agency,
+        "year": rep.year,
+        "source": rep.source,
+        "template": rep.template,
+        "template_name": TEMPLATE_NAMES[rep.template],
+        "published": rep.published,
+        "published_from": rep.published_from,
+        "deadline": review["deadline"][0].isoformat() if review["deadline"] else None,
+        "deadline_for": review["deadline"][1] if review["deadline"] else None,
+        "slot": review["slot"],
+        "unit": review["unit"].name if review["unit"] else None,
+        "findings": review["findings"],
+        "stale": review["stale"],
+        "counts": review["counts"],
+        "corrected": rep.corrected,
+        "corrections": {k: [_correction(c) for c in v] for k, v in review["corrections"].items()},
+    }
+    if wants_json():
+        return data
+    texts = {name: split_table_text(rep.section(name)) for name in SECTIONS}
+    cell = request.args.get("cell", "")
+    editing = None
+    if cell in FIGURE_KEYS:
+        history = data["corrections"].get(cell, [])
+        editing = {
+            "key": cell,
+            "label": figure_label(cell),
+            "state": rep.state(cell),
+            "value": rep.figures.get(cell),
+            "seen": history[-1]["seq"] if history else 0,
+            "history": history,
+            "corrected": rep.corrected.get(cell),
+        }
+    return render_template(
+        "review/report.html",
+        editing=editing,
+        data=data,
+        tables=report_tables(rep),
+        texts=texts,
+        families=FAMILIES,
+        decisions=DECISIONS,
+        statuses=STATUSES,
+        next_status=NEXT_STATUS,
+        origins=ORIGINS,
+    )
+
+
+def _correction(row: dict) -> dict:
+    out = {k: row[k] for k in ("seq", "value", "original", "origin", "origin_name", "note", "user")}
+    out["at"] = row["at"].isoformat(timespec="seconds") if hasattr(row["at"], "isoformat") else str(row["at"])
+    out["label"] = figure_label(row["key"])
+    return out
+
+
+def _seen() -> int:
+    raw = request.form.get("seen", "0")
+    if not raw.isascii() or not raw.isdigit():
+        abort(400)
+    return int(raw)
+
+
+def _done(report_id: str, message: str, anchor: str = "", status: int = 200, error: bool = False):
+    if wants_json():
+        return ({"error": message} if error else {"message": message}), status
+    flash(message, "error" if error else "message")
+    return redirect(url_for("review.report", report_id=report_id, _anchor=anchor or None), 303)
+
+
+@bp.post("/api/review/reports/<report_id>/findings/<key>")
+@bp.post("/review/reports/<report_id>/findings/<key>")
+@login_required
+def verdict(report_id: str, key: str):
+    desk = get_desk()
+    rep, review = _review(report_id)
+    finding = finding_by_key(desk, rep, key)
+    item = next((f for f in review["findings"] if f["key"] == key), None)
+    if finding is None or item is None:
+        return _done(report_id, "这条发现已不存在（报告或数字已更改），请查看最新的审核结果", status=409, error=True)
+    if not item["decidable"]:
+        return _done(report_id, "这是本工具读取表格时的提示，不是报告的问题；如数字读错，请直接更正数字", status=400,
+                     error=True)  # fmt: skip
+    form = request.form
+    try:
+        change(
+            desk.engine, review["slot"], rep, finding, user=g.user, seen=_seen(),
+            decision=form.get("decision") or None, status=form.get("status") or None,
+            responsible=form.get("responsible"), note=form.get("note", ""),
+        )  # fmt: skip
+    except Conflict as exc:
+        return _done(report_id, str(exc), f"f-{key}", 409, error=True)
+    except ReviewError as exc:
+        return _done(report_id, str(exc), f"f-{key}", 400, error=True)
+    return _done(report_id, "已保存审核意见", f"f-{key}")
+
+
+@bp.post("/api/review/reports/<report_id>/cells/<key>")
+@bp.post("/review/reports/<report_id>/cells/<key>")
+@login_required
+def correction(report_id: str, key: str):
+    if key not in FIGURE_KEYS:
+        abort(404)
+    desk = get_desk()
+    _, review = _review(report_id)
+    form = request.form
+    value = None if form.get("withdraw") else form.get("value", "")
+    try:
+        correct(
+            desk.engine, review["slot"], desk.raw(report_id), key, value, user=g.user, seen=_seen(),
+            origin=form.get("origin", "reader"), note=form.get("note", ""),
+        )  # fmt: skip
+    except Conflict as exc:
+        return _done(report_id, str(exc), f"c-{key}", 409, error=True)
+    except ReviewError as exc:
+        return _done(report_id, str(exc), f"c-{key}", 400, error=True)
+    said = "已撤销更正" if value is None else f"已更正“{figure_label(key)}”，审核结果已按更正后的数字重新计算"
+    return _done(report_id, said, f"c-{key}")
+
+
+@bp.get("/review/roster")
+@login_required
+def roster():
+    return render_template("review/roster.html", units=get_desk().roster)
+
+
+@bp.post("/review/roster")
+@admin_required
+def roster_import():
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        flash("请选择名单文件（CSV）", "error")
+        return redirect(url_for("review.roster"), 303)
+    name = Path(upload.filename).name[:80]
+    try:
+        data = upload.stream.read(6 * 1024 * 1024)
+        units = read_roster(decode(data, name), get_desk().identity, name)
+        counts = import_roster(get_engine(), units, g.user, name)
+    except ReviewError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("review.roster"), 303)
+    flash("名单已导入：新增 {added}、更新 {updated}、移除 {removed}、未变 {unchanged} 个单位".format(**counts))
+    return redirect(url_for("review.roster"), 303)
+
+
+@bp.get("/review/roster.csv")
+@login_required
+def roster_template():
+    """The roster as a CSV in the format import reads (an empty one to fill in when there is none)."""
+    header = ["单位名称", "上级单位", "地区", "层级", "类型", "汇总下级"]
+    rows = (
+        [u.name, u.parent_name or "", u.region, u.level, u.kind, "是" if u.sums else "否"] for u in get_desk().roster
+    )
+    return csv_response(header, rows, "roster.csv")
+
+
+@bp.route("/review/upload", methods=["GET", "POST"])
+@login_required
+def upload():
+    if request.method == "GET":
+        return render_template("review/upload.html", result=None, kinds=KINDS)
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return render_template("review/upload.html", result=None, kinds=KINDS, error="请选择要上传的报告文件"), 400
+    data = file.stream.read(current_app.config["MAX_CONTENT_LENGTH"] + 1)
+    keep = request.form.get("mode") == "store"
+    try:
+        checked = check(data, file.filename)
+        known = _indexed(checked.report.id)
+        if keep and not known:
+            if getattr(get_index(), "remote", False):
+                raise ReviewError("检索集群模式下不能在网页上传入库，请用 xxgk index 导入")
+            folder = Path(current_app.config["UPLOAD_DIR"] or _default_uploads())
+            store(checked, data, folder, Path(current_app.config["INDEX_DIR"]))
+            from review.db import writing
+            from review.log import record
+
+            with writing(get_engine()) as conn:
+                record(conn, g.user, "upload", checked.name, report=checked.report.id)
+            flash(f"已上传并入库：{checked.report.agency or '机关不详'} {checked.report.year or ''} 年度报告")
+            return redirect(url_for("review.report", report_id=checked.report.id), 303)
+    except ReviewError as exc:
+        return render_template("review/upload.html", result=None, kinds=KINDS, error=str(exc)), 400
+    report = checked.report
+    result = {
+        "report": report,
+        "template_name": TEMPLATE_NAMES[report.template],
+        "known": known,
+        "findings": [f | {"key": ""} for f in _described(report)],
+        "kind": KINDS[checked.suffix],
+    }
+    return render_template("review/upload.html", result=result, kinds=KINDS, tables=report_tables(report))
+
+
+def _described(report) -> list[dict]:
+    return [describe(f) for f in report.findings]
+
+
+def _indexed(report_id: str) -> bool:
+    try:
+        get_report(get_index(), report_id)
+    except UnknownReport:
+        return False
+    return True
+
+
+def _default_uploads() -> str:
+    index = Path(current_app.config["INDEX_DIR"]).resolve()
+    return str(index.parent / (index.name + "-uploads"))
