@@ -170,6 +170,7 @@ def apply(report: Report, force: dict[str, dict]) -> Report:
         else:
             figures[key] = _number(row["value"])
         corrected[key] = {
+            "value": row["value"],  # as the reviewer wrote it ("" for a blank)
             "original": _original(report, key),
             "origin": row["origin"],
             "origin_name": ORIGINS.get(row["origin"], row["origin"]),

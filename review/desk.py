@@ -176,6 +176,8 @@ def _item(finding: Finding, key: str, verdict: Verdict | None) -> dict:
         "status_name": STATUSES.get(latest.status) if latest and latest.status else None,
         "responsible": latest.responsible if latest else None,
         "seq": verdict.seq if verdict else 0,
+        # the reviewer's latest word on it (a status moved on without a note keeps the reason it was confirmed)
+        "note": next((c.note for c in reversed(verdict.history) if c.note), "") if verdict else "",
         "history": [_change(c) for c in verdict.history] if verdict else [],
     }
 

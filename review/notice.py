@@ -98,7 +98,7 @@ def desk_notice(table: dict, office: str = "") -> bytes:
             where = f"（{f['label']}）" if f["label"] else ""
             status = f"；整改状态：{STATUSES.get(f['status'], '待整改')}" if f["status"] else ""
             who = f"；责任单位：{f['responsible']}" if f["responsible"] else ""
-            note = f"审核意见：{f['history'][-1]['note']}" if f["history"] and f["history"][-1]["note"] else ""
+            note = f"审核意见：{f['note']}" if f["note"] else ""
             paragraph = document.add_paragraph(style="List Number")
             paragraph.add_run(f"{f['rule_name']}{where}：").bold = True
             paragraph.add_run(f"{f['message']}{status}{who}。{note}")

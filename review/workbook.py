@@ -85,7 +85,7 @@ def desk_workbook(table: dict) -> bytes:
                         SEVERITY_NAMES.get(f["severity"], f["severity"]), f["label"] or "", f["message"],
                         number(f["expected"]), number(f["found"]),
                         f["decision_name"] if f["decidable"] else "", f["status_name"] or "", f["responsible"] or "",
-                        last.get("note", ""), last.get("user", ""), last.get("at", ""), r["id"],
+                        f["note"], last.get("user", ""), last.get("at", ""), r["id"],
                     ]
                 )  # fmt: skip
     _sheet(book, "汇总", SUMMARY, summary, first=True)

@@ -422,11 +422,13 @@ def year_checks(a: Report, b: Report, same_agency: bool | None = None) -> list[F
 REPEAT_SHARE = 0.5  # part 五 with at least this share of last year's sentences is 年年雷同 (F2021 一(五))
 REPEAT_MIN = 3  # sentences: a part 五 of one or two sentences is P4's (too short), not this
 _SENTENCE_WORDS = 12  # Chinese characters below which a line is a heading or a formula, not a statement
+# a numbered heading (五、存在的主要问题及改进情况, （一）存在的问题): the same every year by the format
+_PART_HEADING = re.compile(r"^[（(]?[一二三四五六七八九十]+[)）、.．]\s*\S{0,20}$")
 
 
 def _part5(report: Report) -> list[str]:
     found = sentences(report.section("problems") + "\n" + report.section("improvements"))
-    return [s for s in found if len(_HAS_WORDS.findall(s)) >= _SENTENCE_WORDS]
+    return [s for s in found if len(_HAS_WORDS.findall(s)) >= _SENTENCE_WORDS and not _PART_HEADING.match(s.strip())]
 
 
 def _repeated_part5(old: Report, new: Report) -> list[Finding]:

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import insert
 
 from index.reader import parse_file
-from review.accounts import MAX_FAILURES, add_user, authenticate, list_users, set_active
+from review.accounts import MAX_ADDRESS_FAILURES, MAX_FAILURES, add_user, authenticate, list_users, set_active
 from review.corrections import apply, correct, history_of, in_force, parse_value
 from review.db import open_database
 from review.errors import Conflict, DatabaseError, Invalid, LoginFailed
@@ -86,8 +86,13 @@ def test_logins_are_rate_limited_per_name_and_per_address(engine):
             authenticate(engine, "target", "guess", "10.0.0.1")
     with pytest.raises(LoginFailed, match="过多"):  # even the right password is not checked now
         authenticate(engine, "target", "the right password", "10.0.0.2")
-    with pytest.raises(LoginFailed, match="过多"):  # and the address is refused for other names
-        authenticate(engine, "someone", "whatever", "10.0.0.1")
+    add_user(engine, "colleague", "another password")
+    assert authenticate(engine, "colleague", "another password", "10.0.0.1").name == "colleague"  # one proxy
+    for i in range(MAX_ADDRESS_FAILURES - MAX_FAILURES):  # many names guessed from one address
+        with pytest.raises(LoginFailed, match="不正确"):
+            authenticate(engine, f"name{i}", "guess", "10.0.0.1")
+    with pytest.raises(LoginFailed, match="过多"):  # and the address is refused for every name
+        authenticate(engine, "colleague", "another password", "10.0.0.1")
 
 
 def test_a_verdict_moves_through_its_statuses_with_its_history(engine, seed):

@@ -25,13 +25,25 @@ from waitress.task import ErrorTask
 
 from . import SECURITY_HEADERS
 
+# waitress's own answers, as a person reads them (its English, and its name, stay out of them)
+ERROR_TEXTS = {
+    400: "请求有误。",
+    413: "上传的文件过大，超过了本服务接受的上限。",
+    431: "请求头过大。",
+}
+
 
 class SecureErrorTask(ErrorTask):
-    """waitress's own error answers (400, 431 …), with the app's security headers."""
+    """waitress's own error answers (400, 413, 431 …): in Chinese, with the app's security headers."""
 
     def execute(self) -> None:
-        self.response_headers.extend(SECURITY_HEADERS.items())
-        super().execute()
+        error = self.request.error
+        body = ERROR_TEXTS.get(error.code, "服务器无法处理这个请求。").encode("utf-8")
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend([("Content-Type", "text/plain; charset=utf-8"), *SECURITY_HEADERS.items()])
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
 
 
 class CannotListen(OSError):
@@ -63,8 +75,10 @@ def serve(app: Flask, sock: socket.socket, threads: int = 4, processes: int = 1)
     from waitress import create_server
 
     HTTPChannel.error_task_class = SecureErrorTask
+    # waitress reads a whole body before the app sees it: one larger than the app takes is refused (413) unread
+    limit = {"max_request_body_size": app.config["MAX_CONTENT_LENGTH"]} if app.config.get("MAX_CONTENT_LENGTH") else {}
     if processes <= 1:
-        create_server(app, sockets=[sock], threads=threads).run()
+        create_server(app, sockets=[sock], threads=threads, **limit).run()
         return
     children: dict[int, int] = {}  # pid → worker number
 
@@ -74,7 +88,7 @@ def serve(app: Flask, sock: socket.socket, threads: int = 4, processes: int = 1)
             signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
             signal.signal(signal.SIGINT, signal.SIG_IGN)
             try:
-                create_server(app, sockets=[sock], threads=threads).run()
+                create_server(app, sockets=[sock], threads=threads, **limit).run()
             finally:
                 os._exit(0)
         children[pid] = number

@@ -482,7 +482,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from web import create_app
     from web.serve import CannotListen, listen, serve
 
-    config = {"INDEX_DIR": args.index, "TOPICS_FILE": args.topics}
+    config = {"INDEX_DIR": args.index, "TOPICS_FILE": args.topics, "LOGIN_REQUIRED": args.private}
+    config |= {"DATABASE_URL": args.database} if args.database else {}
+    config |= {"UPLOAD_DIR": args.uploads} if args.uploads else {}
     try:
         if backend_name(args.backend) == "opensearch":
             backend = remote_backend(args.url, args.prefix)  # checked now: a missing URL is said before serving
@@ -673,6 +675,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="the address links in CSV exports start with, e.g. https://xxgk.example.org (default: the request's host)",
     )
     p.add_argument("--database", metavar="URL", help="the review desk's database (default: beside the index)")
+    p.add_argument(
+        "--uploads", metavar="DIR", help="where reports uploaded at the desk are kept (default: beside the index)"
+    )
+    p.add_argument("--private", action="store_true", help="every page needs a desk login (default: reading is open)")
     p.set_defaults(func=cmd_serve)
     from .desk_cli import add_commands  # here: it imports this module's helpers
 

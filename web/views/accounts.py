@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from review.accounts import ROLES, add_user, authenticate, list_users, set_active, set_password, set_role
@@ -37,6 +37,7 @@ def login():
         except ReviewError as exc:
             error = str(exc)
         else:
+            session.pop("csrf", None)  # a new token for the logged-in session (one seen before login is void)
             login_user(Account(user))
             return redirect(_safe_next(request.args.get("next")))
     page = render_template("accounts/login.html", error=error, next=request.args.get("next", ""))

@@ -1,0 +1,214 @@
+"""The desk on real reports: every unit with its report or 未发布, the checks that need the roster or the
+corpus's dates (R1, R2), part 五 copied from last year (X3), and the 问题清单 and 通报 read back."""
+
+from __future__ import annotations
+
+import io
+import shutil
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from index.build import build_index
+from index.reader import parse_file
+from review.db import open_database
+from review.desk import Desk, desk_table, findings_of, report_review
+from review.notice import desk_notice
+from review.roster import import_roster, read_roster
+from review.verdicts import change
+from review.workbook import desk_workbook
+from search.compare import year_checks
+from search.engine import SearchIndex
+
+from .conftest import DEV_CORPUS, corpus_file
+
+SEED = corpus_file("2021-郑州")  # a department's 2021 report, 20 applications, 1 review
+
+
+def variant(folder, name: str, agency: str, year: int, text: str | None = None) -> None:
+    """The seed report as another agency's report of another year (a real report's text, its table three)."""
+    text = text or SEED.read_text(encoding="utf-8")
+    text = text.replace("郑州经济技术开发区管委会", agency).replace("2021", str(year))
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def desk_on(tmp_path, folder) -> Desk:
+    summary = build_index([folder], tmp_path / "ix")
+    assert not summary.failed, summary.failed
+    return Desk(SearchIndex.open(tmp_path / "ix"), open_database(f"sqlite:///{tmp_path / 'review.sqlite'}"))
+
+
+@pytest.fixture(scope="module")
+def desk(built_index, tmp_path_factory):
+    engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('desk') / 'review.sqlite'}")
+    return Desk(built_index, engine)
+
+
+def row_of(table: dict, name: str) -> dict:
+    (row,) = [r for r in table["rows"] if r["name"] == name]
+    return row
+
+
+def test_without_a_roster_every_agency_of_the_year_or_the_one_before_is_listed(desk):
+    table = desk_table(desk, "", 2021)
+    assert not table["from_roster"]
+    names = {r["name"] for r in table["rows"]}
+    assert "郑州经济技术开发区管委会" in names and "平潭综合实验区" in names
+    jinshui = row_of(table, "金水区工业和信息化局")  # a 2020 report, none for 2021
+    assert not jinshui["filed"] and jinshui["reports"] == []
+    zz = row_of(table, "郑州经济技术开发区管委会")
+    assert zz["filed"] and table["filed"] + table["unfiled"] == table["units"] == len(table["rows"])
+    (report,) = zz["reports"]
+    _, review = report_review(desk, report["id"])
+    assert report["counts"] == review["counts"]
+    assert zz["open"] == sum(1 for f in review["findings"] if f["decidable"])
+    # the region narrows to the agencies whose name or area holds it
+    assert {r["name"] for r in desk_table(desk, "河南", 2021)["rows"]} >= {"郑州经济技术开发区管委会"}
+    assert "平潭综合实验区" not in {r["name"] for r in desk_table(desk, "河南", 2021)["rows"]}
+
+
+@pytest.mark.skipif(not (DEV_CORPUS / "dev-0019.txt").exists(), reason="the development corpus is not bundled")
+def test_part5_copied_from_last_year_is_named_on_a_real_pair(desk):
+    # 平潭综合实验区 printed in 2013 the problems and plans of its 2012 report, nearly word for word
+    old, new = parse_file(DEV_CORPUS / "dev-0020.txt"), parse_file(DEV_CORPUS / "dev-0019.txt")
+    (x3,) = [f for f in year_checks(old, new, same_agency=True) if f.rule == "X3"]
+    assert "与 2012 年报告相同" in x3.message and "兼职" in x3.message and x3.found >= 0.5
+    # at the desk the 2013 report carries it; no other report of the bundled corpus is flagged
+    flagged = set()
+    for meta in desk.metas:
+        report = desk.report(meta["id"])
+        if any(f.rule == "X3" for f in findings_of(desk, report)):
+            flagged.add((report.agency, report.year))
+    assert flagged == {("平潭综合实验区", 2013)}
+
+
+def test_part5_copied_from_last_year_on_crafted_variants(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    variant(folder, "a.txt", "某县市场监督管理局", 2021)
+    old = parse_file(folder / "a.txt")
+    variant(folder, "b.txt", "某县市场监督管理局", 2022)
+    copied = parse_file(folder / "b.txt")
+    (x3,) = [f for f in year_checks(old, copied, same_agency=True) if f.rule == "X3"]
+    assert "与 2021 年报告相同" in x3.message and "信息公开种类相对单一" in x3.message
+    assert not [f for f in year_checks(old, copied, same_agency=False) if f.rule == "X3"]  # two agencies
+    # part 五 rewritten (the headings the format prescribes stay the same every year): nothing to say
+    text = SEED.read_text(encoding="utf-8")
+    head, _, _ = text.partition("五、存在的主要问题及改进情况")
+    tail = text[text.index("六、其他需要报告的事项") :]
+    fresh = (
+        head + "五、存在的主要问题及改进情况\n一是政务新媒体更新不及时，部分栏目长期未更新；\n"
+        "二是依申请公开答复文书格式不统一，答复期限把握不准确；\n三是基层工作人员业务培训不足，人员流动较大。\n"
+        "下一步，我们将建立栏目更新台账，每月检查一次，统一答复文书模板。\n" + tail
+    )
+    variant(folder, "c.txt", "某县市场监督管理局", 2022, fresh)
+    assert not [f for f in year_checks(old, parse_file(folder / "c.txt"), same_agency=True) if f.rule == "X3"]
+
+
+def test_a_late_report_is_named_only_where_a_date_is_known(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    variant(folder, "late.txt", "某县教育局", 2023)
+    variant(folder, "ontime.txt", "某县卫生健康委员会", 2023)
+    variant(folder, "unknown.txt", "某县民政局", 2023)
+    (folder / "MANIFEST.tsv").write_text(
+        "file\tagency\tpublished\nlate.txt\t某县教育局\t2024-02-15\nontime.txt\t某县卫生健康委员会\t2024-01-31\n"
+        "unknown.txt\t某县民政局\t2024-02-30\n",  # a day that does not exist is not used
+        encoding="utf-8",
+    )
+    # a web page's own 发布时间 line, with no manifest row
+    page = SEED.read_text(encoding="utf-8").replace("郑州经济技术开发区管委会", "某县财政局").replace("2021", "2023")
+    (folder / "page.html").write_text(
+        "<html><body><div>发布时间：2024-03-02 09:30 来源：县财政局</div><pre>" + page + "</pre></body></html>",
+        encoding="utf-8",
+    )
+    desk = desk_on(tmp_path, folder)
+    table = desk_table(desk, "", 2023)
+    late = row_of(table, "某县教育局")["reports"][0]
+    assert late["published"] == "2024-02-15" and late["deadline"] == "2024-01-31"
+    (r2,) = [f for f in late["findings"] if f["rule"] == "R2"]
+    assert "晚 15 天" in r2["message"] and "语料清单" in r2["message"] and r2["label"] == "发布时间"
+    for name in ("某县卫生健康委员会", "某县民政局"):
+        assert not [f for f in row_of(table, name)["reports"][0]["findings"] if f["rule"] == "R2"], name
+    assert row_of(table, "某县民政局")["reports"][0]["published"] is None
+    paged = row_of(table, "某县财政局")["reports"][0]
+    assert paged["published"] == "2024-03-02"
+    assert [f["found"] for f in paged["findings"] if f["rule"] == "R2"] == [31]
+    # a county government's deadline is 2月20日 (F2021 二(二)), given by the roster's level
+    roster = "单位名称,层级,类型\n某县教育局,县级,人民政府\n"
+    import_roster(desk.engine, read_roster(roster, desk.identity), "张三")
+    desk = Desk(desk.index, desk.engine)
+    assert row_of(desk_table(desk, "", 2023), "某县教育局")["reports"][0]["deadline"] == "2024-02-20"
+
+
+def test_a_government_below_the_sum_of_its_units(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    shutil.copy(corpus_file("2021-郑州"), folder / "zz.txt")
+    hongze = next((SEED.parent / "pdf").glob("*.pdf"))  # 洪泽区人民政府 2024: 95 applications, 2 reviews
+    shutil.copy(hongze, folder / hongze.name)
+    for i, name in enumerate(("洪泽区教育局", "洪泽区民政局", "洪泽区财政局")):
+        variant(folder, f"u{i}.txt", name, 2024)  # each: 20 applications, 1 review
+    desk = desk_on(tmp_path, folder)
+    roster = (
+        "单位名称,上级单位,地区,层级,类型,汇总下级\n"
+        "淮安市洪泽区人民政府,,江苏省淮安市洪泽区,县级,人民政府,是\n"
+        + "".join(f"{n},淮安市洪泽区人民政府,江苏省淮安市洪泽区,部门,,否\n" for n in ("洪泽区教育局", "洪泽区民政局"))
+        + "洪泽区财政局,淮安市洪泽区人民政府,江苏省淮安市洪泽区,部门,,否\n"
+        "洪泽区水利局,淮安市洪泽区人民政府,江苏省淮安市洪泽区,部门,,否\n"
+    )
+    counts = import_roster(desk.engine, read_roster(roster, desk.identity), "张三", "roster.csv")
+    assert counts["added"] == 5
+    table = desk_table(desk, "洪泽", 2024)
+    assert table["from_roster"] and table["units"] == 5 and table["unfiled"] == 1
+    government = row_of(table, "淮安市洪泽区人民政府")["reports"][0]
+    r1 = [f for f in government["findings"] if f["rule"] == "R1"]
+    # three units (1 review, 1 lawsuit, 1 after review, 20 applications each) against the government's
+    # 2 reviews, 1 lawsuit (said), 3 lawsuits after review and 95 applications (not: a sum may be more)
+    by_place = {f["location"]: f for f in r1}
+    assert set(by_place) == {"review.total", "litigation_direct.total", "units"}
+    assert by_place["review.total"]["expected"] == 3 and by_place["review.total"]["found"] == 2
+    assert "洪泽区水利局" in by_place["units"]["message"]
+    # a report of a unit the roster does not name is listed beside the table, never lost
+    assert [m["agency"] for m in desk_table(desk, "", 2024)["others"]] == []
+    assert "郑州经济技术开发区管委会" in [m["agency"] for m in desk_table(desk, "", 2021)["others"]]
+
+
+def test_the_exports_read_back(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    variant(folder, "a.txt", "某县市场监督管理局", 2021)
+    variant(folder, "b.txt", "某县市场监督管理局", 2022)
+    variant(folder, "c.txt", "某县自然资源局", 2021)  # none for 2022: 未发布
+    desk = desk_on(tmp_path, folder)
+    table = desk_table(desk, "", 2022)
+    report_id = row_of(table, "某县市场监督管理局")["reports"][0]["id"]
+    report, review = report_review(desk, report_id)
+    (x3,) = [f for f in review["findings"] if f["rule"] == "X3"]
+    finding = next(f for f in findings_of(desk, report) if f.rule == "X3")
+    change(desk.engine, review["slot"], report, finding, user="张三", seen=0, decision="confirmed",
+           note="第五部分与上年相同，须重写", responsible="县市场监管局办公室")  # fmt: skip
+    table = desk_table(desk, "", 2022)
+
+    book = load_workbook(io.BytesIO(desk_workbook(table)))
+    assert book.sheetnames == ["汇总", "问题清单"]
+    summary = list(book["汇总"].values)
+    assert summary[0][:4] == ("单位", "地区", "层级", "是否发布") and book["汇总"].auto_filter.ref
+    status = {row[0]: row[3] for row in summary[1:]}
+    assert status == {"某县市场监督管理局": "已发布", "某县自然资源局": "未发布"}
+    lines = list(book["问题清单"].values)
+    header = lines[0]
+    (row,) = [dict(zip(header, line, strict=True)) for line in lines[1:] if "年年雷同" in line[header.index("规则")]]
+    assert row["审核意见"] == "确认" and row["审核说明"] == "第五部分与上年相同，须重写"
+    assert row["责任单位"] == "县市场监管局办公室" and row["整改状态"] == "待整改" and row["审核人"] == "张三"
+    assert row["位置"] == x3["label"] and row["报告编号"] == report_id
+
+    document = Document(io.BytesIO(desk_notice(table, "某县政务公开办公室")))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "关于" in text and "2022年度政府信息公开工作年度报告审核情况的通报" in text
+    assert "某县政务公开办公室" in text and "未发布年度报告的单位：某县自然资源局" in text
+    assert "某县市场监督管理局" in text and "审核意见：第五部分与上年相同，须重写" in text
+    grid = document.tables[0]
+    assert grid.rows[0].cells[0].text == "单位" and grid.rows[1].cells[0].text == "某县市场监督管理局"
+    assert "20" in [c.text for c in grid.rows[1].cells]  # its 20 new applications, as printed

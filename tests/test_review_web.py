@@ -1,0 +1,357 @@
+"""The desk through Flask's test client: logins, CSRF, verdicts and corrections, the roster, uploads (and
+bad ones: a zip bomb, a script, a path for a name, a file too large), and the exports read back."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import zipfile
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from index.build import build_index
+from review.accounts import MAX_FAILURES, add_user
+from review.db import open_database
+from web import create_app
+
+from .conftest import CORPUS_FILES, PDF_FILES, ROOT, corpus_file
+
+SEED = corpus_file("2021-郑州")
+PASSWORD = "审核台的密码-2024"
+
+
+@pytest.fixture(scope="module")
+def setup(tmp_path_factory):
+    root = tmp_path_factory.mktemp("desk-web")
+    corpus = root / "corpus"
+    corpus.mkdir()
+    for path in CORPUS_FILES:
+        shutil.copy(path, corpus / path.name)
+    assert not build_index([corpus], root / "ix").failed
+    url = f"sqlite:///{root / 'review.sqlite'}"
+    engine = open_database(url)
+    add_user(engine, "管理员", PASSWORD, "admin")
+    add_user(engine, "张三", PASSWORD, "reviewer")
+    config = {"INDEX_DIR": str(root / "ix"), "DATABASE_URL": url, "UPLOAD_DIR": str(root / "uploads"), "TESTING": True}
+    return root, create_app(config)
+
+
+@pytest.fixture
+def app(setup):
+    return setup[1]
+
+
+def token(client) -> str:
+    """The session's CSRF token, as a form on any page carries it."""
+    page = client.get("/login")
+    return re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+
+
+def login(client, name: str = "张三", password: str = PASSWORD, next_: str = ""):
+    query = {"next": next_} if next_ else {}
+    return client.post(
+        "/login", query_string=query, data={"name": name, "password": password, "csrf_token": token(client)}
+    )
+
+
+@pytest.fixture
+def reviewer(app):
+    client = app.test_client()
+    assert login(client).status_code == 302
+    return client
+
+
+@pytest.fixture
+def admin(app):
+    client = app.test_client()
+    assert login(client, "管理员").status_code == 302
+    return client
+
+
+def report_id(client, agency: str = "郑州经济技术开发区管委会", year: int = 2021) -> str:
+    rows = client.get("/api/review", query_string={"year": year}).get_json()["rows"]
+    (row,) = [r for r in rows if r["name"] == agency]
+    return row["reports"][0]["id"]
+
+
+def test_reading_stays_open_and_the_desk_needs_a_login(app):
+    client = app.test_client()
+    assert client.get("/").status_code == 200
+    page = client.get("/review?year=2021")
+    assert page.status_code == 302 and "/login?next=" in page.headers["Location"]
+    answer = client.get("/api/review")
+    assert answer.status_code == 401 and answer.get_json() == {"error": "请先登录"}
+    assert client.get("/review.xlsx").status_code == 302
+
+
+def test_every_write_needs_a_login_and_a_token(app):
+    client = app.test_client()
+    logged_in = app.test_client()
+    assert login(logged_in).status_code == 302
+    rid = report_id(logged_in)
+    writes = [
+        f"/review/reports/{rid}/findings/0000",
+        f"/review/reports/{rid}/cells/applications.new.total",
+        f"/api/review/reports/{rid}/findings/0000",
+        "/review/roster",
+        "/review/upload",
+        "/logout",
+        "/admin/users",
+    ]
+    for url in writes:
+        assert client.post(url, data={"csrf_token": token(client)}).status_code == 401, url
+        refused = client.post(url)
+        assert refused.status_code == 400 and "安全令牌" in refused.text, url
+        assert logged_in.post(url).status_code == 400, url  # logged in, but no token: still refused
+    page = logged_in.post("/review/roster", data={"csrf_token": "forged"})
+    assert page.status_code == 400 and "Traceback" not in page.text
+
+
+def test_login_names_no_account_and_is_rate_limited(setup, tmp_path):
+    _, app = setup
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"  # a database of its own: its failures lock out no other test
+    add_user(open_database(url), "管理员", PASSWORD, "admin")
+    add_user(open_database(url), "张三", PASSWORD, "reviewer")
+    app = create_app(dict(app.config) | {"DATABASE_URL": url})
+    client = app.test_client()
+    failed = login(client, "张三", "not the password")
+    assert failed.status_code == 401 and "账号或密码不正确" in failed.text
+    assert login(client, "无此人", "x" * 10).status_code == 401
+    # someone else's next= is never followed; a path of this site is
+    assert login(client, next_="//evil.example/x").headers["Location"] == "/review"
+    assert login(client, next_="https://evil.example/").headers["Location"] == "/review"
+    assert login(client, next_="/review?year=2020").headers["Location"] == "/review?year=2020"
+    other = app.test_client()
+    for _ in range(MAX_FAILURES):
+        login(other, "管理员", "wrong password")
+    blocked = login(other, "管理员", PASSWORD)  # the right password, too late
+    assert blocked.status_code == 401 and "分钟后再试" in blocked.text
+
+
+def test_a_verdict_with_its_history_and_a_stale_one_refused(reviewer):
+    rid = report_id(reviewer)
+    data = reviewer.get(f"/api/review/reports/{rid}").get_json()
+    (finding,) = [f for f in data["findings"] if "未收到申请" in f["rule_name"]]
+    url = f"/review/reports/{rid}/findings/{finding['key']}"
+    seen = finding["seq"]
+    refused = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": seen, "decision": "dismissed"})
+    assert refused.status_code == 303 and "写明理由" in reviewer.get(f"/review/reports/{rid}").text  # said once
+    done = reviewer.post(
+        url,
+        data={"csrf_token": token(reviewer), "seen": seen, "decision": "confirmed", "note": "正文与表三矛盾",
+              "responsible": "管委会办公室"},
+    )  # fmt: skip
+    assert done.status_code == 303 and done.headers["Location"].endswith(f"#f-{finding['key']}")
+    now = next(
+        f for f in reviewer.get(f"/api/review/reports/{rid}").get_json()["findings"] if f["key"] == finding["key"]
+    )
+    assert now["decision_name"] == "确认" and now["status_name"] == "待整改" and now["responsible"] == "管委会办公室"
+    assert [(h["user"], h["note"]) for h in now["history"]] == [("张三", "正文与表三矛盾")]
+    # another reviewer's page, opened before that change, cannot overwrite it
+    stale = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": seen, "decision": "dismissed", "note": "x"})
+    assert stale.status_code == 303
+    page = reviewer.get(f"/review/reports/{rid}").text
+    assert "已被张三" in page and "正文与表三矛盾" in page
+    api = reviewer.post(
+        f"/api/review/reports/{rid}/findings/{finding['key']}",
+        data={"seen": now["seq"], "status": "fixed"},
+        headers={"X-CSRF-Token": token(reviewer)},
+    )
+    assert api.status_code == 200 and api.get_json() == {"message": "已保存审核意见"}
+    conflict = reviewer.post(
+        f"/api/review/reports/{rid}/findings/{finding['key']}",
+        data={"seen": now["seq"], "status": "passed"},
+        headers={"X-CSRF-Token": token(reviewer)},
+    )
+    assert conflict.status_code == 409 and "已被张三" in conflict.get_json()["error"]
+    desk = reviewer.get("/api/review", query_string={"year": 2021}).get_json()
+    assert desk["totals"]["statuses"]["fixed"] == 1 and desk["totals"]["decisions"]["confirmed"] == 1
+    notice = Document(io.BytesIO(reviewer.get("/review.docx?year=2021").data))
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "郑州经济技术开发区管委会" in text and "审核意见：正文与表三矛盾" in text and "已整改" in text
+
+
+def test_a_corrected_figure_is_marked_everywhere_and_audited_again(reviewer, app):
+    rid = report_id(reviewer)
+    key = "applications.granted.total"  # printed 20, of 20 answered: corrected to 18, table three no longer adds up
+    before = reviewer.get(f"/api/review/reports/{rid}").get_json()
+    assert not [f for f in before["findings"] if f["family"] == "report" and f["severity"] == "error"]
+    form = reviewer.get(f"/review/reports/{rid}?cell={key}")
+    assert form.status_code == 200 and "依据" in form.text
+    url = f"/review/reports/{rid}/cells/{key}"
+    empty = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": 0, "value": "18"})
+    assert empty.status_code == 303  # no 依据: refused, said on the page
+    assert "依据" in reviewer.get(f"/review/reports/{rid}").text
+    assert not reviewer.get(f"/api/review/reports/{rid}").get_json()["corrected"]
+    done = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": 0, "value": "18", "origin": "unit",
+                                    "note": "单位来函：予以公开为 18 件"})  # fmt: skip
+    assert done.status_code == 303
+    after = reviewer.get(f"/api/review/reports/{rid}").get_json()
+    assert after["corrected"][key]["value"] == "18" and after["corrected"][key]["original"] == "20"
+    errors = [f for f in after["findings"] if f["family"] == "report" and f["severity"] == "error"]
+    assert errors and any("18" in f["message"] for f in errors)
+    # the public pages and exports show the corrected number, marked, with the original beside it
+    anyone = app.test_client()
+    page = anyone.get(f"/reports/{rid}").text
+    assert "更正" in page and "单位来函" in page
+    figures = anyone.get("/api/figures", query_string={"fig": key, "agency": "郑州经济技术开发区管委会"}).get_json()
+    (row,) = [r for r in figures["rows"] if r["report_id"] == rid]
+    assert row["values"] == [18] and row["corrected"] == [True]
+    lines = list(csv.reader(io.StringIO(anyone.get("/figures.csv", query_string={"fig": key}).text)))
+    (line,) = [x for x in lines if rid in x[0]]
+    assert line[4:6] == ["18", "更正"]
+    audit = anyone.get("/api/audit").get_json()["reports"]
+    (row,) = [r for r in audit if r["report_id"] == rid]
+    assert any(f["severity"] == "error" and "18" in f["message"] for f in row["findings"])
+    # withdrawn: the printed number again, the error gone
+    history = after["corrections"][key]
+    back = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": history[-1]["seq"], "withdraw": "1",
+                                    "note": "撤销"})  # fmt: skip
+    assert back.status_code == 303
+    again = reviewer.get(f"/api/review/reports/{rid}").get_json()
+    assert not again["corrected"] and len(again["corrections"][key]) == 2
+    assert not [f for f in again["findings"] if f["family"] == "report" and f["severity"] == "error"]
+
+
+def test_the_roster_is_an_administrators(reviewer, admin):
+    example = (ROOT / "docs" / "roster-example.csv").read_bytes()
+    refused = reviewer.post(
+        "/review/roster", data={"csrf_token": token(reviewer), "file": (io.BytesIO(example), "roster.csv")}
+    )
+    assert refused.status_code == 403 and "管理员" in refused.text
+    bad = admin.post(
+        "/review/roster",
+        data={"csrf_token": token(admin), "file": (io.BytesIO("地区\n河南\n".encode()), "bad.csv")},
+        follow_redirects=True,
+    )
+    assert "单位名称" in bad.text  # the column it lacks, named
+    done = admin.post(
+        "/review/roster",
+        data={"csrf_token": token(admin), "file": (io.BytesIO(example.decode().encode("gb18030")), "名单.csv")},
+        follow_redirects=True,
+    )
+    assert "名单已导入：新增 5" in done.text
+    table = admin.get("/api/review", query_string={"year": 2021}).get_json()
+    assert table["from_roster"] and table["units"] == 5
+    by_name = {r["name"]: r for r in table["rows"]}
+    assert by_name["郑州经济技术开发区管委会"]["filed"] and not by_name["郑州市金水区人民政府"]["filed"]
+    unfiled = admin.get("/api/review", query_string={"year": 2021, "show": "unfiled"}).get_json()["rows"]
+    assert {r["name"] for r in unfiled} == {n for n, r in by_name.items() if not r["filed"]}
+    back = list(csv.reader(io.StringIO(admin.get("/review/roster.csv").text.lstrip("\ufeff"))))
+    assert back[0] == ["单位名称", "上级单位", "地区", "层级", "类型", "汇总下级"] and len(back) == 6
+    # the exports of the desk, read back
+    book = load_workbook(io.BytesIO(admin.get("/review.xlsx?year=2021").data))
+    names = [row[0] for row in list(book["汇总"].values)[1:]]
+    assert sorted(names) == sorted(by_name)
+    notice = Document(io.BytesIO(admin.get("/review.docx?year=2021&office=某市政务公开办公室").data))
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "某市政务公开办公室" in text and "未发布年度报告的单位" in text
+    assert admin.get("/review.csv?year=2021").text.lstrip("\ufeff").startswith("单位,地区")
+    log = admin.get("/admin/log").text
+    assert "名单" in log and "张三" in log
+    assert reviewer.get("/admin/log").status_code == 403
+
+
+def bomb() -> bytes:
+    """A .docx whose document.xml unzips to 300 MB of the same byte (a few hundred KB zipped)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as part:
+            chunk = b" " * (1 << 20)
+            for _ in range(300):
+                part.write(chunk)
+    return out.getvalue()
+
+
+def upload(client, data: bytes, name: str, mode: str = "check"):
+    return client.post(
+        "/review/upload", data={"csrf_token": token(client), "mode": mode, "file": (io.BytesIO(data), name)}
+    )
+
+
+def test_uploads_checked_only_and_stored(reviewer, setup):
+    root, _ = setup
+    uploads = root / "uploads"
+    text = (
+        SEED.read_text(encoding="utf-8").replace("郑州经济技术开发区管委会", "某县交通运输局").replace("2021", "2023")
+    )
+    checked = upload(reviewer, text.encode(), "草稿.txt")
+    assert checked.status_code == 200 and "某县交通运输局 2023 年度报告" in checked.text and "未保存" in checked.text
+    assert "正文称未收到申请" in checked.text  # its findings, in seconds, before it is published
+    assert not uploads.exists() or not any(uploads.iterdir())
+    assert "某县交通运输局" not in reviewer.get("/api/review", query_string={"year": 2023}).text
+    # a real PDF sent under a name that is a path: kept under a safe name in the uploads folder only
+    pdf = PDF_FILES[0].read_bytes()
+    stored = upload(reviewer, pdf, "../x.pdf", "store")
+    assert stored.status_code == 303 and "/review/reports/" in stored.headers["Location"]
+    (kept,) = uploads.iterdir()
+    assert kept.suffix == ".pdf" and ".." not in kept.name and kept.name.endswith("-x.pdf")
+    assert not (root / "x.pdf").exists()
+    page = reviewer.get(stored.headers["Location"])
+    assert page.status_code == 200 and "洪泽区" in page.text
+    assert "淮安市洪泽区人民政府" in reviewer.get("/api/review", query_string={"year": 2024}).text
+    again = upload(reviewer, pdf, "洪泽.pdf", "store")  # the same file again: in the index already, once
+    assert again.status_code == 200 and "此文件已在库中" in again.text
+    assert len(list(uploads.iterdir())) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "said"),
+    [
+        (b"", "empty.pdf", "文件是空的"),
+        (b"PK\x03\x04" + b"\x00" * 100, "x.docx", "不是 Word 文档"),
+        (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200, "report.pdf", "不支持的文件类型"),
+        (b"%PDF-1.4\n%%EOF\n" + b"garbage" * 100, "a.pdf", "PDF"),
+        (b"Hello, this is not a report at all.", "a.txt", "中文"),
+    ],
+)
+def test_bad_uploads_are_refused_in_chinese(reviewer, setup, data, name, said):
+    refused = upload(reviewer, data, name, "store")
+    assert refused.status_code == 400 and said in refused.text
+    assert "Traceback" not in refused.text and str(setup[0]) not in refused.text
+    uploads = setup[0] / "uploads"
+    assert not any(p.name.endswith(name) for p in (uploads.iterdir() if uploads.exists() else []))
+
+
+def test_a_zip_bomb_a_script_and_a_file_too_large(reviewer, setup):
+    root, _ = setup
+    before = sorted((root / "uploads").iterdir()) if (root / "uploads").exists() else []
+    refused = upload(reviewer, bomb(), "bomb.docx", "store")
+    assert refused.status_code == 400 and "处理上限" in refused.text
+    hostile = (
+        "<html><body><h1>某局2023年政府信息公开工作年度报告</h1><script>window.xssFired = 1</script>"
+        '<p>一、总体情况</p><p><img src=x onerror="window.xssFired=1">本年度主动公开信息。</p>'
+        "<p>五、存在的主要问题及改进情况</p><p>人员不足<script>alert(1)</script>。</p></body></html>"
+    )
+    page = upload(reviewer, hostile.encode(), "x.html")
+    assert page.status_code == 200 and "<script>window.xssFired" not in page.text and "<img src=x" not in page.text
+    # 200 MB (the server in front refuses it unread, tests/test_hardening.py; the app, too, behind another)
+    form = (
+        (
+            f'--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n{token(reviewer)}\r\n'
+            '--b\r\nContent-Disposition: form-data; name="file"; filename="huge.pdf"\r\n\r\n%PDF-1.4\n'
+        ).encode()
+        + b"0" * (200 * 1024 * 1024)
+        + b"\r\n--b--\r\n"
+    )
+    huge = reviewer.post("/review/upload", data=form, content_type="multipart/form-data; boundary=b")
+    assert huge.status_code == 413 and "文件过大" in huge.text
+    after = sorted((root / "uploads").iterdir()) if (root / "uploads").exists() else []
+    assert after == before
+    assert reviewer.get("/").status_code == 200 and reviewer.get("/api/review").status_code == 200
+
+
+def test_a_private_server_asks_a_login_for_everything(setup):
+    _, app = setup
+    private = create_app(dict(app.config) | {"LOGIN_REQUIRED": True})
+    client = private.test_client()
+    home = client.get("/")
+    assert home.status_code == 302 and "/login" in home.headers["Location"]
+    assert client.get("/api/search?q=公开").status_code == 401
+    assert client.get("/login").status_code == 200
+    assert login(client).status_code == 302 and client.get("/").status_code == 200
