@@ -115,7 +115,7 @@ def desk():
 def _filename(table: dict, ext: str) -> str:
     from urllib.parse import quote
 
-    name = f"{table['region'] or '全部'}{table['year']}年度年报审核.{ext}"
+    name = f"{table['region']}{table['year']}年度年报审核.{ext}"
     return f"attachment; filename*=UTF-8''{quote(name)}"
 
 
