@@ -14,6 +14,7 @@ from functools import cached_property
 
 from sqlalchemy import Engine, func, select
 
+from index.reader.audit.office import OTHER_SHARE, other_share
 from index.reader.audit.rules import FAMILIES, describe, family_of, rule_name
 from index.reader.report import Finding, Report
 from index.reader.text.place import place_of
@@ -38,6 +39,7 @@ class Desk:
 
     index: object
     engine: Engine
+    other_threshold: float = OTHER_SHARE  # the office's threshold for P6 (a high share of 其他处理)
     _reports: dict = field(default_factory=dict)
 
     @cached_property
@@ -114,8 +116,9 @@ def stamp(engine: Engine) -> int:
 
 
 def findings_of(desk: Desk, report: Report, unit: Unit | None = None) -> list[Finding]:
-    """Every finding of a report at the desk: its own, against its previous year, and R1/R2."""
-    out = list(report.findings)
+    """Every finding of a report at the desk: its own (P6 at the desk's threshold), against its previous
+    year, and R1/R2."""
+    out = [f for f in report.findings if f.rule != "P6"] + other_share(report, desk.other_threshold)
     key = desk.identity.key(report.agency)
     if key and report.year:
         before = desk.reports_of(key, report.year - 1)

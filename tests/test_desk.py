@@ -12,8 +12,9 @@ from openpyxl import load_workbook
 
 from index.build import build_index
 from index.reader import parse_file
+from review.corrections import correct
 from review.db import open_database
-from review.desk import Desk, desk_table, findings_of, report_review
+from review.desk import Desk, desk_table, finding_by_key, findings_of, report_review
 from review.notice import desk_notice
 from review.roster import import_roster, read_roster
 from review.verdicts import change
@@ -212,3 +213,50 @@ def test_the_exports_read_back(tmp_path):
     grid = document.tables[0]
     assert grid.rows[0].cells[0].text == "单位" and grid.rows[1].cells[0].text == "某县市场监督管理局"
     assert "20" in [c.text for c in grid.rows[1].cells]  # its 20 new applications, as printed
+
+
+def test_verdicts_survive_a_replaced_file(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = SEED.read_text(encoding="utf-8")
+    granted = "(一) 予以公开\t13\t4\t0\t0\t3\t0\t20"
+    assert granted in text
+    # first published with 予以公开 总计 misprinted 19: the row and the column no longer add up
+    (folder / "r.txt").write_text(text.replace(granted, granted[:-2] + "19"), encoding="utf-8")
+    desk = desk_on(tmp_path, folder)
+    (meta,) = desk.metas
+    report, review = report_review(desk, meta["id"])
+    decidable = [f for f in review["findings"] if f["decidable"]]
+    assert len(decidable) >= 2 and any("未收到申请" in f["rule_name"] for f in decidable)
+    for item in decidable:
+        finding = finding_by_key(desk, report, item["key"])
+        change(desk.engine, review["slot"], report, finding, user="张三", seen=0, decision="confirmed", note="确认")
+    # the unit publishes a corrected file: the same agency and year, another file content
+    (folder / "r.txt").write_text(text, encoding="utf-8")
+    desk = desk_on(tmp_path, folder)
+    (meta2,) = desk.metas
+    assert meta2["id"] != meta["id"]
+    _, again = report_review(desk, meta2["id"])
+    (kept,) = [f for f in again["findings"] if f["decidable"]]
+    assert "未收到申请" in kept["rule_name"] and kept["decision"] == "confirmed"  # unchanged: carried over
+    assert [h["user"] for h in kept["history"]] == ["张三"]
+    stale = again["stale"]  # the arithmetic findings the new file no longer has: to be looked at again
+    assert len(stale) == len(decidable) - 1 and all(s["decision"] == "confirmed" for s in stale)
+    assert all("19" in s["message"] for s in stale)
+
+
+def test_the_share_of_other_outcomes_is_the_offices_to_set(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    variant(folder, "a.txt", "某县市场监督管理局", 2021)
+    desk = desk_on(tmp_path, folder)
+    (meta,) = desk.metas
+    raw = desk.raw(meta["id"])
+    # the unit says 3 of its 20 applications ended in 其他处理 (15%): below the default 20%, above 10%
+    correct(desk.engine, desk.slot(raw), raw, "applications.other.other.total", "3", user="张三", seen=0,
+            origin="unit", note="单位来函")  # fmt: skip
+    report = desk.report(meta["id"])
+    assert not [f for f in findings_of(desk, report) if f.rule == "P6"]
+    strict = Desk(desk.index, desk.engine, other_threshold=0.1)
+    (p6,) = [f for f in findings_of(strict, strict.report(meta["id"])) if f.rule == "P6"]
+    assert "3 件" in p6.message and "15%" in p6.message and "10% 以上" in p6.message

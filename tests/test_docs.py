@@ -39,3 +39,22 @@ def test_every_audit_rule_is_in_the_parsing_doc():
     doc = (ROOT / "docs" / "parsing.md").read_text(encoding="utf-8")
     for rule in RULES.values():
         assert f"| {rule.code} | {rule.name} | {rule.explanation} |" in doc, rule.code
+
+
+def test_the_review_doc_says_what_the_desk_does():
+    from review.accounts import MAX_ADDRESS_FAILURES, MAX_FAILURES, MIN_PASSWORD
+    from review.corrections import ORIGINS
+    from review.roster import HEADERS, LEVELS
+    from review.uploads import MAX_BYTES
+    from review.verdicts import DECISIONS, STATUSES
+
+    doc = (ROOT / "docs" / "review.md").read_text(encoding="utf-8")
+    for code in ("X3", "R1", "R2", "P6"):
+        assert f"| {code} " in doc, code
+    for name in (*ORIGINS.values(), *DECISIONS.values(), *STATUSES.values(), *set(LEVELS.values())):
+        assert name in doc, name
+    for field, names in HEADERS.items():
+        assert f"{names[0]} (`{field}`)" in doc, field
+    assert f"at least {MIN_PASSWORD}" in doc and f"fails {MAX_FAILURES} logins" in doc
+    assert f"after\n{MAX_ADDRESS_FAILURES}" in doc or f"after {MAX_ADDRESS_FAILURES}" in doc
+    assert f"up to\n{MAX_BYTES // 1024 // 1024} MB" in doc or f"up to {MAX_BYTES // 1024 // 1024} MB" in doc

@@ -72,3 +72,20 @@ def test_example_works_as_written(command, index):
 def test_the_readme_url_example_is_encoded():
     assert "--data-urlencode q=" in README
     assert not re.search(r"/api/search\?q=[^\x00-\x7f]", README)
+
+
+def test_the_review_desk_commands_work_in_order(tmp_path):
+    """The README's desk session, one command after another on a fresh index and database."""
+    block = re.search(r"## The review desk\n.*?```sh\n(.*?)```", README, re.S).group(1)
+    commands = [line.split("  #")[0].strip().removeprefix(".venv/bin/xxgk ") for line in block.splitlines() if line]
+    assert not build_index([CORPUS], tmp_path / "ix").failed
+    outputs = []
+    for command in commands:
+        command = command.replace("问题清单.xlsx", str(tmp_path / "问题清单.xlsx")).replace(
+            "通报.docx", str(tmp_path / "通报.docx")
+        )
+        done = _run(command, tmp_path / "ix")
+        assert done.returncode == 0, (command, done.stderr)
+        outputs.append(done.stdout)
+    assert "已记录：确认" in "".join(outputs)
+    assert (tmp_path / "问题清单.xlsx").stat().st_size and (tmp_path / "通报.docx").stat().st_size

@@ -355,3 +355,33 @@ def test_a_private_server_asks_a_login_for_everything(setup):
     assert client.get("/api/search?q=公开").status_code == 401
     assert client.get("/login").status_code == 200
     assert login(client).status_code == 302 and client.get("/").status_code == 200
+
+
+def test_the_same_desk_on_sqlite_and_postgresql(setup, database_url):
+    _, app = setup
+    add_user(open_database(database_url), "李四", PASSWORD, "reviewer")
+    client = create_app(dict(app.config) | {"DATABASE_URL": database_url}).test_client()
+    assert login(client, "李四").status_code == 302
+    rid = report_id(client)
+    data = client.get(f"/api/review/reports/{rid}").get_json()
+    (finding,) = [f for f in data["findings"] if "未收到申请" in f["rule_name"]]
+    headers = {"X-CSRF-Token": token(client)}
+    done = client.post(
+        f"/api/review/reports/{rid}/findings/{finding['key']}",
+        data={"seen": 0, "decision": "dismissed", "note": "正文所称为依申请公开以外的渠道"},
+        headers=headers,
+    )
+    assert done.status_code == 200
+    fixed = client.post(
+        f"/api/review/reports/{rid}/cells/applications.new.total",
+        data={"seen": 0, "value": "", "note": "报告第 3 页此格印为空白"},
+        headers=headers,
+    )
+    assert fixed.status_code == 200
+    after = client.get(f"/api/review/reports/{rid}").get_json()
+    assert after["corrected"]["applications.new.total"]["value"] == ""  # a blank, kept blank, never 0
+    # with 本年新收 blank the text no longer contradicts the table: the dismissed finding is gone, and its
+    # verdict is listed to be looked at again, never silently dropped
+    assert finding["key"] not in {f["key"] for f in after["findings"]}
+    (stale,) = after["stale"]
+    assert stale["key"] == finding["key"] and stale["decision_name"] == "不予采纳" and stale["user"] == "李四"

@@ -6,6 +6,7 @@ from flask import Flask, g, render_template, request, url_for
 from markupsafe import Markup
 from sqlalchemy.exc import SQLAlchemyError
 
+from index.reader.audit.office import OTHER_SHARE
 from index.reader.report import SECTION_NAMES, SECTIONS, STATE_HINTS, STATE_NAMES, TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.place import LEVELS
@@ -134,6 +135,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         QUERY_BUDGET=3.0,  # seconds of matching a request may spend (search/budget.py)
         DATABASE_URL=None,  # the review desk's database (review/db.py): default beside the index
         LOGIN_REQUIRED=False,  # True: every page needs a desk login (xxgk serve --private)
+        OTHER_SHARE=OTHER_SHARE,  # the desk's P6 threshold: 其他处理 of 总计 (xxgk serve --other-share)
         UPLOAD_DIR=None,  # where uploaded reports are kept: default `<index>-uploads` beside the index
         MAX_CONTENT_LENGTH=UPLOAD_LIMIT,  # a request body larger is refused (413) before it is read
     )

@@ -41,7 +41,7 @@ def get_engine() -> Engine:
 def get_desk() -> Desk:
     """The index and the review database read together, for one request (it keeps the reports it read)."""
     if "desk" not in g:
-        g.desk = Desk(get_index(), get_engine())
+        g.desk = Desk(get_index(), get_engine(), current_app.config["OTHER_SHARE"])
     return g.desk
 
 

@@ -485,6 +485,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = {"INDEX_DIR": args.index, "TOPICS_FILE": args.topics, "LOGIN_REQUIRED": args.private}
     config |= {"DATABASE_URL": args.database} if args.database else {}
     config |= {"UPLOAD_DIR": args.uploads} if args.uploads else {}
+    config |= {"OTHER_SHARE": args.other_share} if args.other_share is not None else {}
     try:
         if backend_name(args.backend) == "opensearch":
             backend = remote_backend(args.url, args.prefix)  # checked now: a missing URL is said before serving
@@ -679,8 +680,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--uploads", metavar="DIR", help="where reports uploaded at the desk are kept (default: beside the index)"
     )
     p.add_argument("--private", action="store_true", help="every page needs a desk login (default: reading is open)")
+    from .desk_cli import add_commands, share_arg  # here: it imports this module's helpers
+
+    p.add_argument(
+        "--other-share", type=share_arg, metavar="SHARE", help="the desk's P6 threshold: 其他处理 of 总计 (default 0.2)"
+    )
     p.set_defaults(func=cmd_serve)
-    from .desk_cli import add_commands  # here: it imports this module's helpers
 
     add_commands(sub)
     return parser

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+from index.reader.audit.office import OTHER_SHARE
 from index.store import IndexMissing
 from review.accounts import ROLES, add_user, list_users, set_active, set_password, set_role
 from review.corrections import ORIGINS, correct, history_of
@@ -128,7 +129,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     Example: xxgk review --region 河南 --year 2021 ; xxgk review --report 郑州经济技术开发区管委会@2021
     """
     try:
-        desk = Desk(open_backend(None, args.index, None, None), _engine(args))
+        desk = Desk(open_backend(None, args.index, None, None), _engine(args), args.other_share)
         if args.report:
             report, review = report_review(desk, resolve(desk.index, args.report).id)
             if args.json:
@@ -182,7 +183,7 @@ def cmd_verdict(args: argparse.Namespace) -> int:
     try:
         engine = _engine(args)
         _account(engine, args.user)
-        desk = Desk(open_backend(None, args.index, None, None), engine)
+        desk = Desk(open_backend(None, args.index, None, None), engine, args.other_share)
         report, review = report_review(desk, resolve(desk.index, args.report).id)
         item = _finding_named(review["findings"], args.finding, args.report)
         finding = finding_by_key(desk, report, item["key"])
@@ -207,7 +208,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     try:
         engine = _engine(args)
         _account(engine, args.user)
-        desk = Desk(open_backend(None, args.index, None, None), engine)
+        desk = Desk(open_backend(None, args.index, None, None), engine, args.other_share)
         report, review = report_review(desk, resolve(desk.index, args.report).id)
         seen = len(history_of(engine, review["slot"], report.id).get(args.key, []))
         value = None if args.withdraw else (args.value or "")
@@ -238,12 +239,30 @@ def _account(engine, name: str) -> None:
         raise ReviewError(f"没有启用的账号“{name}”（xxgk users add {name}）")
 
 
+def share_arg(text: str) -> float:
+    """A share between 0 and 1 (20% or 0.2)."""
+    try:
+        value = float(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是比例（如 0.2 或 20%）") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"比例应在 0 与 1 之间（如 0.2 或 20%），而不是 {text}")
+    return value
+
+
 def add_commands(sub) -> None:
     """Add the desk's commands to the `xxgk` parser."""
 
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index", default=DEFAULT_INDEX, metavar="DIR", help=f"index folder (default {DEFAULT_INDEX})")
         p.add_argument("--database", metavar="URL", help="review database (default: beside the index)")
+        p.add_argument(
+            "--other-share",
+            type=share_arg,
+            default=OTHER_SHARE,
+            metavar="SHARE",
+            help=f"P6: 其他处理 at this share of 总计 or more is a finding (default {OTHER_SHARE})",
+        )
 
     p = sub.add_parser("users", help="accounts of the review desk", description=cmd_users.__doc__)
     p.add_argument(
