@@ -23,7 +23,16 @@ SUMMED = (
     "litigation_direct.total",
     "litigation_after_review.total",
 )
-_FROM = {"page": "网页所载发布时间", "manifest": "语料清单所载发布日期"}
+_FROM = {"page": "网页所载发布时间", "manifest": "语料清单所载发布日期", "file": "文件内记录的生成日期"}
+
+
+def published_text(report: Report) -> str:
+    """When a report was made public, as a person is told it (a file's date is only the earliest it can be)."""
+    if not report.published:
+        return "不详"
+    if report.published_from == "file":
+        return f"不早于 {report.published}（文件生成日期）"
+    return f"{report.published}（{_FROM.get(report.published_from, '发布日期')}）"
 
 
 def deadline(report: Report, unit: Unit | None) -> tuple[date, str] | None:
@@ -54,11 +63,18 @@ def late(report: Report, unit: Unit | None) -> list[Finding]:
     day = date.fromisoformat(report.published)
     if day <= due[0]:
         return []
-    message = (
-        f"{_FROM.get(report.published_from, '发布日期')}为 {day_text(day)}，晚于{due[1]}的发布期限 "
-        f"{day_text(due[0])}（晚 {(day - due[0]).days} 天）"
-    )
-    return [Finding("R2", "warning", message, "published", None, (day - due[0]).days)]
+    late_by = (day - due[0]).days
+    if report.published_from == "file":  # made after the deadline: published then or later, late in any case
+        message = (
+            f"报告文件记录的生成日期为 {day_text(day)}，晚于{due[1]}的发布期限 {day_text(due[0])} {late_by} 天："
+            "这份文件不可能在期限前发布（如期限前曾发布过其他版本，请核实）"
+        )
+    else:
+        message = (
+            f"{_FROM.get(report.published_from, '发布日期')}为 {day_text(day)}，晚于{due[1]}的发布期限 "
+            f"{day_text(due[0])}（晚 {late_by} 天）"
+        )
+    return [Finding("R2", "warning", message, "published", None, late_by)]
 
 
 def sums(report: Report, unit: Unit, units: list[tuple[Unit, Report | None]]) -> list[Finding]:

@@ -22,7 +22,7 @@ from search.compare import year_checks
 from search.identity import Identity
 from search.reports import UnknownReport, get_report, identity_of, report_metas
 
-from .checks import deadline, late, sums
+from .checks import deadline, late, published_text, sums
 from .corrections import all_in_force, apply, history_of, in_force
 from .errors import Invalid
 from .keys import finding_key, slot_of
@@ -249,8 +249,10 @@ def desk_table(desk: Desk, region: str, year: int) -> dict:
                     "template": report.template,
                     "published": report.published,
                     "published_from": report.published_from,
+                    "published_text": published_text(report),
                     "deadline": review["deadline"][0].isoformat() if review["deadline"] else None,
                     "corrected": len(report.corrected),
+                    "corrections": report.corrected,  # {cell key: the correction in force, with the original}
                     "counts": review["counts"],
                     "stale": len(review["stale"]),
                     "findings": review["findings"],

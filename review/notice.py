@@ -40,9 +40,10 @@ def _font(document) -> None:
 
 
 def _figure(report: dict, key: str) -> str:
+    mark = "（更正）" if key in report["corrections"] else ""
     if key in report["figures"]:
-        return number_text(report["figures"][key])
-    return "（空白）" if key in report["blank"] else "—"
+        return number_text(report["figures"][key]) + mark
+    return ("（空白）" if key in report["blank"] else "—") + mark
 
 
 def desk_notice(table: dict, office: str = "") -> bytes:
@@ -125,7 +126,10 @@ def desk_notice(table: dict, office: str = "") -> bytes:
             cells[0].text = row["name"]
             for i, key in enumerate(FIGURES, start=1):
                 cells[i].text = _figure(report, key)
-    document.add_paragraph("注：“（空白）”为报告印为空白的单元格，“—”为未能读出的数字，均不是 0。")
+    document.add_paragraph(
+        "注：“（空白）”为报告印为空白的单元格，“—”为未能读出的数字，均不是 0；“（更正）”为审核中更正的数字"
+        "（原读数与依据见问题清单的“更正记录”）。"
+    )
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from index.reader.report import TEMPLATE_NAMES, number_text
+from index.reader.tables.layout import figure_label
 
 from .verdicts import DECISIONS, STATUSES
 
@@ -26,6 +27,10 @@ FINDINGS = (
     ("说明", 70), ("应为", 10), ("实为", 10), ("审核意见", 10), ("整改状态", 10), ("责任单位", 18),
     ("审核说明", 40), ("审核人", 10), ("审核时间", 20), ("报告编号", 18),
 )  # fmt: skip
+CORRECTIONS = (
+    ("单位", 28), ("年度", 7), ("报告", 30), ("数字", 40), ("原读数", 10), ("更正为", 10), ("来源", 10),
+    ("依据", 40), ("更正人", 10), ("更正时间", 20), ("报告编号", 18),
+)  # fmt: skip
 _HEAD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="E8EEF7")
 SEVERITY_NAMES = {"error": "错误", "warning": "提示"}
@@ -37,6 +42,13 @@ def number(value):
         return None
     text = number_text(value)
     return int(text) if "." not in text else float(Decimal(text))
+
+
+def _cell(text: str | None):
+    """A correction's side as a cell: the number as written, 空白 for a blank, 未读出 for none."""
+    if text is None:
+        return "未读出"
+    return "空白" if text == "" else number(float(text) if "." in text else int(text))
 
 
 def _sheet(book: Workbook, title: str, columns, rows: list[list], first: bool = False):
@@ -61,7 +73,7 @@ def _sheet(book: Workbook, title: str, columns, rows: list[list], first: bool = 
 def desk_workbook(table: dict) -> bytes:
     """Given the desk's table (review/desk.py desk_table), return the XLSX file's bytes."""
     book = Workbook()
-    summary, findings = [], []
+    summary, findings, corrections = [], [], []
     for row in table["rows"]:
         reports = row["reports"] or [None]
         for r in reports:
@@ -72,11 +84,18 @@ def desk_workbook(table: dict) -> bytes:
             summary.append(
                 [
                     row["name"], row["region"], row["level"], "已发布", r["source"], TEMPLATE_NAMES.get(r["template"]),
-                    r["published"], r["deadline"], c["report"].get("error", 0), c["report"].get("warning", 0),
-                    sum(c["reading"].values()), *c["decisions"].values(), *c["statuses"].values(), r["corrected"],
-                    r["stale"], r["id"],
+                    r["published_text"] if r["published"] else None, r["deadline"], c["report"].get("error", 0),
+                    c["report"].get("warning", 0), sum(c["reading"].values()), *c["decisions"].values(),
+                    *c["statuses"].values(), r["corrected"], r["stale"], r["id"],
                 ]
             )  # fmt: skip
+            for key, fixed in sorted(r["corrections"].items()):
+                corrections.append(
+                    [
+                        row["name"], table["year"], r["source"], figure_label(key), _cell(fixed["original"]),
+                        _cell(fixed["value"]), fixed["origin_name"], fixed["note"], fixed["user"], fixed["at"], r["id"],
+                    ]
+                )  # fmt: skip
             for f in r["findings"]:
                 last = f["history"][-1] if f["history"] else {}
                 findings.append(
@@ -90,6 +109,7 @@ def desk_workbook(table: dict) -> bytes:
                 )  # fmt: skip
     _sheet(book, "汇总", SUMMARY, summary, first=True)
     _sheet(book, "问题清单", FINDINGS, findings)
+    _sheet(book, "更正记录", CORRECTIONS, corrections)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

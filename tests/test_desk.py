@@ -190,10 +190,12 @@ def test_the_exports_read_back(tmp_path):
     finding = next(f for f in findings_of(desk, report) if f.rule == "X3")
     change(desk.engine, review["slot"], report, finding, user="张三", seen=0, decision="confirmed",
            note="第五部分与上年相同，须重写", responsible="县市场监管局办公室")  # fmt: skip
-    table = desk_table(desk, "", 2022)
+    correct(desk.engine, review["slot"], desk.raw(report_id), "review.total", "", user="张三", seen=0,
+            origin="unit", note="单位来函：复议一栏应为空白")  # fmt: skip
+    table = desk_table(Desk(desk.index, desk.engine), "", 2022)
 
     book = load_workbook(io.BytesIO(desk_workbook(table)))
-    assert book.sheetnames == ["汇总", "问题清单"]
+    assert book.sheetnames == ["汇总", "问题清单", "更正记录"]
     summary = list(book["汇总"].values)
     assert summary[0][:4] == ("单位", "地区", "层级", "是否发布") and book["汇总"].auto_filter.ref
     status = {row[0]: row[3] for row in summary[1:]}
@@ -204,6 +206,9 @@ def test_the_exports_read_back(tmp_path):
     assert row["审核意见"] == "确认" and row["审核说明"] == "第五部分与上年相同，须重写"
     assert row["责任单位"] == "县市场监管局办公室" and row["整改状态"] == "待整改" and row["审核人"] == "张三"
     assert row["位置"] == x3["label"] and row["报告编号"] == report_id
+    fixes = list(book["更正记录"].values)
+    assert fixes[1][:8] == ("某县市场监督管理局", 2022, "b.txt", "行政复议·总计", 1, "空白", "单位提供",
+                            "单位来函：复议一栏应为空白")  # fmt: skip
 
     document = Document(io.BytesIO(desk_notice(table, "某县政务公开办公室")))
     text = "\n".join(p.text for p in document.paragraphs)
@@ -212,7 +217,8 @@ def test_the_exports_read_back(tmp_path):
     assert "某县市场监督管理局" in text and "审核意见：第五部分与上年相同，须重写" in text
     grid = document.tables[0]
     assert grid.rows[0].cells[0].text == "单位" and grid.rows[1].cells[0].text == "某县市场监督管理局"
-    assert "20" in [c.text for c in grid.rows[1].cells]  # its 20 new applications, as printed
+    cells = [c.text for c in grid.rows[1].cells]
+    assert "20" in cells and "（空白）（更正）" in cells  # 20 new applications as printed; the review total corrected
 
 
 def test_verdicts_survive_a_replaced_file(tmp_path):
@@ -260,3 +266,41 @@ def test_the_share_of_other_outcomes_is_the_offices_to_set(tmp_path):
     strict = Desk(desk.index, desk.engine, other_threshold=0.1)
     (p6,) = [f for f in findings_of(strict, strict.report(meta["id"])) if f.rule == "P6"]
     assert "3 件" in p6.message and "15%" in p6.message and "10% 以上" in p6.message
+
+
+def test_a_files_own_date_is_the_earliest_it_was_published(tmp_path):
+    from datetime import date, datetime
+
+    from docx import Document as NewDocument
+
+    from index.reader.formats.dates import file_created, plausible
+    from index.reader.parse import parse_bytes
+    from review.checks import late, published_text
+
+    # the published PDF says it was made on 2025-02-25, after a county government's 2月20日
+    pdf = next((SEED.parent / "pdf").glob("*.pdf"))
+    assert file_created(pdf.read_bytes(), ".pdf") == date(2025, 2, 25)
+    report = parse_file(pdf)
+    assert (report.published, report.published_from) == ("2025-02-25", "file")
+    assert published_text(report) == "不早于 2025-02-25（文件生成日期）"
+    (r2,) = late(report, None)
+    assert "晚于县级人民政府的发布期限 2025年2月20日 5 天" in r2.message and "不可能在期限前发布" in r2.message
+
+    def word(made: datetime) -> bytes:
+        document = NewDocument()
+        for line in SEED.read_text(encoding="utf-8").replace("2021", "2023").splitlines():
+            document.add_paragraph(line)
+        document.core_properties.created = made
+        path = tmp_path / "r.docx"
+        document.save(path)
+        return path.read_bytes()
+
+    # a department's Word file made on 2024-01-10: published then or later — which says nothing of lateness
+    early = parse_bytes(word(datetime(2024, 1, 10, 9)), "r.docx", ".docx")
+    assert early.published == "2024-01-10" and not late(early, None)
+    made_late = parse_bytes(word(datetime(2024, 3, 1, 9)), "r.docx", ".docx")
+    assert [f.found for f in late(made_late, None)] == [30]
+    # a template's date (years before the report) or a clock set wrong is no date at all
+    stale = parse_bytes(word(datetime(2016, 5, 1)), "r.docx", ".docx")
+    assert stale.published is None and not late(stale, None)
+    assert plausible(date(2030, 1, 1), 2023) is None and file_created(b"%PDF-1.4 broken", ".pdf") is None

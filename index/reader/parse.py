@@ -9,6 +9,7 @@ from pathlib import Path
 from .audit.rerun import audit_report
 from .errors import ParseError
 from .formats.cache import TextCache
+from .formats.dates import file_created, plausible
 from .formats.files import read_report_file, text_from_bytes
 from .formats.pdf import PAGE_BREAK
 from .formats.plain import clean_text
@@ -116,9 +117,12 @@ def parse_bytes(data: bytes, source: str, suffix: str, cache: TextCache | None =
     For a PDF, each figure's page is read from where the text's pages start (`pages`)."""
     text = text_from_bytes(data, source, suffix, cache)
     if PAGE_BREAK not in text:
-        return parse_text(text, source=source, id=report_id(data))
-    report = parse_text(text.replace(PAGE_BREAK, ""), source=source, id=report_id(data))
-    report.pages = figure_pages(report, text)
+        report = parse_text(text, source=source, id=report_id(data))
+    else:
+        report = parse_text(text.replace(PAGE_BREAK, ""), source=source, id=report_id(data))
+        report.pages = figure_pages(report, text)
+    if report.published is None and (made := plausible(file_created(data, suffix), report.year)):
+        report.published, report.published_from = made.isoformat(), "file"  # published on or after it
     return report
 
 

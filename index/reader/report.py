@@ -90,7 +90,9 @@ class Report:
     body: str
     source_url: str | None = None  # where it was published on the web, when the corpus says (index/manifest.py)
     published: str | None = None  # the date it was made public (YYYY-MM-DD), where the page or corpus says
-    published_from: str | None = None  # "page" (its 发布时间 line) or "manifest" (the corpus folder's MANIFEST.tsv)
+    # "page" (its 发布时间 line), "manifest" (the corpus folder's MANIFEST.tsv), or "file" (the day a PDF or
+    # Word file says it was made: published on that day or after, never before)
+    published_from: str | None = None
     title: str | None = None
     agency: str | None = None  # as printed
     agency_key: str | None = None  # one key for the ways one agency's name is printed

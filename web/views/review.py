@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, current_app, flash, g, redirect, r
 from index.reader.audit.rules import FAMILIES, describe
 from index.reader.report import SECTIONS, TEMPLATE_NAMES
 from index.reader.tables.layout import figure_label
+from review.checks import published_text
 from review.corrections import ORIGINS, correct
 from review.desk import desk_table, finding_by_key, report_review, stamp
 from review.errors import Conflict, ReviewError
@@ -181,6 +182,7 @@ def report(report_id: str):
         "template_name": TEMPLATE_NAMES[rep.template],
         "published": rep.published,
         "published_from": rep.published_from,
+        "published_text": published_text(rep),
         "deadline": review["deadline"][0].isoformat() if review["deadline"] else None,
         "deadline_for": review["deadline"][1] if review["deadline"] else None,
         "slot": review["slot"],
