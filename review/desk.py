@@ -18,6 +18,7 @@ from index.reader.audit.office import OTHER_SHARE, other_share
 from index.reader.audit.rules import FAMILIES, describe, family_of, rule_name
 from index.reader.report import Finding, Report
 from index.reader.text.place import place_of
+from search import derived
 from search.compare import year_checks
 from search.identity import Identity
 from search.reports import UnknownReport, get_report, identity_of, report_metas
@@ -231,9 +232,22 @@ def units_in(desk: Desk, region: str, year: int) -> tuple[list[Unit], bool]:
     return sorted(units, key=lambda u: (u.region, u.name)), False
 
 
+def copied_text(desk: Desk) -> tuple[dict[str, dict], str]:
+    """{report id: the share of its text found in other agencies' reports, and how many sentences} and the
+    status of that comparison ("ready", "computing" while the index's background job runs, "failed", or
+    "unavailable" on a search cluster). The comparison is the audit page's, over the whole corpus: wording
+    many agencies share (the format's own) is not counted."""
+    if getattr(desk.index, "remote", False):
+        return {}, "unavailable"
+    rows, status = derived.copies(desk.index)
+    found = {r["report_id"]: {"share": r["share"]["overall"], "sentences": r["copied_sentences"]} for r in rows or []}
+    return found, status
+
+
 def desk_table(desk: Desk, region: str, year: int) -> dict:
     """The desk's table for a region and year: one row per unit, its report(s) or 未发布, their counts."""
     units, from_roster = units_in(desk, region, year)
+    copies, copies_status = copied_text(desk)
     if len(units) > MAX_UNITS:
         raise Invalid(f"该范围有 {len(units)} 个单位，超过一次可审核的 {MAX_UNITS} 个，请缩小地区范围")
     rows = []
@@ -253,6 +267,7 @@ def desk_table(desk: Desk, region: str, year: int) -> dict:
                     "deadline": review["deadline"][0].isoformat() if review["deadline"] else None,
                     "corrected": len(report.corrected),
                     "corrections": report.corrected,  # {cell key: the correction in force, with the original}
+                    "copied": copies.get(report.id),  # None: nothing copied (or not known yet: copies_status)
                     "counts": review["counts"],
                     "stale": len(review["stale"]),
                     "findings": review["findings"],
@@ -294,6 +309,7 @@ def desk_table(desk: Desk, region: str, year: int) -> dict:
         "rows": rows,
         "totals": _totals(rows),
         "others": sorted(others, key=lambda m: m["agency"] or ""),
+        "copies_status": copies_status,
     }
 
 

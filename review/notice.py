@@ -107,12 +107,25 @@ def desk_notice(table: dict, office: str = "") -> bytes:
         document.add_paragraph("无。")
 
     repeated = [(row, f) for row in rows for r in row["reports"] for f in r["findings"] if f["rule"] == "X3"]
+    copied = sorted(
+        ((row, r["copied"]) for row in rows for r in row["reports"] if r.get("copied")),
+        key=lambda pair: -pair[1]["share"],
+    )
     document.add_heading(f"{next(heading)}、内容雷同情况", level=1)
-    if repeated:
-        for row, f in repeated:
-            document.add_paragraph(f"{row['name']}：{f['message']}", style="List Bullet")
-    else:
+    for row, f in repeated:
+        document.add_paragraph(f"{row['name']}：{f['message']}", style="List Bullet")
+    if not repeated:
         document.add_paragraph("未发现第五部分与上一年度报告大量雷同的情况。")
+    for row, c in copied:
+        document.add_paragraph(
+            f"{row['name']}：报告正文有 {c['sentences']} 句与其他机关的报告相同或相近，约占正文的 {c['share']:.0%}"
+            "（各机关通用的格式性文字不计）。",
+            style="List Bullet",
+        )
+    if table.get("copies_status") == "ready" and not copied:
+        document.add_paragraph("未发现与其他机关报告文字相同或相近的情况（各机关通用的格式性文字不计）。")
+    elif table.get("copies_status") in ("computing", "failed"):
+        document.add_paragraph("（与其他机关报告的文字比对尚未完成，稍后重新导出即可包含。）")
 
     document.add_heading(f"{next(heading)}、主要数据", level=1)
     grid = document.add_table(rows=1, cols=len(FIGURES) + 1)

@@ -20,7 +20,7 @@ SUMMARY = (
     ("单位", 28), ("地区", 22), ("层级", 8), ("是否发布", 9), ("报告", 30), ("格式", 14), ("发布日期", 12),
     ("发布期限", 12), ("错误", 7), ("提示", 7), ("未能可靠读取", 12),
     *((name, 9) for name in DECISIONS.values()), *((name, 9) for name in STATUSES.values()), ("更正数字", 9),
-    ("需重新审核", 11), ("报告编号", 18),
+    ("需重新审核", 11), ("与他人文字雷同", 14), ("报告编号", 18),
 )  # fmt: skip
 FINDINGS = (
     ("单位", 28), ("年度", 7), ("报告", 30), ("规则", 22), ("类别", 14), ("严重程度", 9), ("位置", 24),
@@ -42,6 +42,10 @@ def number(value):
         return None
     text = number_text(value)
     return int(text) if "." not in text else float(Decimal(text))
+
+
+def _copied(copied: dict | None) -> str | None:
+    return f"{copied['share']:.0%}（{copied['sentences']} 句）" if copied else None
 
 
 def _cell(text: str | None):
@@ -86,7 +90,7 @@ def desk_workbook(table: dict) -> bytes:
                     row["name"], row["region"], row["level"], "已发布", r["source"], TEMPLATE_NAMES.get(r["template"]),
                     r["published_text"] if r["published"] else None, r["deadline"], c["report"].get("error", 0),
                     c["report"].get("warning", 0), sum(c["reading"].values()), *c["decisions"].values(),
-                    *c["statuses"].values(), r["corrected"], r["stale"], r["id"],
+                    *c["statuses"].values(), r["corrected"], r["stale"], _copied(r.get("copied")), r["id"],
                 ]
             )  # fmt: skip
             for key, fixed in sorted(r["corrections"].items()):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from pathlib import Path
 
 import pytest
 from docx import Document
@@ -19,6 +20,7 @@ from review.notice import desk_notice
 from review.roster import import_roster, read_roster
 from review.verdicts import change
 from review.workbook import desk_workbook
+from search import derived
 from search.compare import year_checks
 from search.engine import SearchIndex
 
@@ -192,13 +194,18 @@ def test_the_exports_read_back(tmp_path):
            note="第五部分与上年相同，须重写", responsible="县市场监管局办公室")  # fmt: skip
     correct(desk.engine, review["slot"], desk.raw(report_id), "review.total", "", user="张三", seen=0,
             origin="unit", note="单位来函：复议一栏应为空白")  # fmt: skip
+    derived.run(Path(desk.index.folder))  # the audit's comparison of copied text, as the server's job runs it
     table = desk_table(Desk(desk.index, desk.engine), "", 2022)
+    assert table["copies_status"] == "ready"
 
     book = load_workbook(io.BytesIO(desk_workbook(table)))
     assert book.sheetnames == ["汇总", "问题清单", "更正记录"]
     summary = list(book["汇总"].values)
     assert summary[0][:4] == ("单位", "地区", "层级", "是否发布") and book["汇总"].auto_filter.ref
     status = {row[0]: row[3] for row in summary[1:]}
+    copied = {row[0]: row[summary[0].index("与他人文字雷同")] for row in summary[1:]}
+    # its text is 某县自然资源局's 2021 report's, word for word (another agency, an earlier year)
+    assert copied["某县自然资源局"] is None and copied["某县市场监督管理局"].startswith("100%")
     assert status == {"某县市场监督管理局": "已发布", "某县自然资源局": "未发布"}
     lines = list(book["问题清单"].values)
     header = lines[0]
@@ -215,6 +222,7 @@ def test_the_exports_read_back(tmp_path):
     assert "关于" in text and "2022年度政府信息公开工作年度报告审核情况的通报" in text
     assert "某县政务公开办公室" in text and "未发布年度报告的单位：某县自然资源局" in text
     assert "某县市场监督管理局" in text and "审核意见：第五部分与上年相同，须重写" in text
+    assert "某县市场监督管理局：报告正文有" in text and "与其他机关的报告相同或相近" in text
     grid = document.tables[0]
     assert grid.rows[0].cells[0].text == "单位" and grid.rows[1].cells[0].text == "某县市场监督管理局"
     cells = [c.text for c in grid.rows[1].cells]

@@ -10,6 +10,7 @@ import argparse
 import getpass
 import json
 import sys
+import time
 from pathlib import Path
 
 from index.reader.audit.office import OTHER_SHARE
@@ -122,6 +123,18 @@ def cmd_roster(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _await_copies(desk: Desk, wait: float = 600) -> None:
+    """What the exports say of copied text is the index's background comparison: a file written now waits
+    for it (a few seconds for a county, minutes for a province), then says whatever it has."""
+    from search import derived
+
+    if getattr(desk.index, "remote", False):
+        return
+    deadline = time.monotonic() + wait
+    while derived.copies(desk.index)[1] == "computing" and time.monotonic() < deadline:
+        time.sleep(0.5)
+
+
 def cmd_review(args: argparse.Namespace) -> int:
     """The desk's table for a region and year (every unit, its report or 未发布, findings, verdicts), or one
     report's findings with their keys (--report); --xlsx and --docx write the 问题清单 and the 通报.
@@ -143,6 +156,8 @@ def cmd_review(args: argparse.Namespace) -> int:
             return EXIT_OK
         if args.year is None:
             raise ReviewError("请给出年度：--year 2023")
+        if args.xlsx or args.docx:
+            _await_copies(desk)
         table = desk_table(desk, args.region or "", args.year)
     except (ReviewError, QueryError, IndexMissing) as exc:
         return _fail("review", exc)
