@@ -16,7 +16,7 @@ from review.desk import desk_table, finding_by_key, report_review, stamp
 from review.errors import Conflict, ReviewError
 from review.notice import desk_notice
 from review.roster import decode, import_roster, read_roster
-from review.uploads import KINDS, check, store
+from review.uploads import KINDS, MAX_BYTES, check, store
 from review.verdicts import DECISIONS, NEXT_STATUS, STATUSES, change
 from review.workbook import desk_workbook
 from search.filters import FIGURE_KEYS
@@ -30,6 +30,11 @@ from ..tables import report_tables
 from .reports import all_metas, split_table_text
 
 bp = Blueprint("review", __name__)
+
+
+@bp.context_processor
+def _limits() -> dict:
+    return {"limit_mb": MAX_BYTES // 1024 // 1024}
 SORTS = {
     "region": ("按地区排序", lambda r: (r["region"], r["name"])),
     "name": ("按单位名称排序", lambda r: r["name"]),
