@@ -35,6 +35,8 @@ bp = Blueprint("review", __name__)
 @bp.context_processor
 def _limits() -> dict:
     return {"limit_mb": MAX_BYTES // 1024 // 1024}
+
+
 SORTS = {
     "region": ("按地区排序", lambda r: (r["region"], r["name"])),
     "name": ("按单位名称排序", lambda r: r["name"]),
