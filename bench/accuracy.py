@@ -57,6 +57,8 @@ LAYOUTS: dict[str, Layout] = {
     "PDF": Layout(lambda d: (R.to_pdf(d), ".pdf")),
     "PDF text, spaced": _text(R.to_spaced),
     "one cell per line": _text(R.to_cell_lines),
+    "one cell per line, pipes": _text(R.to_pipe_lines),
+    "blank marks, pipes": _text(R.to_pipe_lines, _blanks()),
     "labels first": _text(R.to_labels_first),
     "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),
     "glued (crawled)": _text(R.to_glued),

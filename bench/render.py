@@ -390,6 +390,12 @@ def to_cell_lines(doc: Document) -> str:
     return _text(doc, lambda row: "\n".join(t for t in _cells(row, False) if t))
 
 
+def to_pipe_lines(doc: Document) -> str:
+    """One cell per line with a pipe after every cell, the label on a line of its own (`规章 |`, `0 |` …), as
+    some converters print a table; a cell printed blank is a line with its pipe alone."""
+    return _text(doc, lambda row: "\n".join(f"{t} |".strip() for t in _cells(row, False)))
+
+
 def to_labels_first(doc: Document, column_major: bool = False) -> str:
     """Table 三 with every row label first and the numbers after them, row by row or column by column."""
     out = []

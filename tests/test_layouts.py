@@ -134,3 +134,21 @@ def test_table_cut_off_mid_row_leaves_the_rest_missing_with_a_finding():
     assert "applications.total.total" not in report.figures
     assert all(report.figures[k] == full[k] for k in report.figures)
     assert [f for f in report.findings if f.rule == "incomplete"]
+
+
+def test_one_cell_a_line_closed_by_pipes_on_a_non_zero_table():
+    """`规章 |` / `0 |` / `3 |` …: every cell from its own line, a blank one (`|`, `— |`) kept in its place, never
+    a cell made of the empty field beside a pipe. A synthetic report's non-zero tables, re-printed so."""
+    import random
+
+    from bench import render as R
+    from bench.synth import SyntheticCorpus
+
+    doc = R.document(parse_text(SyntheticCorpus(seed=5).report(2).text))
+    truth = R.truth(doc)
+    assert sum(v not in ("0", "（空白）") for v in truth.values()) >= 20
+    assert R.readout(parse_text(R.to_pipe_lines(doc))) == truth
+    blanked = R.with_blanks(doc, random.Random(3), marks=["", "—", "/"])
+    want = R.truth(blanked)
+    assert "（空白）" in want.values()
+    assert R.readout(parse_text(R.to_pipe_lines(blanked))) == want

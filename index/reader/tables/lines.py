@@ -71,11 +71,13 @@ def _read_line(line: str) -> Reading | None:
 
 
 def _field_line(line: str) -> Reading | None:
+    if line.strip() == "|":  # a cell printed blank, one cell a line with a pipe after each (`0 |`, `|`)
+        return "", ("",), True, ""
     parts = _SEPARATORS.split(line)
     if line.lstrip().startswith("|"):  # markdown: the outer pipes open and close the row
         parts = parts[1:]
-        if line.rstrip().endswith("|") and parts:
-            parts = parts[:-1]
+    if line.rstrip().endswith("|") and parts:  # a closing pipe ends the row: it never opens an empty cell
+        parts = parts[:-1]
     parts = [p.strip() for p in parts]
     # a markdown rule line (| --- | :---: |) holds dashes: without one, no check is needed
     if "-" in line and parts and all(_MARKDOWN_RULE.match(p) or not p for p in parts) and any(parts):

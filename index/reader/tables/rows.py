@@ -89,7 +89,11 @@ def number_rows(
     for line in lines:
         has_numbers = line.numbers > 0
         blank_row = bool(line.label.strip()) and len(line.cells) >= width and not has_numbers
-        if not has_numbers and not blank_row:
+        # a cell printed blank on a line of its own (`— |`), after a label or among a row's cells: kept in place
+        blank_cell = (
+            not has_numbers and line.fields and bool(line.cells) and not line.label.strip() and bool(run or pending)
+        )
+        if not has_numbers and not blank_row and not blank_cell:
             if run and line.label.strip() and not line.cells and is_header(line):
                 held.append(line)
                 continue

@@ -55,6 +55,7 @@ _PIECE_WORDS = re.compile(
     r"位置|页面|来源|作者|布者|时间|日期|浏览|点击|访问|阅读|字号|字体|打印|关闭|返回|收藏|分享|微信|全真|链接|扫一|!\[|附件下载"
 )
 _EMPTY = re.compile(r"^[\s|｜\-—–:：>»•·]*$")
+_CLOSED_CELL = re.compile(r"\s*[^|]*\|\s*")  # one cell a line, each closed by a pipe
 
 
 def is_page_number(line: str) -> bool:
@@ -89,7 +90,7 @@ def strip_chrome(text: str) -> str:
             if _EMPTY.match(cleaned):
                 continue
             line = cleaned
-        elif line.strip() and "|" in line and _EMPTY.match(line):
-            continue  # a row of a layout table with nothing in it
+        elif line.strip() and "|" in line and _EMPTY.match(line) and not _CLOSED_CELL.fullmatch(line):
+            continue  # a row of a layout table with nothing in it (not a blank cell closed by its pipe: `— |`)
         out.append(line)
     return "\n".join(out)
