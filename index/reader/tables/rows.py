@@ -31,6 +31,7 @@ class NumberRow:
     start: int
     own_label: bool  # the label was printed on the row's own line
     fields: bool = True  # cells split at tabs or pipes: an empty cell kept its place
+    wrapped: str = ""  # the label-only line just before a row with its own label: its label's first half?
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def number_rows(
                 release()
         if line.label.strip():
             flush()
-            rows.append(NumberRow(line.label, list(line.cells), line.start, True, line.fields))
+            before = pending[-1].label if pending else ""
+            rows.append(NumberRow(line.label, list(line.cells), line.start, True, line.fields, before))
             pending.clear()
         elif len(line.cells) >= width - 1:
             flush()
@@ -131,8 +133,12 @@ def _compact(text: str) -> str:
 
 
 def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]:
-    """Given number rows in text order, return {index of a format row: the row placed there}."""
-    matches = [match_label(r.label, expected, unique=True) for r in rows]
+    """Given number rows in text order, return {index of a format row: the row placed there}.
+
+    A row whose label line follows a label-only line is read with both lines when together they name one
+    format row exactly: a label wrapped over two lines, the numbers on the second (`（二）部分公开（区分处理的，
+    只计这一情` / `形，不计其他情形） 447 7 …`, whose second half alone could name another row)."""
+    matches = [_row_match(r, expected) for r in rows]
     anchors = _anchors([(i, m.index, m.exact) for i, m in enumerate(matches) if m is not None])
     placed: dict[int, Placed] = {}
     for i, j, exact in anchors:
@@ -150,6 +156,14 @@ def align(rows: list[NumberRow], expected: tuple[Row, ...]) -> dict[int, Placed]
             for i, j in zip(free_rows, free_slots, strict=True):
                 placed[j] = Placed(rows[i].cells, rows[i].start, "order", rows[i].label, rows[i].fields)
     return placed
+
+
+def _row_match(row: NumberRow, expected: tuple[Row, ...]):
+    if row.wrapped:
+        whole = match_label(row.wrapped + row.label, expected, unique=True)
+        if whole is not None and whole.exact:
+            return whole
+    return match_label(row.label, expected, unique=True)
 
 
 def _anchors(cands: list[tuple[int, int, bool]]) -> list[tuple[int, int, bool]]:
