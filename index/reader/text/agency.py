@@ -36,6 +36,11 @@ _DATE = rf"(?:\d{{4}}|{_NUMERAL}{{4}})\s*年\s*{_NUMERAL}{{1,2}}\s*月(?:\s*{_NU
 _SIGNATURE = re.compile(rf"(?P<name>{_NAME}{{2,30}}{_ORG_END})\s*(?:{_DATE})?\s*$")
 _COMPILED_BY = re.compile(rf"本报告由(?P<name>{_NAME}{{3,40}}?)(?:根据|依据|按照|负责|编制|汇总|牵头)")
 _CONTACT = re.compile(rf"请与(?P<name>{_NAME}{{3,40}}?)(?:联系|咨询)")
+# the opening sentence publishing the report: 现公布东莞市教育局2023年政府信息公开工作年度报告; 现将…年度报告公布如下
+_OPENING = re.compile(
+    rf"(?:现予?公布|现将|现发布|特发布|向社会公布)(?P<name>{_NAME}{{3,40}}?{_ORG_END})\s*"
+    rf"(?:\d{{4}}|{_NUMERAL}{{4}})\s*年度?\s*(?:政府)?信息公开"
+)
 # the overview's opening sentence naming the agency as its subject: 2024年，平潭综合实验区坚持以…
 _SUBJECT = re.compile(
     rf"(?:^|[。\n]|年(?:度|以来)?[，,]?)\s*(?P<name>{_NAME}{{2,25}}?(?:{_ORG_END}|实验区|开发区|新区|园区|[区县市州盟旗]))"
@@ -58,22 +63,29 @@ def find_agency(text: str) -> tuple[str, str] | None:
     True
     >>> find_agency("一、总体情况\\n2024年，平潭综合实验区坚持以习近平新时代中国特色社会主义思想为指导")
     ('平潭综合实验区', 'body')
+    >>> find_agency("根據《條例》規定，現公布東莞市教育局2023年政府信息公開工作年度報告。")
+    ('東莞市教育局', 'body')
     """
     folded = fold(text)
     m = _METADATA.search(folded[:1500])
     if m and _plausible(m.group("name")):
         return _printed(text, m, "name"), "metadata"
-    tail = [line.strip() for line in folded.rstrip().split("\n")[-_SIGNATURE_LINES:] if line.strip()]
-    for line in reversed(tail):
+    ends = [m.start() for m in re.finditer("\n", folded.rstrip())]
+    for start in reversed([0, *[e + 1 for e in ends]][-_SIGNATURE_LINES:]):
+        end = folded.find("\n", start)
+        line = folded[start : end if end >= 0 else len(folded)]
         m = _SIGNATURE.search(line)
-        if m and _plausible(m.group("name")) and len(line) <= len(m.group(0)) + 40:
-            return m.group("name").strip(), "signature"
-    for regex in (_COMPILED_BY, _CONTACT, _SUBJECT):
+        if m and _plausible(m.group("name").strip()) and len(line.strip()) <= len(m.group(0).strip()) + 40:
+            name = m.group("name").strip()
+            at = start + line.index(name, m.start("name"))
+            return text[at : at + len(name)], "signature"  # as printed
+    for regex in (_COMPILED_BY, _CONTACT, _OPENING, _SUBJECT):
         m = regex.search(folded[:3000])
         if m:
             name = _SUBUNIT.split(m.group("name"), maxsplit=1)[0].strip("（(，, ")
             if _plausible(name):
-                return name, "body"
+                at = folded.index(name, m.start("name"))
+                return text[at : at + len(name)], "body"  # as printed (folding keeps every character's place)
     return None
 
 

@@ -18,6 +18,7 @@ _TITLE_RES = (
     # 某某局政府信息公开工作年度报告（2021年度）
     re.compile(rf"^(?P<pre>{_NAME}{{0,40}}?){_TAIL}[（(](?P<year>{_YEAR})年?度?[)）]$"),
 )
+_PUBLISHING = re.compile(r"(?:现将|现予?公布|现发布|特发布|现就|根据|依据|按照)")
 _HEAD_CHARS = 600  # titles, even behind crawled page chrome, sit at the very start
 # a title run together with the text after it (a crawl that lost the line breaks)
 _TITLE_PREFIX = re.compile(rf"^.{{4,70}}?(?:报告|年报)(?:[（(]{_YEAR}年?度?[)）])?")
@@ -43,10 +44,14 @@ def find_title(text: str) -> tuple[str, str | None, int] | None:
 
     >>> find_title("郑州经济技术开发区管委会 2021 年政府信息公开 工作年度报告\\n一、总体情况")
     ('郑州经济技术开发区管委会2021年政府信息公开工作年度报告', '郑州经济技术开发区管委会', 2021)
+    >>> find_title("现将东莞市教育局2021年度政府信息公开工作年度报告公布如下。\\n一、总体情况") is None
+    True
     """
     for cand in _candidates(text):
         title = squeeze_cjk_spaces(to_halfwidth(cand)).strip()
         folded = fold(title)
+        if _PUBLISHING.match(folded):
+            continue  # the sentence publishing the report (现将…年度报告公布如下), not its title
         for regex in _TITLE_RES:
             m = regex.match(folded)
             if m:
