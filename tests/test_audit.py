@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from index.reader.audit.arithmetic import audit
-from index.reader.parse import parse_file
+from index.reader.parse import parse_file, parse_text
 from index.reader.tables.layout import APPLICANT_COLUMNS, APPLICATION_COLUMNS, OUTCOME_KEYS, review_keys
 
-from .conftest import CORPUS_FILES, DEV_FILES
+from .conftest import CORPUS_FILES, DEV_FILES, corpus_file
 
 
 def shanghai_2019_natural_person() -> dict:
@@ -128,3 +128,52 @@ def test_every_cell_of_tables_3_and_4_changed_by_one_is_found(report):
 
 def test_applicant_columns_exclude_total():
     assert "total" not in APPLICANT_COLUMNS and len(APPLICANT_COLUMNS) == 6
+
+
+def _printed_wrong(report, n: int) -> dict:
+    """The report's figures with the 总计 of n rows of table 三 printed one more than their cells add up to."""
+    figures = dict(report.figures)
+    rows = [k for k in figures if k.startswith("applications.") and k.endswith(".total")][:n]
+    for key in rows:
+        figures[key] += 1
+    return figures
+
+
+def test_a_doubtful_reading_is_never_the_agencys_error():
+    from index.reader.audit.arithmetic import DOUBT_MANY, audit
+
+    seed = parse_file(corpus_file("2021-郑州"))
+    figures = _printed_wrong(seed, DOUBT_MANY)
+    certain = audit(figures, seed.blank)
+    assert sum(f.severity == "error" for f in certain) >= DOUBT_MANY and not [f for f in certain if f.rule == "U1"]
+    # the same sums, in a table whose layout was uncertain: one U1, no error
+    doubted = audit(figures, seed.blank, uncertain={"applications"})
+    (u1,) = [f for f in doubted if f.rule == "U1"]
+    assert not [f for f in doubted if f.severity == "error"] and "读取有误" in u1.message
+    # one failure in an uncertain table stays the agency's error: a reading is doubted only when many fail
+    one = audit(_printed_wrong(seed, 1), seed.blank, uncertain={"applications"})
+    assert [f.rule for f in one if f.severity == "error"] and not [f for f in one if f.rule == "U1"]
+
+
+def test_sums_failing_where_rows_were_placed_by_order_are_the_readings_doubt():
+    """Row labels lost (the numbers placed by the format's row order) and three sums failing: a U1, no error.
+    The same numbers under their printed labels stay the agency's errors."""
+    text = corpus_file("2021-郑州").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    rows = [i for i, line in enumerate(lines) if "\t" in line and ("予以公开" in line or "部分公开" in line)]
+    assert len(rows) == 2
+    wrong = list(lines)
+    for i in rows:  # each row's 总计 printed one more than its cells add up to
+        cells = wrong[i].rstrip("\t").split("\t")
+        cells[-1] = str(int(cells[-1]) + 1)
+        wrong[i] = "\t".join(cells)
+    labelled = parse_text("\n".join(wrong))
+    errors = [f.rule for f in labelled.findings if f.severity == "error"]
+    assert len(errors) >= 3 and "U1" not in [f.rule for f in labelled.findings]
+    for i in rows:  # the labels lost: the rows are placed by order
+        cells = wrong[i].split("\t")
+        wrong[i] = "\t".join(["" if not c[:1].isdigit() else c for c in cells])
+    placed = parse_text("\n".join(wrong))
+    rules = [f.rule for f in placed.findings]
+    assert "layout" in rules and "U1" in rules
+    assert not [f for f in placed.findings if f.severity == "error" and f.rule in ("E1", "I1", "I2")]

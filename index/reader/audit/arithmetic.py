@@ -29,6 +29,9 @@ from ..tables.layout import (
 Figures = dict[str, float]
 
 
+DOUBT_MANY = 3  # identities failing in one table whose layout was uncertain: the reading is doubted, not the report
+
+
 class _Checker:
     def __init__(self, figures: Figures, blank: Iterable[str]):
         self.figures = figures
@@ -49,10 +52,10 @@ class _Checker:
             return
         blanks = [k for k in left + right if k in self.blank]
         if blanks:
-            self.blanked.setdefault("review" if rule == "I4" else "applications", set()).update(blanks)
-        else:
-            message = f"{describe()}：应为 {number_text(expected)}，实为 {number_text(found)}"
-            self.findings.append(Finding(rule, "error", message, location, expected, found))
+            self.blanked.setdefault(_table_of(rule), set()).update(blanks)
+            return
+        message = f"{describe()}：应为 {number_text(expected)}，实为 {number_text(found)}"
+        self.findings.append(Finding(rule, "error", message, location, expected, found))
 
     def blank_findings(self) -> list[Finding]:
         """One B1 warning per table whose identities fail only where cells were printed blank."""
@@ -131,13 +134,48 @@ def _identities(template: str | None) -> tuple[tuple, ...]:
     return tuple(out)
 
 
-def audit(figures: Figures, blank: Iterable[str] = ()) -> list[Finding]:
-    """Given a report's figures (and which were blank), return the findings of rules E1, I1, I2, I4, I5."""
+def doubt(findings: list[Finding], uncertain: Collection[str]) -> list[Finding]:
+    """The arithmetic's findings with those of a doubtful reading taken out and said once per table (U1).
+
+    Every failure of a table whose layout was uncertain (`uncertain`: the tables with a reading finding)
+    is the reading's doubt, never the agency's error, when DOUBT_MANY or more of its identities fail: a
+    reading that breaks so many sums is more likely wrong than the report. A table read with certainty
+    keeps every error it has (digits glued in a run that splits only one way are certain): the printed
+    numbers are never repaired."""
+    doubted: dict[str, list[Finding]] = {}
+    for table in ("applications", "review"):
+        own = [f for f in findings if f.rule in _IDENTITY_RULES and _table_of(f.rule) == table]
+        if table in uncertain and len(own) >= DOUBT_MANY:
+            doubted[table] = own
+    moved = {id(f) for fs in doubted.values() for f in fs}
+    out = [f for f in findings if id(f) not in moved]
+    for table, fs in sorted(doubted.items()):
+        name = "表三" if table == "applications" else "表四"
+        rules = "、".join(sorted({f.rule for f in fs}))
+        message = (
+            f"{name}按读出的数字有 {len(fs)} 处勾稽关系（{rules}）不成立，而这张表的版式不确定："
+            "更可能是读取有误，未作为报告的计算错误；请对照原文核对"
+        )
+        out.append(Finding("U1", "warning", message, table, None, len(fs)))
+    return out
+
+
+_IDENTITY_RULES = frozenset({"E1", "I1", "I2", "I4"})
+
+
+def _table_of(rule: str) -> str:
+    return "review" if rule == "I4" else "applications"
+
+
+def audit(figures: Figures, blank: Iterable[str] = (), uncertain: Collection[str] = ()) -> list[Finding]:
+    """Given a report's figures (which were blank, and which tables' layout was uncertain), return the
+    findings of rules E1, I1, I2, I4, I5 (and U1 for a doubtful reading)."""
     check = _Checker(figures, blank)
     a = "applications"
     for rule, left, right, location, describe in _identities(table3_template([*figures, *check.blank])):
         check.identity(rule, left, right, location, describe)
     check.findings += check.blank_findings()
+    check.findings = doubt(check.findings, uncertain)
     for key, value in figures.items():
         counted = key.startswith((f"{a}.", "review.", "litigation_"))
         if counted and (value < 0 or value != int(value)):

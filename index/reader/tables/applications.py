@@ -22,6 +22,7 @@ from .layout import (
     APPLICATION_ROWS,
     OUTCOME_KEYS,
     ROW_NAMES,
+    TOLERANT_NOTE,
     Row,
 )
 from .lines import table_lines
@@ -70,7 +71,7 @@ def read_applications(text: str) -> TableResult:
         if p.how == "tolerant":
             res.warn(
                 "layout",
-                f"表三行标签“{p.label.strip()}”与格式不符，按最接近的“{ROW_NAMES[expected[j].key]}”读取（推断）",
+                f"表三行标签“{p.label.strip()}”与格式不符，{TOLERANT_NOTE}“{ROW_NAMES[expected[j].key]}”读取（推断）",
                 f"applications.{expected[j].key}",
             )
     if any(p.how == "order" for p in placed.values()):

@@ -18,6 +18,8 @@ class Row:
     words: str = ""  # the format's full wording, for labels printed with typos (see labels.py)
 
 
+# how a row read by its nearest label says so (its row is not in doubt: the audit trusts its numbers)
+TOLERANT_NOTE = "按最接近的"
 APPLICANT_COLUMNS = ("natural_person", "business", "research", "social_org", "legal_service", "other_org")
 APPLICATION_COLUMNS = (*APPLICANT_COLUMNS, "total")
 # table 三's header words; extraction can print them (or pieces of them) between a row's numbers
