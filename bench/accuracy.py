@@ -58,6 +58,7 @@ LAYOUTS: dict[str, Layout] = {
     "PDF text, spaced": _text(R.to_spaced),
     "one cell per line": _text(R.to_cell_lines),
     "one cell per line, pipes": _text(R.to_pipe_lines),
+    "blank marks, one cell per line": _text(R.to_cell_lines, _blanks(R.BLANK_MARKS[1:])),
     "blank marks, pipes": _text(R.to_pipe_lines, _blanks()),
     "labels first": _text(R.to_labels_first),
     "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),

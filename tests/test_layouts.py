@@ -181,3 +181,38 @@ def test_row_labels_wrapped_over_two_lines(at):
         wrapped = _wrap_labels(R.to_spaced(doc), at)
         assert wrapped.count("\n") > R.to_spaced(doc).count("\n") + 10
         assert R.readout(parse_text(wrapped)) == R.truth(doc), f"{report.agency} {report.year}"
+
+
+def _art20_paragraphs(doc) -> str:
+    """The document with table 二 printed a cell a paragraph, `_` for each empty grid cell (a Word file's
+    table pasted as paragraphs); the other tables tab-separated."""
+    from bench import render as R
+
+    out = []
+    for block in doc.blocks:
+        if isinstance(block, str):
+            out.append(block)
+        elif block.name == "二":
+            out += [(c.text if c is not None and c.text else "_") for row in block.rows for c in row]
+        else:
+            out += ["\t".join(R._cells(row, True)) for row in block.rows]
+    return "\n".join(out)
+
+
+def test_2019_table_two_a_cell_a_paragraph_with_underscores():
+    import random
+
+    from bench import render as R
+    from bench.synth import SyntheticCorpus
+
+    reports = [r for r in map(parse_file, CORPUS_FILES) if R.readable(r) and r.template == "2019"]
+    reports += [
+        r for r in (parse_text(SyntheticCorpus(seed=7).report(i).text) for i in range(12)) if r.template == "2019"
+    ]
+    assert len(reports) >= 4
+    for report in reports:
+        for seed in range(4):
+            doc = R.with_blanks(R.document(report), random.Random(seed), marks=["_", "＿", "/", "—"])
+            truth = {k: v for k, v in R.truth(doc).items() if k.startswith("art20.")}
+            got = R.readout(parse_text(_art20_paragraphs(doc)))
+            assert {k: got.get(k) for k in truth} == truth, f"{report.agency} {report.year} {seed}"

@@ -122,5 +122,7 @@ def _spaced_line(line: str) -> Reading:
             break
     label = " ".join(tokens)
     if cells and not tokens and all(c in BLANK_MARKS for c in cells):
+        if len(cells) == 1 and (len(cells[0]) <= 2 or cells[0] in ("（空）", "(空)")):
+            return "", tuple(cells), False, ""  # one cell a line (a paragraph a cell), this one printed blank
         return "", (), False, ""  # a rule of dashes, not a row of empty cells
     return label, tuple(cells), False, ""

@@ -36,8 +36,12 @@ def read_review(text: str) -> TableResult:
     keys = review_keys()
     lines = [line for line in table_lines(text) if not _NARRATIVE.search(line.label)]
     data = [line for line in lines if line.numbers]
-    if data:  # one cell a line, each closed by its pipe: a cell printed blank (`|`, `— |`) keeps its place
-        data = [line for line in lines if line.numbers or (line.fields and line.cells and not line.label.strip())]
+    if data:  # one cell a line (or each closed by its pipe): a cell printed blank (`—`, `|`, `— |`) keeps its place
+        data = [
+            line
+            for line in lines
+            if line.numbers or ((line.fields or len(line.cells) == 1) and line.cells and not line.label.strip())
+        ]
     whole = [line for line in data if len(line.cells) >= 15]
     if whole:
         # a row numbering the columns (1 2 … 15) can precede the data: the row that adds up wins

@@ -92,7 +92,11 @@ def number_rows(
         blank_row = bool(line.label.strip()) and len(line.cells) >= width and not has_numbers
         # a cell printed blank on a line of its own (`— |`), after a label or among a row's cells: kept in place
         blank_cell = (
-            not has_numbers and line.fields and bool(line.cells) and not line.label.strip() and bool(run or pending)
+            not has_numbers
+            and (line.fields or len(line.cells) == 1)
+            and bool(line.cells)
+            and not line.label.strip()
+            and bool(run or pending)
         )
         if not has_numbers and not blank_row and not blank_cell:
             if run and line.label.strip() and not line.cells and is_header(line):
