@@ -86,6 +86,11 @@ def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool, at: 
     res.store(keys, cells, inferred=False, amount=row.amount, at=at)
 
 
+# the run of a row's glued cells: digits, signs (本年增/减), spaces, and measure words that end a cell
+_GLUED_RUN = re.compile(r"[^\d\n]{0,12}?([-+]?\d(?:[\d \t\u3000.+\-]|个|件|条|项|万元|元)*)")
+_READINGS = 50  # readings of a glued run enumerated: with more, no cell is kept (the run is too ambiguous)
+
+
 def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
     """Read a row whose digits are glued to its label on one line (a crawled page)."""
     squeezed, offsets = compact(text)
@@ -93,10 +98,12 @@ def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
     if not m:
         return
     after = text[offsets[m.end() - 1] + 1 :]
-    d = re.match(r"[^\d\n]{0,12}?(-?\d[\d \t\u3000.\-]*(?:万元|元)?)", after)
+    d = _GLUED_RUN.match(after)
     if not d or "\n" in d.group(1).strip() or _STOP.search(squeeze(after[: d.start(1)])):
         return
-    tokens = [t for t in re.split(r"[\s\u3000]+", d.group(1).strip()) if t]
+    # a measure word ends a cell (1个246900元: 1 and 246900元); a count's word is dropped, money keeps its unit
+    tokens = [t for t in re.split(r"[\s\u3000]+|(?<=[个件条项元])", d.group(1).strip()) if t]
+    tokens = [t.rstrip("个件条项") or t for t in tokens]
     n = len(row.keys)
     at = offsets[m.start()]
     if len(tokens) == n:
@@ -105,8 +112,17 @@ def _read_glued(text: str, row: Art20Row, res: TableResult) -> None:
         res.store(list(row.keys), ["".join(tokens)], inferred=False, amount=row.amount, at=at)
     else:
         digits, cuts = glue(tokens)
-        found = split_free(digits, cuts, n) if re.fullmatch(r"[\d-]+", digits) else []
+        signed = frozenset(i for i, k in enumerate(row.keys) if k.endswith(".change"))  # only 本年增/减 has a sign
+        found = split_free(digits, cuts, n, _READINGS, signed) if re.fullmatch(r"[\d+-]+", digits) else []
         if len(found) == 1:
             res.store(list(row.keys), [str(v) for v in found[0]], inferred=True, amount=row.amount, at=at)
-        else:
-            res.warn("glued", f"第二十条表格“{row.name}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", row.keys[0])
+            return
+        # the cells every reading agrees on (a sign ends the cell before it: 144+5149 is 144 and then doubt)
+        agreed = [str(col[0]) if len(set(col)) == 1 else None for col in zip(*found, strict=True)] if found else []
+        kept = [(k, v) for k, v in zip(row.keys, agreed, strict=False) if v is not None]
+        if kept and len(found) < _READINGS:
+            res.store([k for k, _ in kept], [v for _, v in kept], inferred=True, amount=row.amount, at=at)
+        said = f"，只保留各拆法一致的 {len(kept)} 个" if kept and len(found) < _READINGS else ""
+        res.warn(
+            "glued", f"第二十条表格“{row.name}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分{said}", row.keys[0]
+        )

@@ -73,13 +73,13 @@ def is_cell(text: str) -> bool:
 
 def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:
     """Given a digit string and a start, yield the ends of the numbers that can start there."""
-    first = start + 1 if s.startswith("-", start) else start  # a minus sign opens a number
+    first = start + 1 if s.startswith(("-", "+"), start) else start  # a sign opens a number (本年增/减: -417, +5)
     if first >= len(s) or not s[first].isdigit():
         return
     # "0" stands alone: no leading zeros
     ends = [first + 1] if s[first] == "0" else range(first + 1, min(len(s), first + MAX_DIGITS) + 1)
     for end in ends:
-        if any(start < c < end for c in cuts) or "-" in s[first:end]:
+        if any(start < c < end for c in cuts) or "-" in s[first:end] or "+" in s[first:end]:
             break  # a number never spans a space the page kept, nor a sign
         yield end
 
@@ -118,10 +118,13 @@ def split_rows(s: str, cuts: frozenset[int], groups: int, size: int) -> list[tup
     return out
 
 
-def split_free(s: str, cuts: frozenset[int], n: int, limit: int = 2) -> list[tuple[int, ...]]:
+def split_free(
+    s: str, cuts: frozenset[int], n: int, limit: int = 2, signed: frozenset[int] | None = None
+) -> list[tuple[int, ...]]:
     """Given glued digits with no arithmetic to check, return up to `limit` readings as n numbers.
 
-    Callers accept a reading only when it is the only one.
+    Callers accept a reading only when it is the only one. `signed`: the columns where a number printed
+    with its sign may stand (本年增/减); None, any.
 
     >>> split_free("000", frozenset(), 3)
     [(0, 0, 0)]
@@ -139,6 +142,8 @@ def split_free(s: str, cuts: frozenset[int], n: int, limit: int = 2) -> list[tup
             return
         if len(s) - pos < n - len(acc):
             return
+        if signed is not None and s.startswith(("-", "+"), pos) and len(acc) not in signed:
+            return
         for end in _number_ends(s, pos, cuts):
             walk(end, (*acc, int(s[pos:end])))
 
@@ -153,8 +158,10 @@ def glue(tokens: list[str]) -> tuple[str, frozenset[int]]:
     ('5000005', frozenset({6}))
     >>> split_free(*glue(["35-15"]), 2)
     [(35, -15)]
+    >>> split_free(*glue(["144+5149"]), 3, limit=5, signed=frozenset({1}))
+    [(144, 5, 149), (144, 51, 49), (144, 514, 9)]
     """
-    pieces = [p for tok in tokens for p in re.findall(r"-?[^-]+|-", tok)]  # "35-15": 35, -15
+    pieces = [p for tok in tokens for p in re.findall(r"[-+]?[^-+]+|[-+]", tok)]  # "35-15": 35, -15; "144+5": 144, +5
     cuts, pos = set(), 0
     for piece in pieces[:-1]:
         pos += len(piece)

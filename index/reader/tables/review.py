@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .cells import glue, is_blank, parse_number, split_rows
+from .cells import glue, is_blank, parse_number, split_free, split_rows
 from .labels import compact, squeeze
 from .layout import REVIEW_GROUPS, review_keys
 from .lines import Line, table_lines
@@ -107,6 +107,10 @@ def _read_glued(text: str, res: TableResult) -> None:
         res.store(keys, tokens, inferred=False, at=at)
         return
     digits, cuts = glue(tokens)
+    only = split_free(digits, cuts, 15) if digits.isdigit() else []
+    if len(only) == 1:  # 15 cells one way only (15 single digits): read whatever its totals say
+        res.store(keys, [str(v) for v in only[0]], inferred=True, at=at)
+        return
     found = split_rows(digits, cuts, 3, 5) if digits.isdigit() else []
     if len(found) == 1:
         res.store(keys, [str(v) for v in found[0]], inferred=True, at=at)
