@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..errors import ParseError
 from ..limits import FLAGS, limits
+from .ocr_tables import read_page
 
 OCR_DPI = 300
 _TIMEOUT = 300  # seconds per page
@@ -51,7 +52,15 @@ def pdf_text(data: bytes, source: str, why: str) -> str:
         try:
             for i, page in enumerate(pdf):
                 image = Path(tmp) / f"{i}.png"
-                page.render(scale=OCR_DPI / 72).to_pil().save(image)
+                rendered = page.render(scale=OCR_DPI / 72).to_pil()
+                try:
+                    tabled = read_page(rendered, Path(tmp), i, _TIMEOUT)  # ruled tables cut into cells first
+                except (OSError, subprocess.SubprocessError) as exc:
+                    raise ParseError(source, f"OCR failed on page {i + 1}: {str(exc)[:200]}") from None
+                if tabled is not None:
+                    pages.append(_tidy(tabled))
+                    continue
+                rendered.save(image)
                 result = subprocess.run(
                     ["tesseract", str(image), "-", "-l", "chi_sim", "--psm", "6"],
                     capture_output=True,

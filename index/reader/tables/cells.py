@@ -18,6 +18,9 @@ _NUMBER = re.compile(r"^(?P<sign>-?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元
 # marks count: a word such as 无 there is more likely narrative than a cell.
 BLANK_MARKS = frozenset({"-", "—", "——", "－", "–", "--", "/", "／", "\\", "_", "＿", "__", "（空）", "(空)"})
 _BLANKS = BLANK_MARKS | {"", "无", "空"}
+# a cell that holds something that could not be read (OCR saw ink but no number): it keeps its place in
+# its row and is neither a number nor blank (the geta mark stands for an illegible character in print)
+UNREAD = "〓"
 # A number with a note in brackets: 22（其中修订16件）
 _NOTED = re.compile(r"^(?P<num>-?\d+(?:\.\d+)?\s*(?:万元|元)?)\s*[（(](?P<note>[^()（）]{1,60})[)）]$")
 
@@ -67,8 +70,9 @@ def is_blank(text: str) -> bool:
 
 @lru_cache(maxsize=1 << 16)
 def is_cell(text: str) -> bool:
-    """Whether a field holds a table cell: a number (with or without a note) or an empty-cell mark."""
-    return is_blank(text) or parse_number(text) is not None
+    """Whether a field holds a table cell: a number (with or without a note), an empty-cell mark, or a cell
+    that could not be read (UNREAD)."""
+    return is_blank(text) or text.strip() == UNREAD or parse_number(text) is not None
 
 
 def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:
