@@ -216,3 +216,41 @@ def test_2019_table_two_a_cell_a_paragraph_with_underscores():
             truth = {k: v for k, v in R.truth(doc).items() if k.startswith("art20.")}
             got = R.readout(parse_text(_art20_paragraphs(doc)))
             assert {k: got.get(k) for k in truth} == truth, f"{report.agency} {report.year} {seed}"
+
+
+FLIP_HEADERS = {
+    "vertical": [
+        "行 行 政", "政 诉 讼", "复 未经复议直接起诉 复议后起诉", "议",
+        "结 结 其 尚 总 结 结 其 尚 总 结 结 其 尚 总", "果 果 他 未 计 果 果 他 未 计 果 果 他 未 计",
+        "维 纠 结 审   维 纠 结 审   维 纠 结 审", "持 正 果 结   持 正 果 结   持 正 果 结",
+    ],
+    "halves": [
+        "结果 结果 其他 尚未 总 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总",
+        "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计 维持 纠正 结果 审结 计",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("header", sorted(FLIP_HEADERS))
+def test_flip_book_pages(header):
+    """Flip-book page text: table 四's header exploded into vertical characters (or two-character halves)
+    over lines, then its one row of 15 numbers; table 三's last row at the top of a page, under the page's
+    number and running title, just before the 四 heading."""
+    from bench import render as R
+    from bench.synth import SyntheticCorpus
+
+    for i in range(6):
+        doc = R.document(parse_text(SyntheticCorpus(seed=5).report(i).text))
+        lines = R.to_spaced(doc).split("\n")
+        head = next(k for k, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+        row = next(k for k in range(head + 1, len(lines)) if len(lines[k].split()) == 15)
+        last = next(k for k, line in enumerate(lines) if line.startswith("四、结转下年度"))
+        lines = [
+            *lines[:last],
+            "- 5 -",
+            "政府信息公开工作年度报告",
+            *lines[last : head + 1],
+            *FLIP_HEADERS[header],
+            *lines[row:],
+        ]
+        assert R.readout(parse_text("\n".join(lines))) == R.truth(doc)
