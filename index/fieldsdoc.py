@@ -15,6 +15,7 @@ from .reader.tables.layout import (
     REVIEW_GROUPS,
     ROW_NAMES,
 )
+from .reader.tables.statistics import LEGACY_ROWS
 
 
 def fields_markdown() -> str:
@@ -66,6 +67,18 @@ def fields_markdown() -> str:
             unit = " (万元)" if row.amount else ""
             out.append(f"| {row.name} | {', '.join(f'`{k}`' for k in row.keys)}{unit} |")
         out.append("")
+    out += [
+        "## The statistics table before 2019: `legacy.<indicator>.<measure>`",
+        "",
+        "A report before 2019 appends 政府信息公开情况统计表 (指标名称 / 计量单位 / 本年 / 历年累计). Its 统计口径",
+        "lapsed with the 2019 format: its figures have keys of their own and are never put under the 2019 or",
+        "2021 keys. `<measure>` is `year` (本年) or `cumulative` (历年累计); money in 万元.",
+        "",
+        "| indicator | 指标 |",
+        "|---|---|",
+        *[f"| `{key}` | {name}{' (万元)' if money else ''} |" for key, name, _, money in LEGACY_ROWS],
+        "",
+    ]
     return "\n".join(out)
 
 

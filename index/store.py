@@ -121,8 +121,9 @@ def report_documents(report: Report, source: str, digest: str, name: str | None 
 # earlier version is rebuilt by the next `xxgk index`, never searched with other rules.
 # 3: punctuation width folded; 4: text columns; 5: search parts (index/part.py); 6: texts in them;
 # 7: the records' figures in them; 8: a cell printed blank has no figure (only `blank`), records keep origins;
-# 9: the office's checks (P1–P7) among the findings; 10: when a report was published (`published`)
-INDEX_FORMAT = "10"
+# 9: the office's checks (P1–P7) among the findings; 10: when a report was published (`published`); 11: the
+# statistics table before 2019 (`legacy.…`), U1, and scanned tables read cell by cell
+INDEX_FORMAT = "11"
 FORMAT_FILE = "format"
 
 

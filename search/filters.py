@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from index.reader.report import SECTION_NAMES, SECTIONS, TEMPLATE_NAMES, TEMPLATES
 from index.reader.tables.layout import ART20_ROWS, application_keys, figure_label, review_keys
+from index.reader.tables.statistics import legacy_keys
 from index.reader.text.place import GOVERNMENT, KINDS, LEVELS, OTHER_KIND, ZONE
 
 from .errors import QueryError
@@ -22,6 +23,7 @@ FIGURE_KEYS = frozenset(
     + application_keys("2021")
     + review_keys()
     + [k for rows in ART20_ROWS.values() for row in rows for k in row.keys]
+    + legacy_keys()  # the statistics table of reports before 2019: keys of their own, never mixed
 )
 # a figure named by its Chinese label as well as its key: 本年新收·总计 is applications.new.total
 LABELED_KEYS = {figure_label(k): k for k in sorted(FIGURE_KEYS)}

@@ -80,7 +80,7 @@ def finding_anchor(location: str) -> str:
         return location
     if location in ("structure", "published", "units"):
         return ""
-    return {"二": "active", "三": "applications", "四": "review"}[figure_table(location)]
+    return {"二": "active", "三": "applications", "四": "review", "统计表": "statistics"}[figure_table(location)]
 
 
 def agency_url(name: str | None) -> str | None:

@@ -19,6 +19,7 @@ from index.reader.tables.layout import (
     ROW_NAMES,
     figure_label,
 )
+from index.reader.tables.statistics import LEGACY_ROWS, MEASURE_NAMES
 
 
 def _cell(report: Report, key: str) -> dict:
@@ -45,6 +46,7 @@ def report_tables(report: Report) -> dict:
         "art20": [],
         "applications": [],
         "review": [],
+        "statistics": [],
         "columns": [COLUMN_NAMES[c] for c in APPLICATION_COLUMNS],
     }
     template = table3_template([*report.figures, *report.blank])
@@ -67,4 +69,11 @@ def report_tables(report: Report) -> dict:
                 # each row says what its cells are: table 二's rows measure different things
                 heads = [ART20_MEASURE_NAMES[k.rsplit(".", 1)[1]] for k in row.keys]
                 out["art20"].append({"name": row.name, "cells": cells, "keys": list(row.keys), "heads": heads})
+    if any(k.startswith("legacy.") for k in [*report.figures, *report.blank]):  # a report before 2019
+        out["statistics"] = [
+            {"name": name, "cells": [_cell(report, f"legacy.{key}.{m}") for m in MEASURE_NAMES]}
+            for key, name, *_ in LEGACY_ROWS
+            if any(f"legacy.{key}.{m}" in report.figures or f"legacy.{key}.{m}" in report.blank for m in MEASURE_NAMES)
+        ]
+        out["statistics_columns"] = list(MEASURE_NAMES.values())
     return out

@@ -17,6 +17,7 @@ from .report import Report
 from .sections import split_sections
 from .tables import TableResult, read_active, read_applications, read_review
 from .tables.layout import MARKERS_2019, MARKERS_2021
+from .tables.statistics import read_statistics
 from .text.agency import agency_key, find_agency
 from .text.chrome import strip_chrome
 from .text.meta import find_published, find_title, find_year
@@ -101,6 +102,12 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.notes = dict(sorted(tables.notes.items()))
         report.findings = tables.findings
         report.findings = audit_report(report)
+    elif template == "legacy" and report.section("statistics"):
+        stats = read_statistics(report.section("statistics"))  # under keys of its own: legacy.…
+        origins = ((k, report.body_offset("statistics", at)) for k, at in stats.origins.items())
+        report.origins = dict(sorted((k, at) for k, at in origins if at is not None))
+        report.figures, report.blank, report.inferred = stats.figures, sorted(stats.blank), sorted(stats.inferred)
+        report.findings = stats.findings
     return report
 
 

@@ -257,9 +257,16 @@ def figure_label(key: str) -> str:
     >>> figure_label("art20.normative.in_force")
     '行政规范性文件·现行有效件数'
     """
-    tables = {"applications": "表三", "review": "表四", "art20": "表二"}
+    tables = {"applications": "表三", "review": "表四", "art20": "表二", "legacy": "统计表（2019 年以前）"}
     if key in tables:
         return tables[key]
+    if key.startswith("legacy."):
+        from .statistics import LEGACY_NAMES, MEASURE_NAMES  # the old statistics table's own rows
+
+        _, item, measure = key.split(".", 2) if key.count(".") == 2 else ("", "", "")
+        if item in LEGACY_NAMES and measure in MEASURE_NAMES:
+            return f"统计表·{LEGACY_NAMES[item].removeprefix('其中：')}·{MEASURE_NAMES[measure]}"
+        return key
     if key.startswith("applications."):
         rest = key.removeprefix("applications.")
         if rest in ROW_NAMES:  # a whole row
@@ -283,5 +290,8 @@ def figure_label(key: str) -> str:
 
 
 def figure_table(key: str) -> str:
-    """Which of the format's tables a figure (or a row, or the table itself) belongs to: "二", "三" or "四"."""
+    """Which of the format's tables a figure (or a row, or the table itself) belongs to: "二", "三" or "四"
+    (or "统计表", the statistics table of a report before 2019)."""
+    if key.startswith("legacy"):
+        return "统计表"
     return "二" if key.startswith("art20") else "三" if key.startswith("applications") else "四"

@@ -1,0 +1,110 @@
+"""The statistics table a report before 2019 appends (政府信息公开情况统计表: 指标名称 / 计量单位 / 本年 /
+历年累计), read into keys of its own: `legacy.<indicator>.year` and `legacy.<indicator>.cumulative`.
+
+The old table's 统计口径 lapsed with the 2019 format, so its figures are never put under the 2019 or 2021
+keys (its 受理依申请公开信息总数 is not table 三's 本年新收). Rows are found by their labels, which vary a
+little from year to year and agency to agency; the numbers after a label (and its unit) are its two
+cells. Digits a crawler glued together are split only where one split alone keeps the cumulative figure
+no smaller than the year's; `/` and `-` are cells printed blank.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..text.normalize import fold
+from .cells import BLANK_MARKS
+from .result import TableResult
+
+# (indicator, its Chinese name, the label as printed, money): in the order the old table prints them
+LEGACY_ROWS = (
+    ("active", "主动公开政府信息数", r"主动公开(?:政府)?(?:信息|文件)(?:总)?数", False),
+    ("active_website", "其中：政府网站公开数", r"(?:政府)?网站公开(?:数)?", False),
+    ("active_gazette", "其中：政府公报公开数", r"政府公报公开(?:数)?", False),
+    ("active_other", "其中：其他方式公开数", r"其他方式公开(?:数)?", False),
+    ("requests", "受理依申请公开信息总数", r"受理(?:依申请公开信息|政府信息公开申请|申请)(?:总)?数", False),
+    ("requests_in_person", "其中：当面申请数", r"当面申请数", False),
+    ("requests_fax", "其中：传真申请数", r"(?<!信函、)传真申请数", False),
+    ("requests_email", "其中：电子邮件申请数", r"电子邮件申请数", False),
+    ("requests_online", "其中：网上申请数", r"网上申请数", False),
+    ("requests_mail", "其中：信函（传真）申请数", r"信函(?:、传真)?申请数", False),
+    ("replies", "对申请的答复总数", r"对申请的答复(?:总)?数", False),
+    ("replies_granted", "其中：同意公开答复数", r"(?<!部分)同意公开答复数", False),
+    ("replies_partly", "其中：同意部分公开答复数", r"同意部分公开答复数", False),
+    ("replies_denied", "其中：不予公开答复数", r"(?:不予|否决)公开答复数", False),
+    ("replies_other", "其中：其他类型答复数", r"其他类型答复数", False),
+    ("fees", "政府信息公开收费减免金额", r"收费(?:及)?减免(?:金额|数)", True),
+    ("complaints", "行政申诉、举报数", r"(?:接受行政诉讼|行政申诉)、举报数", False),
+    ("review", "行政复议数", r"(?<![、])行政复议数", False),
+    ("litigation", "行政诉讼数", r"(?<![接受])行政诉讼数", False),
+)
+LEGACY_NAMES = {key: name for key, name, _, _ in LEGACY_ROWS}
+MEASURE_NAMES = {"year": "本年", "cumulative": "历年累计"}
+_UNIT = r"\s*(?:条|件|个|次|人次|项|份|万元|元)?\s*"
+_LABELS = re.compile("|".join(f"(?P<{key}>{label})" for key, _, label, _ in LEGACY_ROWS))
+_VALUE = re.compile(r"-?\d+(?:\.\d+)?|[/／\\\-—－]+")
+_START = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*表")
+_CUMULATIVE = re.compile(r"历年累计|累\s*计")
+
+
+def legacy_keys() -> list[str]:
+    return [f"legacy.{key}.{measure}" for key, *_ in LEGACY_ROWS for measure in MEASURE_NAMES]
+
+
+def read_statistics(text: str) -> TableResult:
+    """Given the statistics section of a report before 2019, return its figures under `legacy.…` keys."""
+    res = TableResult()
+    folded = fold(text)
+    start = _START.search(folded)
+    if start is None:
+        return res
+    two = bool(_CUMULATIVE.search(folded[start.start() : start.start() + 200]))
+    measures = ["year", "cumulative"] if two else ["year"]
+    found = [(m.start(), m.end(), m.lastgroup) for m in _LABELS.finditer(folded, start.end())]
+    seen: set[str] = set()
+    for (_, end, key), nxt in zip(found, [*[f[0] for f in found[1:]], len(folded)], strict=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        run = folded[end:nxt]
+        unit = re.match(_UNIT, run)
+        values = run[unit.end() :].split("其中")[0]
+        values = re.sub(r"\d\s*[、.．]\s*$", "", values.strip())  # the next row's number: 2、政府公报…
+        tokens = _VALUE.findall(values)
+        if not tokens:
+            continue  # a label and no number after it
+        amount = LEGACY_ROWS[[k for k, *_ in LEGACY_ROWS].index(key)][3]
+        keys = [f"legacy.{key}.{m}" for m in measures]
+        cells = _cells(tokens, len(measures))
+        if cells is None:
+            res.warn("glued", f"统计表“{LEGACY_NAMES[key]}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", keys[0])
+            continue
+        cells, inferred = cells
+        cells = ["" if c.strip("/／\\-—－") == "" else c for c in cells]  # a slash or a dash: printed blank
+        if amount and unit.group().strip() == "元":  # money in 元 is kept in 万元, as the tables' money is
+            cells = [f"{c}元" if c else c for c in cells]
+        res.store(keys, cells, inferred=inferred, amount=amount, at=end)
+    return res
+
+
+def _cells(tokens: list[str], n: int) -> tuple[list[str], bool] | None:
+    """The row's n cells from its value tokens: as printed, or split from glued digits when only one split
+    keeps the cumulative figure no smaller than the year's (then inferred); None when it cannot be told."""
+    if len(tokens) == n:
+        return tokens, False
+    if len(tokens) == 1 and n == 2 and tokens[0].isdigit():
+        digits = tokens[0]
+        splits = [
+            (digits[:i], digits[i:])
+            for i in range(1, len(digits))
+            if (digits[i] != "0" or i == len(digits) - 1)
+            and (digits[0] != "0" or i == 1)
+            and int(digits[:i]) <= int(digits[i:])
+        ]
+        if len(splits) == 1:
+            return list(splits[0]), True
+    if len(tokens) == 1 and n == 1:
+        return tokens, False
+    if tokens and all(t in BLANK_MARKS or set(t) <= set("/／\\-—－") for t in tokens) and len(tokens) == n:
+        return tokens, False
+    return None

@@ -1,0 +1,68 @@
+"""The statistics table of reports before 2019 (指标名称 / 计量单位 / 本年 / 历年累计): its own keys, never the
+2019 or 2021 ones; glued digits split only where one split keeps the cumulative figure no smaller."""
+
+from __future__ import annotations
+
+import pytest
+
+from index.reader.parse import parse_file, parse_text
+from index.reader.tables.layout import figure_label
+from index.reader.tables.statistics import read_statistics
+
+from .conftest import DEV_CORPUS
+
+needs_dev = pytest.mark.skipif(
+    not (DEV_CORPUS / "dev-0017.txt").exists(), reason="the development corpus is not bundled"
+)
+
+
+@needs_dev
+def test_a_real_statistics_table_is_read_under_keys_of_its_own():
+    report = parse_file(DEV_CORPUS / "dev-0017.txt")  # 平潭综合实验区 2014, spaced
+    assert report.template == "legacy"
+    f = report.figures
+    assert (f["legacy.active.year"], f["legacy.active.cumulative"]) == (2543, 78967)
+    assert (f["legacy.requests.year"], f["legacy.requests_mail.year"], f["legacy.replies_granted.year"]) == (1, 1, 1)
+    assert not [k for k in f if not k.startswith("legacy.")]  # never under the 2019 or 2021 keys
+    assert figure_label("legacy.active.cumulative") == "统计表·主动公开政府信息数·历年累计"
+
+
+@needs_dev
+def test_glued_digits_split_only_one_way_or_not_at_all():
+    report = parse_file(DEV_CORPUS / "dev-0010.txt")  # 2018, a crawled page: 主动公开文件数条206912106
+    assert "legacy.active.year" not in report.figures  # 20/6912106, 206/912106 or 2069/12106: not told
+    glued = [x.message for x in report.findings if x.rule == "glued"]
+    assert any("206912106" in m for m in glued)
+    # 条00: 0 and 0, the only split; said as inferred
+    assert report.figures["legacy.active_gazette.year"] == 0 and "legacy.active_gazette.year" in report.inferred
+
+
+TABLE = """六、政府信息公开情况统计表
+指标名称 计量单位 {year}年度 历年累计
+主动公开政府信息数 条 {active} {active_all}
+其中：1、政府网站公开数 条 {active} {active_all}
+2、政府公报公开数 条 / /
+受理依申请公开信息总数 条 {requests} {requests_all}
+对申请的答复总数 条 {requests} {requests_all}
+其中：1、同意公开答复数 条 {granted} {granted_all}
+政府信息公开收费减免金额 元 12000 36000
+行政复议数 件 0 3
+行政诉讼数 件 1 4
+"""
+
+
+def test_crafted_tables_with_other_numbers_and_blanks():
+    body = "某县民政局2016年政府信息公开工作年度报告\n一、概述\n本年度共主动公开信息。\n"
+    values = {"year": 2016, "active": 318, "active_all": 4521, "requests": 17, "requests_all": 96, "granted": 15,
+              "granted_all": 80}  # fmt: skip
+    report = parse_text(body + TABLE.format(**values))
+    f = report.figures
+    assert (f["legacy.active.year"], f["legacy.active.cumulative"]) == (318, 4521)
+    assert (f["legacy.replies.year"], f["legacy.replies_granted.cumulative"]) == (17, 80)
+    assert {"legacy.active_gazette.year", "legacy.active_gazette.cumulative"} <= set(report.blank)  # `/`: blank
+    assert f["legacy.fees.year"] == 1.2 and f["legacy.fees.cumulative"] == 3.6  # 元 in 万元
+    assert (f["legacy.review.cumulative"], f["legacy.litigation.year"]) == (3, 1)
+    assert not report.inferred and not [x for x in report.findings if x.severity == "error"]
+    # only the year's column printed
+    one = read_statistics("统计表\n指标名称 计量单位 2016年\n主动公开政府信息数 条 318\n行政复议数 件 2\n")
+    assert one.figures == {"legacy.active.year": 318, "legacy.review.year": 2}
