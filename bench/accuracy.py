@@ -61,6 +61,7 @@ LAYOUTS: dict[str, Layout] = {
     "blank marks, one cell per line": _text(R.to_cell_lines, _blanks(R.BLANK_MARKS[1:])),
     "blank marks, pipes": _text(R.to_pipe_lines, _blanks()),
     "labels first": _text(R.to_labels_first),
+    "labels wrapped over two lines": _text(lambda d: R.wrapped_labels(R.to_spaced(d))),
     "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),
     "glued (crawled)": _text(R.to_glued),
     "blank marks, tabs": _text(R.to_tabs, _blanks()),

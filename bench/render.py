@@ -396,6 +396,20 @@ def to_pipe_lines(doc: Document) -> str:
     return _text(doc, lambda row: "\n".join(f"{t} |".strip() for t in _cells(row, False)))
 
 
+def wrapped_labels(text: str, at: float = 0.5) -> str:
+    """Given a rendered text, return it with every row label of 10 characters or more wrapped at `at` of its
+    length, the numbers after its second half (`（二）部分公开（区分处理的，只计这一情` / `形，… 447 7 0 …`)."""
+    out = []
+    for line in text.split("\n"):
+        m = re.match(r"^(\S.*?)((?: -?[\d.]+)+)$", line)
+        if m and len(m.group(1)) >= 10 and re.search(r"[\u4e00-\u9fff]", m.group(1)):
+            label, cut = m.group(1), int(len(m.group(1)) * at)
+            out += [label[:cut], label[cut:] + m.group(2)]
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def to_labels_first(doc: Document, column_major: bool = False) -> str:
     """Table 三 with every row label first and the numbers after them, row by row or column by column."""
     out = []

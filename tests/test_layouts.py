@@ -154,19 +154,6 @@ def test_one_cell_a_line_closed_by_pipes_on_a_non_zero_table():
     assert R.readout(parse_text(R.to_pipe_lines(blanked))) == want
 
 
-def _wrap_labels(text: str, at: float) -> str:
-    """Every row label of 10 characters or more wrapped at `at` of its length, the numbers after its second half."""
-    out = []
-    for line in text.split("\n"):
-        m = re.match(r"^(\S.*?)((?: -?[\d.]+)+)$", line)
-        if m and len(m.group(1)) >= 10 and re.search(r"[\u4e00-\u9fff]", m.group(1)):
-            label, cut = m.group(1), int(len(m.group(1)) * at)
-            out += [label[:cut], label[cut:] + m.group(2)]
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
 @pytest.mark.parametrize("at", [0.3, 0.5, 0.7])
 def test_row_labels_wrapped_over_two_lines(at):
     """`（二）部分公开（区分处理的，只计这一情` / `形，不计其他情形） 447 7 0 0 0 0 454`: the numbers belong to the
@@ -178,7 +165,7 @@ def test_row_labels_wrapped_over_two_lines(at):
     reports += [r for r in map(parse_file, CORPUS_FILES) if R.readable(r)]
     for report in reports:
         doc = R.document(report)
-        wrapped = _wrap_labels(R.to_spaced(doc), at)
+        wrapped = R.wrapped_labels(R.to_spaced(doc), at)
         assert wrapped.count("\n") > R.to_spaced(doc).count("\n") + 10
         assert R.readout(parse_text(wrapped)) == R.truth(doc), f"{report.agency} {report.year}"
 
