@@ -6,6 +6,7 @@ import hashlib
 import re
 from pathlib import Path
 
+from .audit.arithmetic import doubtful_cells
 from .audit.rerun import audit_report
 from .errors import ParseError
 from .formats.cache import TextCache
@@ -13,7 +14,7 @@ from .formats.dates import file_created, plausible
 from .formats.files import read_report_file, text_from_bytes
 from .formats.pdf import PAGE_BREAK
 from .formats.plain import clean_text
-from .report import Report
+from .report import Finding, Report
 from .sections import split_sections
 from .tables import TableResult, read_active, read_applications, read_review
 from .tables.layout import MARKERS_2019, MARKERS_2021
@@ -102,6 +103,7 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.notes = dict(sorted(tables.notes.items()))
         report.findings = tables.findings
         report.findings = audit_report(report)
+        _keep_certain(report)
     elif template == "legacy" and report.section("statistics"):
         stats = read_statistics(report.section("statistics"))  # under keys of its own: legacy.…
         origins = ((k, report.body_offset("statistics", at)) for k, at in stats.origins.items())
@@ -109,6 +111,31 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.figures, report.blank, report.inferred = stats.figures, sorted(stats.blank), sorted(stats.inferred)
         report.findings = stats.findings
     return report
+
+
+def _keep_certain(report: Report) -> None:
+    """A table whose reading is doubted (U1: many sums failing, its layout uncertain) keeps only its certain
+    cells: the inferred ones and those of rows whose own sum fails are left unread, and that is said once."""
+    doubted = {f.location: f for f in report.findings if f.rule == "U1"}
+    drop = doubtful_cells(report.figures, report.inferred, doubted) if doubted else set()
+    drop &= set(report.figures) | set(report.blank)
+    if not drop:
+        return
+    report.figures = {k: v for k, v in report.figures.items() if k not in drop}
+    report.blank = [k for k in report.blank if k not in drop]
+    report.inferred = [k for k in report.inferred if k not in drop]
+    report.origins = {k: v for k, v in report.origins.items() if k not in drop}
+    report.notes = {k: v for k, v in report.notes.items() if k not in drop}
+    for table, finding in doubted.items():
+        name = "表三" if table == "applications" else "表四"
+        mine = [k for k in drop if (k.startswith("applications.") == (table == "applications"))]
+        message = (
+            f"{name}按读出的数字有 {finding.found} 处勾稽关系不成立，而这张表的版式不确定（标签与数字分开、"
+            f"按行序或拆分推断读取）：其中推断读取的、和本行合计不符的 {len(mine)} 个单元格未采用（按未读出处理），"
+            "只保留版式确定的单元格；请对照原文核对"
+        )
+        report.findings.append(Finding("layout", "warning", message, table))
+    report.findings = audit_report(report)
 
 
 def parse_file(path: Path | str, cache: TextCache | None = None) -> Report:

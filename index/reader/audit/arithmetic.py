@@ -163,6 +163,30 @@ def doubt(findings: list[Finding], uncertain: Collection[str]) -> list[Finding]:
 _IDENTITY_RULES = frozenset({"E1", "I1", "I2", "I4"})
 
 
+def doubtful_cells(figures: Figures, inferred: Collection[str], tables: Collection[str]) -> set[str]:
+    """Given a report's figures, its inferred cells and the tables whose reading is doubted (U1), return the
+    cells not to keep: those the reader inferred (placed by row order, split from glued digits) and every
+    cell of a row (表三) or group (表四) whose own sum fails. What remains is what the layout made certain."""
+    out: set[str] = set()
+    if "applications" in tables:
+        out |= {k for k in inferred if k.startswith("applications.")}
+        rows = {k.removeprefix("applications.").rsplit(".", 1)[0] for k in figures if k.startswith("applications.")}
+        for row in rows:
+            keys = [f"applications.{row}.{c}" for c in APPLICANT_COLUMNS]
+            total = figures.get(f"applications.{row}.total")
+            values = [figures.get(k) for k in keys]
+            if total is not None and None not in values and abs(sum(values) - total) > 1e-9:
+                out |= {*keys, f"applications.{row}.total"}
+    if "review" in tables:
+        out |= {k for k in inferred if k.startswith(("review.", "litigation_"))}
+        for group in REVIEW_GROUPS:
+            keys = [f"{group}.{c}" for c in REVIEW_COLUMNS]
+            values = [figures.get(k) for k in keys]
+            if None not in values and abs(sum(values[:4]) - values[4]) > 1e-9:
+                out |= set(keys)
+    return out
+
+
 def _table_of(rule: str) -> str:
     return "review" if rule == "I4" else "applications"
 
