@@ -385,3 +385,17 @@ def test_the_same_desk_on_sqlite_and_postgresql(setup, database_url):
     assert finding["key"] not in {f["key"] for f in after["findings"]}
     (stale,) = after["stale"]
     assert stale["key"] == finding["key"] and stale["decision_name"] == "不予采纳" and stale["user"] == "李四"
+
+
+def test_the_desk_page_says_when_a_report_was_published_and_how_much_it_shares(reviewer, setup):
+    from search import derived
+
+    root, _ = setup
+    derived.run(root / "ix")  # the audit's comparison of copied text, as the server's job runs it
+    page = reviewer.get("/review?year=2022").text
+    assert "审核此报告" in page and "Traceback" not in page
+    rows = reviewer.get("/api/review", query_string={"year": 2022}).get_json()["rows"]
+    copied = [r["copied"] for row in rows for r in row["reports"] if r["copied"]]
+    assert copied  # 郑东新区科技人才局 2022 shares a sentence with another agency's report
+    for c in copied:
+        assert f"正文约 {c['share'] * 100:.0f}% 与其他机关的报告相同" in page
