@@ -66,3 +66,8 @@ def test_crafted_tables_with_other_numbers_and_blanks():
     # only the year's column printed
     one = read_statistics("统计表\n指标名称 计量单位 2016年\n主动公开政府信息数 条 318\n行政复议数 件 2\n")
     assert one.figures == {"legacy.active.year": 318, "legacy.review.year": 2}
+
+
+def test_a_table_without_any_row_it_knows_reads_nothing():
+    assert read_statistics("政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计").figures == {}
+    assert read_statistics("统计表\n指标名称 计量单位 本年\n其他事项 条 3\n").figures == {}

@@ -62,7 +62,8 @@ def read_statistics(text: str) -> TableResult:
     measures = ["year", "cumulative"] if two else ["year"]
     found = [(m.start(), m.end(), m.lastgroup) for m in _LABELS.finditer(folded, start.end())]
     seen: set[str] = set()
-    for (_, end, key), nxt in zip(found, [*[f[0] for f in found[1:]], len(folded)], strict=True):
+    ends = [f[0] for f in found[1:]] + [len(folded)] if found else []  # each row's numbers run to the next label
+    for (_, end, key), nxt in zip(found, ends, strict=True):
         if key in seen:
             continue
         seen.add(key)
