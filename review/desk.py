@@ -181,9 +181,19 @@ def _item(finding: Finding, key: str, verdict: Verdict | None) -> dict:
         "responsible": latest.responsible if latest else None,
         "seq": verdict.seq if verdict else 0,
         # the reviewer's latest word on it (a status moved on without a note keeps the reason it was confirmed)
-        "note": next((c.note for c in reversed(verdict.history) if c.note), "") if verdict else "",
+        "note": _note(verdict) if verdict else "",
         "history": [_change(c) for c in verdict.history] if verdict else [],
     }
+
+
+def _note(verdict: Verdict) -> str:
+    """The reviewer's word that stands: the latest change's note, else the note given with the decision (a
+    status moved on without a note keeps why it was confirmed, never a return's reason that no longer holds)."""
+    history = verdict.history
+    if history[-1].note:
+        return history[-1].note
+    decided = [c for i, c in enumerate(history) if i == 0 or c.decision != history[i - 1].decision]
+    return decided[-1].note if decided else ""
 
 
 def _change(change) -> dict:
@@ -298,6 +308,12 @@ def desk_table(desk: Desk, region: str, year: int) -> dict:
         if from_roster and key not in listed and key not in {u.key for u in desk.roster}
         for m in years.get(year, [])
         if not region or region in (place_of(m["agency"]).area or "") or region in (m["agency"] or "")
+    ]
+    # a report whose agency could not be read belongs to no unit: listed too, never dropped
+    others += [
+        {"id": m["id"], "agency": None, "source": m.get("source")}
+        for m in desk.metas
+        if m["year"] == year and not desk.identity.key(m["agency"])
     ]
     return {
         "region": region,

@@ -75,7 +75,14 @@ def desk_notice(table: dict, office: str = "") -> bytes:
     )
     document.add_paragraph(said)
     if unfiled:
-        document.add_paragraph("未发布年度报告的单位：" + "、".join(r["name"] for r in unfiled) + "。")
+        document.add_paragraph(
+            "库中未找到年度报告的单位（请核实是否未发布，或报告署名与名单不同）："
+            + "、".join(r["name"] for r in unfiled)
+            + "。"
+        )
+    if table.get("others"):
+        names = "、".join(m["agency"] or f"机关不详（{m['source']}）" for m in table["others"])
+        document.add_paragraph(f"另有 {len(table['others'])} 份报告未能对应到名单中的单位：{names}。")
     late = [(row, r) for row in filed for r in row["reports"] if any(f["rule"] == "R2" for f in r["findings"])]
     if late:
         document.add_paragraph("发布晚于期限的单位：" + "、".join(row["name"] for row, _ in late) + "。")

@@ -220,7 +220,10 @@ def test_the_exports_read_back(tmp_path):
     document = Document(io.BytesIO(desk_notice(table, "某县政务公开办公室")))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "关于" in text and "2022年度政府信息公开工作年度报告审核情况的通报" in text
-    assert "某县政务公开办公室" in text and "未发布年度报告的单位：某县自然资源局" in text
+    assert (
+        "某县政务公开办公室" in text
+        and "库中未找到年度报告的单位（请核实是否未发布，或报告署名与名单不同）：某县自然资源局" in text
+    )
     assert "某县市场监督管理局" in text and "审核意见：第五部分与上年相同，须重写" in text
     assert "某县市场监督管理局：报告正文有" in text and "与其他机关的报告相同或相近" in text
     grid = document.tables[0]
@@ -312,3 +315,30 @@ def test_a_files_own_date_is_the_earliest_it_was_published(tmp_path):
     stale = parse_bytes(word(datetime(2016, 5, 1)), "r.docx", ".docx")
     assert stale.published is None and not late(stale, None)
     assert plausible(date(2030, 1, 1), 2023) is None and file_created(b"%PDF-1.4 broken", ".pdf") is None
+
+
+def test_a_report_without_an_agency_is_listed_beside_the_table(desk):
+    # 2020-工业园区（无标题）: no title, no agency read — it belongs to no unit, and is never dropped
+    table = desk_table(desk, "", 2020)
+    assert any(m["agency"] is None and "无标题" in (m["source"] or "") for m in table["others"])
+    text = "\n".join(p.text for p in Document(io.BytesIO(desk_notice(table))).paragraphs)
+    assert "未能对应到名单中的单位" in text and "机关不详" in text
+
+
+def test_the_note_that_stands_is_never_a_return_no_longer_in_force(tmp_path):
+    folder = tmp_path / "c"
+    folder.mkdir()
+    variant(folder, "a.txt", "某县市场监督管理局", 2021)
+    desk = desk_on(tmp_path, folder)
+    (meta,) = desk.metas
+    report, review = report_review(desk, meta["id"])
+    item = next(f for f in review["findings"] if f["decidable"])
+    finding = finding_by_key(desk, report, item["key"])
+    steps = [("confirmed", None, "正文与表三矛盾"), (None, "fixed", ""), (None, "returned", "重新发布仍写未收到申请"),
+             (None, "fixed", ""), (None, "passed", "")]  # fmt: skip
+    for seen, (decision, status, note) in enumerate(steps):
+        change(desk.engine, review["slot"], report, finding, user="张三", seen=seen, decision=decision, status=status,
+               note=note)  # fmt: skip
+    _, review = report_review(desk, meta["id"])
+    now = next(f for f in review["findings"] if f["key"] == item["key"])
+    assert now["status_name"] == "复核通过" and now["note"] == "正文与表三矛盾"

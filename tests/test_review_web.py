@@ -249,7 +249,7 @@ def test_the_roster_is_an_administrators(reviewer, admin):
     assert sorted(names) == sorted(by_name)
     notice = Document(io.BytesIO(admin.get("/review.docx?year=2021&office=某市政务公开办公室").data))
     text = "\n".join(p.text for p in notice.paragraphs)
-    assert "某市政务公开办公室" in text and "未发布年度报告的单位" in text
+    assert "某市政务公开办公室" in text and "库中未找到年度报告的单位" in text
     assert admin.get("/review.csv?year=2021").text.lstrip("\ufeff").startswith("单位,地区")
     log = admin.get("/admin/log").text
     assert "名单" in log and "张三" in log
