@@ -31,6 +31,8 @@ from index.reader.tables.layout import (
     application_keys,
     review_keys,
 )
+from index.reader.tables.statistics import LEGACY_ROWS
+from index.reader.text.normalize import _t2s_table
 
 from .synth import T3_LABELS
 
@@ -41,6 +43,7 @@ class Cell:
     colspan: int = 1
     rowspan: int = 1
     number: bool = False  # a figure's cell (may be printed blank)
+    key: str = ""  # the figure's key, where the format's order does not give it (the statistics table)
 
 
 Grid = list[list[Cell | None]]  # None: a position covered by a merged cell
@@ -61,6 +64,8 @@ class Document:
     figures: dict
     template: str
     blank: set[str] = field(default_factory=set)  # keys printed blank (read as blank, not as a number)
+    agency: str = ""  # the agency as the title names it ("" when the report names none)
+    year: int = 0
 
 
 BLANK = "（空白）"  # what a cell printed blank reads back as, in truth() and readout()
@@ -199,7 +204,44 @@ def document(report: Report) -> Document:
     blocks += [HEADINGS["problems"], *narrative("problems"), *narrative("improvements")]
     blocks += [HEADINGS["other"], *(narrative("other") or ["无。"])]
     # a new document: the cells the report printed blank are printed 0 in it (with_blanks makes blanks anew)
-    return Document(blocks, figures, report.template)
+    return Document(blocks, figures, report.template, agency=report.agency or "", year=report.year or 0)
+
+
+def legacy_document(report: Report, rng: random.Random | None = None) -> Document:
+    """Given a report before 2019 whose statistics table was read, return it as a document to render anew:
+    its title and overview, then the 政府信息公开情况统计表 with the rows it read (with `rng`, new numbers:
+    a year's figure and a cumulative one no smaller)."""
+    figures = dict.fromkeys(k for k in report.blank if k.startswith("legacy.")) | {
+        k: v for k, v in report.figures.items() if k.startswith("legacy.")
+    }
+    rows: Grid = [[Cell("指标名称"), Cell("计量单位"), Cell(f"{report.year}年度"), Cell("历年累计")]]
+    out = {}
+    for key, name, _, money in LEGACY_ROWS:
+        keys = [f"legacy.{key}.{m}" for m in ("year", "cumulative")]
+        if not all(k in figures for k in keys):
+            continue
+        values = [figures[k] or 0 for k in keys]
+        if rng is not None:
+            year = round(rng.uniform(0, 500), 2) if money else _small(rng)
+            values = [year, round(year + (rng.uniform(0, 900) if money else _small(rng)), 2 if money else None)]
+        out |= dict(zip(keys, values, strict=True))
+        unit = "万元" if money else "件" if key in ("complaints", "review", "litigation") else "条"
+        numbers = [Cell(_value(v), number=True, key=k) for k, v in zip(keys, values, strict=True)]
+        rows.append([Cell(name), Cell(unit), *numbers])
+    overview = [line.strip() for line in report.section("overview").split("\n") if line.strip()][:3]
+    title = report.title or f"{report.agency or ''}{report.year}年政府信息公开工作年度报告"
+    blocks = [title, *overview, "六、政府信息公开情况统计表", Table("统计", rows, header=1)]
+    return Document(blocks, out, "legacy", agency=report.agency or "", year=report.year or 0)
+
+
+def _small(rng: random.Random) -> int:
+    return 0 if rng.random() < 0.3 else int(rng.expovariate(1 / 400))
+
+
+def legacy_readable(report: Report) -> bool:
+    """Whether a report before 2019 had both cells of at least five rows of its statistics table read."""
+    keys = {k.rsplit(".", 1)[0] for k in [*report.figures, *report.blank] if k.startswith("legacy.")}
+    return report.template == "legacy" and len(keys) >= 5
 
 
 def readable(report: Report) -> bool:
@@ -258,6 +300,62 @@ def with_note(doc: Document, key: str = "art20.normative.issued", note: str = "�
     return _map_numbers(doc, _number_keys(doc), change)
 
 
+def with_signs(doc: Document) -> Document:
+    """Given a document, return it with 2019 table 二's 本年增/减 printed with its sign when it grew (`+5`)."""
+
+    def change(table: Table, cell: Cell, key: str) -> Cell:
+        if key.endswith(".change") and cell.text.isdigit() and cell.text != "0":
+            return replace(cell, text=f"+{cell.text}")
+        return cell
+
+    return _map_numbers(doc, _number_keys(doc), change)
+
+
+def with_units(doc: Document) -> Document:
+    """Given a document, return it with table 二's cells printed with their measure words and units
+    (`3件`, `12个`, `0.5万元`), as some reports print them."""
+
+    def change(table: Table, cell: Cell, key: str) -> Cell:
+        if table.name != "二" or not cell.text or key.endswith(".change"):
+            return cell
+        unit = (
+            "万元" if key.endswith(".amount") else "件" if key.split(".")[1] in ("regulations", "normative") else "个"
+        )
+        return replace(cell, text=cell.text + unit)
+
+    return _map_numbers(doc, _number_keys(doc), change)
+
+
+def untitled_traditional(doc: Document) -> Document:
+    """Given a document, return it without its title, the agency named only in the opening sentence that
+    publishes the report, every block in traditional script (to_traditional)."""
+    opening = f"根据《中华人民共和国政府信息公开条例》规定，现公布{doc.agency}{doc.year}年政府信息公开工作年度报告。"
+    blocks = [opening, *doc.blocks[1:]] if doc.agency else doc.blocks[1:]
+
+    def convert(b: str | Table) -> str | Table:
+        if isinstance(b, str):
+            return to_traditional(b)
+        rows = [[replace(c, text=to_traditional(c.text)) if c else None for c in row] for row in b.rows]
+        return replace(b, rows=rows)
+
+    return replace(doc, blocks=[convert(b) for b in blocks])
+
+
+def to_traditional(text: str) -> str:
+    """The text in traditional script: each simplified character as one of its traditional forms."""
+    return text.translate(_s2t())
+
+
+_S2T: dict[int, int] = {}
+
+
+def _s2t() -> dict[int, int]:
+    if not _S2T:
+        for trad, simple in sorted(_t2s_table().items()):
+            _S2T.setdefault(simple, trad)
+    return _S2T
+
+
 def without_captions(doc: Document) -> Document:
     """Given a document, return it with table 二's 第二十条第（X）项 caption rows left out."""
 
@@ -302,18 +400,20 @@ def review_split(doc: Document) -> Document:
 def _number_keys(doc: Document) -> dict[tuple[int, int, int], str]:
     """Given a document, return {(block, row, column): figure key} for its number cells, in format order."""
     spec_keys = {
-        "二": [k for row in ART20_ROWS[doc.template] for k in row.keys],
-        "三": application_keys(doc.template),
+        "二": [k for row in ART20_ROWS.get(doc.template, ()) for k in row.keys],
+        "三": application_keys(doc.template) if doc.template != "legacy" else [],
         "四": review_keys(),
     }
     out = {}
-    used = {name: 0 for name in spec_keys}
+    used = dict.fromkeys(spec_keys, 0)
     for b, block in enumerate(doc.blocks):
         if not isinstance(block, Table):
             continue
         for r, row in enumerate(block.rows):
             for c, cell in enumerate(row):
-                if cell is not None and cell.number:
+                if cell is not None and cell.number and cell.key:
+                    out[(b, r, c)] = cell.key
+                elif cell is not None and cell.number:
                     out[(b, r, c)] = spec_keys[block.name][used[block.name]]
                     used[block.name] += 1
     return out
@@ -448,6 +548,31 @@ def scrambled_review(text: str) -> str:
     return "\n".join(lines)
 
 
+FLIP_HEADERS = {
+    "vertical": [
+        "行 行 政", "政 诉 讼", "复 未经复议直接起诉 复议后起诉", "议",
+        "结 结 其 尚 总 结 结 其 尚 总 结 结 其 尚 总", "果 果 他 未 计 果 果 他 未 计 果 果 他 未 计",
+        "维 纠 结 审   维 纠 结 审   维 纠 结 审", "持 正 果 结   持 正 果 结   持 正 果 结",
+    ],
+    "halves": [
+        "结果 结果 其他 尚未 总 结果 结果 其他 尚未 总 结果 结果 其他 尚未 总",
+        "维持 纠正 结果 审结 计 维持 纠正 结果 审结 计 维持 纠正 结果 审结 计",
+    ],
+}  # fmt: skip
+
+
+def flip_book(text: str, header: str = "vertical") -> str:
+    """Given a document rendered by to_spaced, return it as flip-book page text: table 三's last row at the
+    top of a page (under the page's number and running title) just before the 四 heading, and table 四's
+    header exploded into vertical characters or two-character halves (FLIP_HEADERS) over its one row."""
+    lines = text.split("\n")
+    head = next(k for k, line in enumerate(lines) if line.startswith("四、政府信息公开行政复议"))
+    row = next(k for k in range(head + 1, len(lines)) if len(lines[k].split()) == 15)
+    last = next(k for k, line in enumerate(lines) if line.startswith("四、结转下年度"))
+    page = ["- 5 -", "政府信息公开工作年度报告"]
+    return "\n".join([*lines[:last], *page, *lines[last : head + 1], *FLIP_HEADERS[header], *lines[row:]])
+
+
 def _cells(row: list[Cell | None], grid: bool) -> list[str]:
     return [c.text if c is not None else "" for c in row if grid or c is not None]
 
@@ -508,7 +633,7 @@ def to_pdf(doc: Document, page_numbers: bool = True) -> bytes:
             flow.append(Paragraph(_xml(b), body))
             continue
         width = len(b.rows[0])
-        label_cols = {"二": [0.34], "三": [0.09, 0.13, 0.18], "四": []}[b.name]
+        label_cols = {"二": [0.34], "三": [0.09, 0.13, 0.18], "四": [], "统计": [0.4, 0.12]}[b.name]
         rest = (1 - sum(label_cols)) / (width - len(label_cols))
         widths = [frame_width * w for w in label_cols] + [frame_width * rest] * (width - len(label_cols))
         data = [[Paragraph(_xml(c.text), cell) if c is not None else "" for c in row] for row in b.rows]
@@ -545,6 +670,16 @@ def pdf_text(pdf: bytes, tool: str = "pdfplumber") -> str:
 
     args = ["pdftotext", *(["-layout"] if tool.endswith("-layout") else []), "-", "-"]
     return subprocess.run(args, input=pdf, capture_output=True, check=True).stdout.decode("utf-8")
+
+
+def scanned(pdf: bytes, dpi: int = 200) -> bytes:
+    """Given a PDF, return it as a scanner makes it: every page a picture at `dpi`, no text layer."""
+    import pypdfium2
+
+    pages = [page.render(scale=dpi / 72).to_pil().convert("RGB") for page in pypdfium2.PdfDocument(pdf)]
+    out = io.BytesIO()
+    pages[0].save(out, format="PDF", save_all=True, append_images=pages[1:], resolution=dpi)
+    return out.getvalue()
 
 
 def _xml(text: str) -> str:

@@ -3,9 +3,11 @@
 The layouts are bench/render.py's (the ones `python -m bench.accuracy` measures): web pages,
 Word and PDF files, PDF text extraction, one cell per line, labels far from their numbers,
 blank marks, label typos, table 四 split or under a scrambled header, table 二 without its
-captions, cells with notes, table 三 without its 总计 column. Each must give back every
-figure exactly, except digits glued together by a crawler, which may be left out (never
-misread) and then come with a finding.
+captions, cells with notes, signs and measure words in cells, flip-book pages, the agency
+named only in the body in traditional script, table 三 without its 总计 column; and reports
+before 2019, their statistics table in every layout that applies to it. Each must give back
+every figure exactly and name its agency, except digits glued together by a crawler, which
+may be left out (never misread) and then come with a finding.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from pathlib import Path
 import pytest
 
 from bench import render as R
-from bench.accuracy import LAYOUTS, ONLY_2019
+from bench.accuracy import LAYOUTS, LEGACY_LAYOUTS, ONLY_2019, legacy_documents
 from bench.synth import SyntheticCorpus
 from index.reader import parse_bytes, parse_file, parse_text
+from index.reader.text.agency import agency_key
 
 ROOT = Path(__file__).resolve().parent.parent
 DEV = ROOT / "corpus" / "dev"
 # crawlers that glue digits together lose cells they cannot split unambiguously
-MAY_MISS = {"glued (crawled)"}
+MAY_MISS = {name for name in LAYOUTS if name.startswith("glued")}
 
 
 def _reports() -> list:
@@ -50,20 +53,37 @@ def test_layout_reads_back(name, layout):
         doc = R.document(original)
         if name in ONLY_2019 and doc.template != "2019":
             continue
-        published, data, suffix = layout(doc, random.Random(f"{name}:{i}"))
-        report = parse_bytes(data, f"report{suffix}", suffix)
-        where = f"{original.agency} {original.year}"
-        truth, got = R.truth(published), R.readout(report)
-        wrong = {k: (v, got[k]) for k, v in truth.items() if got.get(k, v) != v}
-        missing = sorted(set(truth) - set(got))
-        assert not wrong, f"{where}: misread {wrong}"
-        if name in MAY_MISS:
-            assert not missing or report.findings, f"{where}: cells left out without a finding"
-        else:
-            assert not missing, f"{where}: not read {missing[:5]}"
-        assert report.year == original.year
+        _reads_back(name, layout, doc, random.Random(f"{name}:{i}"))
         checked += 1
     assert checked >= 2
+
+
+LEGACY = legacy_documents(seed=3, variants=1) if DEV.is_dir() else []
+
+
+@pytest.mark.skipif(not LEGACY, reason="the development reports (corpus/dev) are not here")
+@pytest.mark.parametrize("name", LEGACY_LAYOUTS)
+def test_statistics_table_of_a_report_before_2019_reads_back(name):
+    """Real statistics tables, and the same with other numbers (decimals in 万元, zeros, blanks)."""
+    for i, doc in enumerate(LEGACY):
+        _reads_back(name, LAYOUTS[name], doc, random.Random(f"{name}:{i}"))
+
+
+def _reads_back(name: str, layout, doc: R.Document, rng: random.Random) -> None:
+    published, data, suffix = layout(doc, rng)
+    report = parse_bytes(data, f"report{suffix}", suffix)
+    where = f"{doc.agency} {doc.year}"
+    truth, got = R.truth(published), R.readout(report)
+    wrong = {k: (v, got[k]) for k, v in truth.items() if got.get(k, v) != v}
+    missing = sorted(set(truth) - set(got))
+    assert not wrong, f"{where}: misread {wrong}"
+    if name in MAY_MISS:
+        assert not missing or report.findings, f"{where}: cells left out without a finding"
+    else:
+        assert not missing, f"{where}: not read {missing[:5]}"
+    assert report.year == doc.year
+    if doc.agency:
+        assert report.agency and agency_key(report.agency) == agency_key(doc.agency), f"{where}: {report.agency}"
 
 
 def test_real_reports_are_among_the_rendered():

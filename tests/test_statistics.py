@@ -71,3 +71,37 @@ def test_crafted_tables_with_other_numbers_and_blanks():
 def test_a_table_without_any_row_it_knows_reads_nothing():
     assert read_statistics("政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计").figures == {}
     assert read_statistics("统计表\n指标名称 计量单位 本年\n其他事项 条 3\n").figures == {}
+
+
+HEAD = "政府信息公开情况统计表\n指标名称\t计量单位\t2016年度\t历年累计\n"
+
+
+def test_an_empty_field_is_a_blank_cell_and_a_vanished_one_is_never_split():
+    """Between tabs or pipes an empty field is a cell printed blank; where the blank vanished (spaced text)
+    the row's one number cannot be placed, so neither cell is read, and a finding says why: `19` is never
+    split into 1 and 9 on a page whose other rows keep their spaces."""
+    tabs = read_statistics(HEAD + "主动公开政府信息数\t条\t19\t\n行政复议数\t件\t\t3\n")
+    assert tabs.figures == {"legacy.active.year": 19, "legacy.review.cumulative": 3}
+    assert tabs.blank == {"legacy.active.cumulative", "legacy.review.year"}
+    pipes = read_statistics(
+        HEAD.replace("\t", " | ") + "主动公开政府信息数 |\n条 |\n19 |\n|\n行政复议数 |\n件 |\n_ |\n3 |\n"
+    )
+    assert pipes.figures == tabs.figures and pipes.blank == tabs.blank
+    spaced = read_statistics(HEAD.replace("\t", " ") + "主动公开政府信息数 条 19\n行政复议数 件 0 3\n")
+    assert spaced.figures == {"legacy.review.year": 0, "legacy.review.cumulative": 3}
+    assert [f.rule for f in spaced.findings] == ["incomplete"] and "19" in spaced.findings[0].message
+
+
+def test_money_glued_with_two_decimal_points_is_not_read():
+    res = read_statistics(HEAD.replace("\t", "") + "政府信息公开收费减免金额万元365.78705.8行政复议数件13")
+    assert "legacy.fees.year" not in res.figures and "legacy.fees.cumulative" not in res.figures
+    assert any(f.rule == "glued" and "365.78705.8" in f.message for f in res.findings)
+    assert res.figures["legacy.review.year"] == 1 and res.inferred  # 13: 1 and 3, the only split, said
+
+
+def test_labels_as_printed_in_other_years():
+    res = read_statistics(HEAD + "其中：信函（传真）申请数\t条\t2\t7\n| 行政诉讼数 | 件 | 1 | 4 |\n")
+    assert res.figures == {
+        "legacy.requests_mail.year": 2, "legacy.requests_mail.cumulative": 7,
+        "legacy.litigation.year": 1, "legacy.litigation.cumulative": 4,
+    }  # fmt: skip

@@ -5,21 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from bench.render import to_traditional as traditional
 from index.reader.parse import parse_text
 from index.reader.text.agency import agency_key
-from index.reader.text.normalize import _t2s_table
 
 from .conftest import corpus_file
 
 SEED = corpus_file("2021-郑州")  # its title names the agency; the variants drop it
-
-
-def traditional(text: str) -> str:
-    """The text in traditional script (each simplified character as one of its traditional forms)."""
-    back: dict[int, int] = {}
-    for trad, simple in sorted(_t2s_table().items()):
-        back.setdefault(simple, trad)
-    return text.translate(back)
 
 
 def untitled(agency: str, opening: str, contact: str) -> str:

@@ -13,13 +13,17 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 MAX_DIGITS = 7  # no cell of these tables reaches ten million
-_NUMBER = re.compile(r"^(?P<sign>-?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
+# a cell may carry its sign (本年增/减: +5) and its money's unit (0.5万元); a count's measure word (3件) only
+# where the cell is a field of its own (count_cell), for 共12件 in running text is no cell
+_NUMBER = re.compile(r"^(?P<sign>[-+]?)(?P<num>\d+(?:\.\d+)?)\s*(?P<unit>万元|元)?$")
+_COUNTED = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(?:人次|[个件条项次份宗家])$")
 # What published tables print in an empty cell. In space-separated text only the
 # marks count: a word such as 无 there is more likely narrative than a cell.
 BLANK_MARKS = frozenset({"-", "—", "——", "－", "–", "--", "/", "／", "\\", "_", "＿", "__", "（空）", "(空)"})
 _BLANKS = BLANK_MARKS | {"", "无", "空"}
-# a cell that holds something that could not be read (OCR saw ink but no number): it keeps its place in
-# its row and is neither a number nor blank (the geta mark stands for an illegible character in print)
+# a cell that holds something that could not be read (OCR saw ink but no number; 约13 in a number's cell):
+# it keeps its place in its row and is neither a number nor blank (the geta mark stands for an illegible
+# character in print); what was printed may follow the mark
 UNREAD = "〓"
 # A number with a note in brackets: 22（其中修订16件）
 _NOTED = re.compile(r"^(?P<num>-?\d+(?:\.\d+)?\s*(?:万元|元)?)\s*[（(](?P<note>[^()（）]{1,60})[)）]$")
@@ -36,17 +40,29 @@ def parse_number(text: str, amount: bool = False) -> float | None:
     25.1
     >>> parse_number("13"), parse_number("规章"), parse_number("22（其中修订16件）")
     (13, None, 22)
+    >>> parse_number("+5"), parse_number("12个")
+    (5, None)
     """
     text = text.strip().replace(",", "")
     m = _NUMBER.match(text) or _NUMBER.match(split_note(text)[0])
     if not m:
         return None
     value = float(m.group("num"))
-    if m.group("sign"):
+    if m.group("sign") == "-":
         value = -value
     if amount and m.group("unit") == "元":
         value = round(value / 10000, 6)
     return int(value) if value == int(value) and "." not in m.group("num") else value
+
+
+def count_cell(field: str) -> str:
+    """Given a field of its own (a tab- or pipe-separated cell), return it without a count's measure word.
+
+    >>> count_cell("12个"), count_cell("3 件"), count_cell("规章")
+    ('12', '3', '规章')
+    """
+    m = _COUNTED.match(field)
+    return m.group(1) if m else field
 
 
 @lru_cache(maxsize=1 << 16)
@@ -72,7 +88,7 @@ def is_blank(text: str) -> bool:
 def is_cell(text: str) -> bool:
     """Whether a field holds a table cell: a number (with or without a note), an empty-cell mark, or a cell
     that could not be read (UNREAD)."""
-    return is_blank(text) or text.strip() == UNREAD or parse_number(text) is not None
+    return is_blank(text) or text.strip().startswith(UNREAD) or parse_number(text) is not None
 
 
 def _number_ends(s: str, start: int, cuts: frozenset[int]) -> Iterator[int]:

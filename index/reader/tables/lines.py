@@ -13,11 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from ..text.normalize import fold
-from .cells import BLANK_MARKS, is_blank, is_cell, parse_number
+from .cells import BLANK_MARKS, UNREAD, count_cell, is_blank, is_cell, parse_number
 
 _SEPARATORS = re.compile(r"[\t|]")
 _MARKDOWN_RULE = re.compile(r"^\s*:?-{2,}:?\s*$")
 _NOTE = re.compile(r"^[（(][^()（）]{1,60}[)）]$")
+# a field that is a number with something we cannot read around it (约83, 3288台): a cell, not label text
+_DOUBTFUL = re.compile(
+    r"^[约近共逾超]?[-+]?\d+(?:\.\d+)?(?![.．、])[^\d\s年月日]{0,3}$|^[约近共逾超][-+]?\d+(?:\.\d+)?$"
+)
 
 
 @dataclass(frozen=True)
@@ -78,7 +82,7 @@ def _field_line(line: str) -> Reading | None:
         parts = parts[1:]
     if line.rstrip().endswith("|") and parts:  # a closing pipe ends the row: it never opens an empty cell
         parts = parts[:-1]
-    parts = [p.strip() for p in parts]
+    parts = [count_cell(p.strip()) for p in parts]  # a field of its own: 12个 is the cell 12
     # a markdown rule line (| --- | :---: |) holds dashes: without one, no check is needed
     if "-" in line and parts and all(_MARKDOWN_RULE.match(p) or not p for p in parts) and any(parts):
         return None
@@ -86,15 +90,23 @@ def _field_line(line: str) -> Reading | None:
     i = 0
     # text fields (and the empty ones among them) before the first number are the label
     while i < len(parts) and (not is_cell(parts[i]) or (not parts[i] and _label_follows(parts, i))):
+        if _doubtful_cell(parts, i):
+            break
         if parts[i]:
             labels.append(parts[i])
         i += 1
     cells: list[str] = []
-    while i < len(parts) and is_cell(parts[i]):
-        cells.append(parts[i])
+    while i < len(parts) and (is_cell(parts[i]) or _doubtful_cell(parts, i)):
+        cells.append(parts[i] if is_cell(parts[i]) else UNREAD + parts[i])  # it keeps its place, and is not read
         i += 1
     rest = " ".join(p for p in parts[i:] if p)
     return " ".join(labels), tuple(cells), True, rest
+
+
+def _doubtful_cell(parts: list[str], i: int) -> bool:
+    """Whether the field at i is a cell whose number cannot be read (约83, 3288台) among cells: only cells
+    (or such fields) follow it, so it is no part of the label."""
+    return bool(_DOUBTFUL.match(parts[i])) and all(is_cell(p) or _DOUBTFUL.match(p) for p in parts[i + 1 :])
 
 
 def _label_follows(parts: list[str], i: int) -> bool:
@@ -106,7 +118,7 @@ def _label_follows(parts: list[str], i: int) -> bool:
 
 
 def _spaced_line(line: str) -> Reading:
-    tokens = line.split()
+    tokens = [count_cell(t) for t in line.split()]  # a token of its own: 12个 is the cell 12
     cells: list[str] = []
     # the cells are the run of numbers and empty-cell marks that ends the line;
     # a bracketed note after a number belongs to it: 22 （其中修订16件）

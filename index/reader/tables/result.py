@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..report import Finding
-from .cells import is_blank, parse_number, split_note
+from .cells import UNREAD, is_blank, parse_number, split_note
 
 
 @dataclass
@@ -37,7 +37,7 @@ class TableResult:
 
         A cell that was not printed stays missing: a number is never made up for it.
         """
-        figures, blank, notes, stored = self.figures, self.blank, self.notes, []
+        figures, blank, notes, stored, unreadable = self.figures, self.blank, self.notes, [], []
         for key, cell in zip(keys, cells, strict=True):
             if cell is None:
                 continue
@@ -47,6 +47,7 @@ class TableResult:
             else:
                 value = parse_number(cell, amount)
                 if value is None:
+                    unreadable.append((key, cell.strip().removeprefix(UNREAD)))
                     continue
                 figures[key] = value
                 blank.discard(key)
@@ -54,6 +55,10 @@ class TableResult:
                 if note:
                     notes[key] = note
             stored.append(key)
+        if unreadable:
+            printed = "、".join(f"“{text}”" for _, text in unreadable if text)
+            what = f"印有数字以外的内容（{printed}）" if printed else "无法辨认"
+            self.warn("unreadable", f"{len(unreadable)} 个单元格{what}，未读出", unreadable[0][0])
         if inferred:
             self.inferred.update(stored)
         if at is not None:

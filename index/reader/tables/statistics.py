@@ -14,6 +14,7 @@ import re
 
 from ..text.normalize import fold
 from .cells import BLANK_MARKS
+from .lines import table_lines
 from .result import TableResult
 
 # (indicator, its Chinese name, the label as printed, money): in the order the old table prints them
@@ -27,7 +28,7 @@ LEGACY_ROWS = (
     ("requests_fax", "其中：传真申请数", r"(?<!信函、)传真申请数", False),
     ("requests_email", "其中：电子邮件申请数", r"电子邮件申请数", False),
     ("requests_online", "其中：网上申请数", r"网上申请数", False),
-    ("requests_mail", "其中：信函（传真）申请数", r"信函(?:、传真)?申请数", False),
+    ("requests_mail", "其中：信函（传真）申请数", r"信函(?:[、（(]?传真[)）]?)?申请数", False),
     ("replies", "对申请的答复总数", r"对申请的答复(?:总)?数", False),
     ("replies_granted", "其中：同意公开答复数", r"(?<!部分)同意公开答复数", False),
     ("replies_partly", "其中：同意部分公开答复数", r"同意部分公开答复数", False),
@@ -42,7 +43,8 @@ LEGACY_NAMES = {key: name for key, name, _, _ in LEGACY_ROWS}
 MEASURE_NAMES = {"year": "本年", "cumulative": "历年累计"}
 _UNIT = r"\s*(?:条|件|个|次|人次|项|份|万元|元)?\s*"
 _LABELS = re.compile("|".join(f"(?P<{key}>{label})" for key, _, label, _ in LEGACY_ROWS))
-_VALUE = re.compile(r"-?\d+(?:\.\d+)?|[/／\\\-—－]+")
+_VALUE = re.compile(r"-?\d+(?:\.\d+)?|[/／\\\-—－_＿]+|[（(]空[)）]")
+_SPACED = re.compile(r"(?:\d|[/／\\\-—－_＿)）])[ \t\u3000\n]+(?:-?\d|[/／\\\-—－_＿（(])")
 _START = re.compile(r"指\s*标\s*名\s*称|统\s*计\s*表")
 _CUMULATIVE = re.compile(r"历年累计|累\s*计")
 
@@ -60,40 +62,87 @@ def read_statistics(text: str) -> TableResult:
         return res
     two = bool(_CUMULATIVE.search(folded[start.start() : start.start() + 200]))
     measures = ["year", "cumulative"] if two else ["year"]
+    seen = _read_fields(folded, start.end(), measures, res)
     found = [(m.start(), m.end(), m.lastgroup) for m in _LABELS.finditer(folded, start.end())]
-    seen: set[str] = set()
     ends = [f[0] for f in found[1:]] + [len(folded)] if found else []  # each row's numbers run to the next label
+    rows = []
     for (_, end, key), nxt in zip(found, ends, strict=True):
-        if key in seen:
-            continue
-        seen.add(key)
-        run = folded[end:nxt]
-        unit = re.match(_UNIT, run)
-        values = run[unit.end() :].split("其中")[0]
-        values = re.sub(r"\d\s*[、.．]\s*$", "", values.strip())  # the next row's number: 2、政府公报…
-        tokens = _VALUE.findall(values)
+        if key not in seen:
+            seen.add(key)
+            rows.append((key, end, _row_values(folded[end:nxt])))
+    # digits run together only on a page whose every row lost its spaces: where any row keeps a space between
+    # two values, a row with fewer values than cells had a cell printed empty (which one cannot be told)
+    glued = not any(spaced for *_, (_, _, spaced) in rows)
+    for key, end, (unit, tokens, _) in rows:
         if not tokens:
             continue  # a label and no number after it
+        name = LEGACY_NAMES[key]
         amount = LEGACY_ROWS[[k for k, *_ in LEGACY_ROWS].index(key)][3]
         keys = [f"legacy.{key}.{m}" for m in measures]
-        cells = _cells(tokens, len(measures))
+        cells = _cells(tokens, len(measures), glued)
         if cells is None:
-            res.warn("glued", f"统计表“{LEGACY_NAMES[key]}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", keys[0])
+            if glued or any(t.count(".") > 1 for t in tokens):
+                res.warn("glued", f"统计表“{name}”行的数字 “{' '.join(tokens)}” 粘连且无法唯一拆分", keys[0])
+            else:
+                printed = " ".join(t for t in tokens if t)
+                message = f"统计表“{name}”行印出 {len(tokens)} 个数（{printed}），应为 {len(keys)} 个："
+                message += "无法确定哪一格为空，未读出"
+                res.warn("incomplete", message, keys[0])
             continue
-        cells, inferred = cells
-        cells = ["" if c.strip("/／\\-—－") == "" else c for c in cells]  # a slash or a dash: printed blank
-        if amount and unit.group().strip() == "元":  # money in 元 is kept in 万元, as the tables' money is
-            cells = [f"{c}元" if c else c for c in cells]
-        res.store(keys, cells, inferred=inferred, amount=amount, at=end)
+        _store(res, keys, *cells, unit=unit, amount=amount, at=end)
     return res
 
 
-def _cells(tokens: list[str], n: int) -> tuple[list[str], bool] | None:
-    """The row's n cells from its value tokens: as printed, or split from glued digits when only one split
-    keeps the cumulative figure no smaller than the year's (then inferred); None when it cannot be told."""
+def _read_fields(folded: str, start: int, measures: list[str], res: TableResult) -> set[str]:
+    """Read the rows whose cells keep their fields (tab- or pipe-separated lines: a Word table, a web page,
+    markdown), an empty field a cell printed blank; return the indicators read."""
+    seen: set[str] = set()
+    for line in table_lines(folded[start:]):
+        m = _LABELS.search(line.label) if line.fields else None
+        if m is None or m.lastgroup in seen or len(line.cells) != len(measures):
+            continue
+        seen.add(m.lastgroup)
+        amount = LEGACY_ROWS[[k for k, *_ in LEGACY_ROWS].index(m.lastgroup)][3]
+        unit = re.fullmatch(_UNIT, line.label[m.end() :])
+        keys = [f"legacy.{m.lastgroup}.{measure}" for measure in measures]
+        _store(
+            res, keys, list(line.cells), False, unit=unit.group() if unit else "", amount=amount, at=start + line.start
+        )
+    return seen
+
+
+def _row_values(run: str) -> tuple[str, list[str], bool]:
+    """A row's text after its label: its unit, its value tokens ("" for a field printed empty between pipes),
+    and whether white space parts two of its values."""
+    run = re.sub(r"\d\s*[、.．]\s*$", "", run.split("其中")[0].rstrip())  # the next row's number: 2、政府公报…
+    if "|" in run:  # one cell a line, a pipe after each (`条 |`, `0 |`, `|`): every field is a cell
+        fields = [f.strip() for f in run.split("|")]
+        # the label's own field first; after the last pipe, no cell (the next row's label may begin there)
+        middle = fields[1:-1] if fields[0] == "" else []
+        unit = middle.pop(0) if middle and middle[0] and re.fullmatch(_UNIT, middle[0]) else ""
+        tokens = [f for f in middle if f == "" or _VALUE.fullmatch(f)]
+        return unit, tokens if len(tokens) == len(middle) else [], True
+    unit = re.match(_UNIT, run)
+    values = run[unit.end() :].strip()
+    if re.search(r"\d\.\d+\.\d", values):  # two decimal points in one run: numbers glued, no place to part them
+        return unit.group(), [re.sub(r"\s+", "", values)], False
+    return unit.group(), _VALUE.findall(values), bool(_SPACED.search(values))
+
+
+def _store(res: TableResult, keys: list[str], cells: list[str], inferred: bool, unit: str, amount: bool, at: int):
+    cells = ["" if c.strip("/／\\-—－_＿") == "" or c in BLANK_MARKS else c for c in cells]  # a mark: blank
+    if amount and unit.strip() == "元":  # money in 元 is kept in 万元, as the tables' money is
+        cells = [f"{c}元" if c else c for c in cells]
+    res.store(keys, cells, inferred=inferred, amount=amount, at=at)
+
+
+def _cells(tokens: list[str], n: int, glued: bool) -> tuple[list[str], bool] | None:
+    """The row's n cells from its value tokens: as printed, or (on a glued page) split from glued digits when
+    only one split keeps the cumulative figure no smaller than the year's (then inferred); None when it
+    cannot be told."""
     if len(tokens) == n:
         return tokens, False
-    if len(tokens) == 1 and n == 2 and tokens[0].isdigit():
+    if glued and len(tokens) == 1 and n == 2 and tokens[0].isdigit():
         digits = tokens[0]
         splits = [
             (digits[:i], digits[i:])
