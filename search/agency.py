@@ -32,6 +32,15 @@ KEY_FIGURES = (
     "litigation_after_review.total",
     "art20.normative.issued",
 )
+# The old format's statistics table (reports before 2019): series of their own, never joined to the above
+# (the 统计口径 changed in 2019: its 受理依申请公开信息总数 is not table 三's 本年新收)
+LEGACY_FIGURES = (
+    "legacy.active.year",
+    "legacy.requests.year",
+    "legacy.replies.year",
+    "legacy.review.year",
+    "legacy.litigation.year",
+)
 
 
 def agencies(index, metas: list[dict] | None = None, identity: Identity | None = None) -> list[dict]:
@@ -69,15 +78,28 @@ def agency_reports(index, key: str, metas: list[dict] | None = None, identity: I
     return sorted((get_report(index, rid) for rid in ids), key=lambda r: (r.year or 0, r.id))
 
 
+def _state(report: Report, key: str) -> str:
+    """A figure's state in one report; "old_format" or "new_format" where the report's format has no such
+    cell (a 2019 key in a report before 2019, a statistics-table key in a later one)."""
+    state = report.state(key)
+    if state == "unread" and report.template in ("2019", "2021", "legacy"):
+        if key.startswith("legacy.") and report.template != "legacy":
+            return "new_format"
+        if not key.startswith("legacy.") and report.template == "legacy":
+            return "old_format"
+    return state
+
+
 def agency_view(reports: list[Report], key: str) -> dict:
     """Given one agency's reports (its key's), oldest first, return its page as a plain dict."""
     years = [r.year for r in reports]
     series = []
-    for key in KEY_FIGURES:
+    for key in KEY_FIGURES + LEGACY_FIGURES:
         values = [r.figures.get(key) for r in reports]  # None: printed blank or not read, never 0
-        states = [r.state(key) for r in reports]
+        states = [_state(r, key) for r in reports]
         if any(v is not None for v in values):
-            series.append({"key": key, "label": figure_label(key), "points": values, "states": states})
+            series.append({"key": key, "label": figure_label(key), "points": values, "states": states,
+                           "legacy": key.startswith("legacy.")})  # fmt: skip
     narrative, before = [], None
     for report in reports:
         said_before = _keys(before) if before is not None else set()

@@ -52,8 +52,10 @@ def test_agency_page_shows_every_year_figures_and_repeats(client):
     assert years == sorted(years) and len(years) >= 8
     new = next(s for s in data["series"] if s["key"] == "applications.new.total")
     assert new["label"] == "本年新收·总计" and len(new["points"]) == len(years) == len(new["states"])
-    assert None in new["points"]  # years before the 2019 format: not read, never drawn as 0
-    assert {s for v, s in zip(new["points"], new["states"], strict=True) if v is None} == {"unread"}
+    assert None in new["points"]  # years before the 2019 format: its format has no such cell, never drawn as 0
+    formats = [r["template"] for r in data["reports"]]
+    gaps = {(f, s) for v, s, f in zip(new["points"], new["states"], formats, strict=True) if v is None}
+    assert ("legacy", "old_format") in gaps and gaps <= {("legacy", "old_format"), ("2019", "unread")}
     assert any(v is not None for v in new["points"])
     repeated = [y for y in data["narrative"] if y["repeated"]]
     assert repeated, "some year repeats sentences of the year before"
@@ -66,6 +68,23 @@ def test_agency_page_shows_every_year_figures_and_repeats(client):
     missing = set(range(min(years), max(years) + 1)) - set(years)
     assert missing and "无报告" in page and page.count("与上年比较") >= 3
     assert "年度不详" not in page or None in years
+
+
+def test_the_old_formats_figures_are_series_of_their_own(client):
+    """Before 2019 the statistics table's figures are charted on their own, never joined to the 2019/2021
+    series: a year in the later format shows 新格式 there, as a year before 2019 shows 旧格式 above."""
+    data = client.get(f"/api/agencies/{PINGTAN}").get_json()
+    active = next(s for s in data["series"] if s["key"] == "legacy.active.year")
+    assert active["legacy"] and active["label"] == "统计表·主动公开政府信息数·本年"
+    rows = list(zip(data["reports"], active["points"], active["states"], strict=True))
+    assert {s for r, v, s in rows if r["template"] in ("2019", "2021")} == {"new_format"}
+    read = {r["year"]: v for r, v, s in rows if s == "printed"}
+    assert read[2014] == 2543 and all(year < 2019 for year in read)
+    assert not [s for s in data["series"] if not s["legacy"] and s["key"].startswith("legacy.")]
+    page = client.get(f"/agencies/{PINGTAN}").text
+    old = page.index("旧格式的政府信息公开情况统计表")
+    assert 'data-key="legacy.active.year"' in page[old:] and 'data-key="applications.new.total"' in page[:old]
+    assert ">新格式<" in page[old:] and ">旧格式<" in page[:old]
 
 
 def test_agency_page_is_reached_from_reports_and_hits(client):

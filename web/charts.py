@@ -41,7 +41,12 @@ def year_bars(counts: dict[int, int], years: list[int], held: set[int] | None = 
     )
 
 
-GAP_MARKS = {"blank": ("空白", "报告在此未填数字（空白），不是 0"), "unread": ("—", "该年报告中未读出此数字，不是 0")}
+GAP_MARKS = {
+    "blank": ("空白", "报告在此未填数字（空白），不是 0"),
+    "unread": ("—", "该年报告中未读出此数字，不是 0"),
+    "old_format": ("旧格式", "该年报告用 2019 年以前的旧格式，没有这一项（统计口径不同），不是 0"),
+    "new_format": ("新格式", "该年报告用 2019 年起的格式，没有这一项（统计口径不同），不是 0"),
+}
 
 
 def series_chart(label: str, years: list, values: list, states: list | None = None, height: int = 110) -> Markup:
