@@ -69,6 +69,7 @@ LAYOUTS: dict[str, Layout] = {
     "labels first": _text(R.to_labels_first),
     "labels wrapped over two lines": _text(lambda d: R.wrapped_labels(R.to_spaced(d))),
     "labels first, by column": _text(lambda d: R.to_labels_first(d, column_major=True)),
+    "labels first, by column, by page": _text(lambda d: R.to_labels_first(d, column_major=True, pages=2)),
     "glued (crawled)": _text(R.to_glued),
     "blank marks, tabs": _text(R.to_tabs, _blanks()),
     "blank marks, web page": Layout(lambda d: (R.to_html(d).encode(), ".html"), _blanks()),
@@ -93,6 +94,8 @@ LAYOUTS: dict[str, Layout] = {
 PDF_TEXT = {
     "PDF text (pdfplumber)": _text(lambda d: R.pdf_text(R.to_pdf(d))),
     "PDF text (pdfplumber), blank marks": _text(lambda d: R.pdf_text(R.to_pdf(d)), _blanks(R.BLANK_MARKS[1:])),
+    "PDF text (pdfminer)": _text(lambda d: R.pdf_text(R.to_pdf(d), "pdfminer")),
+    "PDF text (pdfium)": _text(lambda d: R.pdf_text(R.to_pdf(d), "pdfium")),
 }
 if shutil.which("pdftotext"):  # poppler-utils, when installed
     PDF_TEXT["pdftotext"] = _text(lambda d: R.pdf_text(R.to_pdf(d), "pdftotext"))

@@ -510,8 +510,10 @@ def wrapped_labels(text: str, at: float = 0.5) -> str:
     return "\n".join(out)
 
 
-def to_labels_first(doc: Document, column_major: bool = False) -> str:
-    """Table 三 with every row label first and the numbers after them, row by row or column by column."""
+def to_labels_first(doc: Document, column_major: bool = False, pages: int = 1) -> str:
+    """Table 三 with every row label first and the numbers after them, row by row or column by column; with
+    `pages`, the table split over that many pages, each page its labels and then its numbers (as pdfminer
+    prints a ruled table a page at a time), a page number between."""
     out = []
     for b in doc.blocks:
         if isinstance(b, str):
@@ -521,12 +523,17 @@ def to_labels_first(doc: Document, column_major: bool = False) -> str:
         else:
             out.extend(" ".join(_cells(row, False)) for row in b.rows[: b.header])
             body = b.rows[b.header :]
-            out.extend(" ".join(c.text for c in row if c is not None and not c.number) for row in body)
-            numbers = [[c.text for c in row if c is not None and c.number] for row in body]
-            if column_major:
-                out.extend(numbers[r][c] for c in range(len(numbers[0])) for r in range(len(numbers)))
-            else:
-                out.extend(t for row in numbers for t in row)
+            size = -(-len(body) // pages)
+            for page, at in enumerate(range(0, len(body), size)):
+                part = body[at : at + size]
+                if page:
+                    out.append(f"- {page + 2} -")
+                out.extend(" ".join(c.text for c in row if c is not None and not c.number) for row in part)
+                numbers = [[c.text for c in row if c is not None and c.number] for row in part]
+                if column_major:
+                    out.extend(numbers[r][c] for c in range(len(numbers[0])) for r in range(len(numbers)))
+                else:
+                    out.extend(t for row in numbers for t in row)
     return "\n".join(out)
 
 
@@ -659,13 +666,23 @@ def to_pdf(doc: Document, page_numbers: bool = True) -> bytes:
 
 
 def pdf_text(pdf: bytes, tool: str = "pdfplumber") -> str:
-    """Given a PDF, return its text as a converter extracts it: pdfplumber's extract_text, or poppler's
-    pdftotext ("pdftotext", one cell a line) and "pdftotext -layout" (columns kept by spaces)."""
+    """Given a PDF, return its text as a converter extracts it: pdfplumber's extract_text, pdfminer's
+    extract_text ("pdfminer": a page's table labels first, then its numbers), pdfium's ("pdfium"), or
+    poppler's pdftotext ("pdftotext", one cell a line) and "pdftotext -layout" (columns kept by spaces)."""
     if tool == "pdfplumber":
         import pdfplumber
 
         with pdfplumber.open(io.BytesIO(pdf)) as doc:
             return "\n".join(page.extract_text() or "" for page in doc.pages)
+    if tool == "pdfminer":
+        from pdfminer.high_level import extract_text
+
+        return extract_text(io.BytesIO(pdf))
+    if tool == "pdfium":
+        import pypdfium2
+
+        doc = pypdfium2.PdfDocument(pdf)
+        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     import subprocess
 
     args = ["pdftotext", *(["-layout"] if tool.endswith("-layout") else []), "-", "-"]

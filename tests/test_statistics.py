@@ -105,3 +105,26 @@ def test_labels_as_printed_in_other_years():
         "legacy.requests_mail.year": 2, "legacy.requests_mail.cumulative": 7,
         "legacy.litigation.year": 1, "legacy.litigation.cumulative": 4,
     }  # fmt: skip
+
+
+APART = "政府信息公开情况统计表\n指标名称\n主动公开政府信息数\n受理依申请公开信息总数\n行政复议数\n"
+APART += "计量单位\n2016年度\n历年累计\n"
+
+
+def test_labels_printed_apart_from_their_numbers():
+    """pdfminer prints a ruled table's labels first, then its columns: read by the labels' order (inferred)
+    when the units come together (a column at a time) or each before its row's numbers (a row at a time), and
+    the cumulative figure is never below the year's; else nothing is read, and said."""
+    by_column = read_statistics(APART + "12\n3\n0\n- 4 -\n条\n条\n件\n100\n7\n2\n")
+    want = {"legacy.active.year": 12, "legacy.active.cumulative": 100, "legacy.requests.year": 3,
+            "legacy.requests.cumulative": 7, "legacy.review.year": 0, "legacy.review.cumulative": 2}  # fmt: skip
+    assert by_column.figures == want and set(by_column.inferred) == set(want)
+    assert [f.rule for f in by_column.findings] == ["layout"]
+    by_row = read_statistics(APART + "条\n12\n100\n条\n3\n7\n件\n0\n2\n")
+    assert by_row.figures == want
+    # numbers alone: read only when one way fits (row by row here: by column 历年累计 7 would be below 12)
+    assert read_statistics(APART + "12\n100\n3\n7\n0\n2\n").figures == want
+    both = read_statistics(APART + "1\n2\n3\n4\n5\n6\n")  # 1 2 | 3 4 | 5 6 or 1 4 | 2 5 | 3 6: not told
+    assert both.figures == {} and "无法确定" in both.findings[0].message
+    short = read_statistics(APART + "条\n条\n件\n12\n3\n0\n100\n7\n")  # a number missing
+    assert short.figures == {} and short.findings

@@ -125,10 +125,11 @@ def find_headings(folded: str, legacy: bool) -> list[Heading]:
 
 # 平潭综合实验区政府信息公开情况统计表 指标名称 计量单位 2012年度 历年累计 …, or 附件1：…统计表, on a line of
 # its own or run on after the signature of a crawled page: the title is the words before 统计表, the header
-# after it (a markdown row's pipes before it) says it is the old format's table
+# after it (指标名称, or 计量单位 where an extractor moved the first column; a markdown row's pipes before it)
+# says it is the old format's table
 _STATISTICS = re.compile(
     r"(?:附\s*件\s*\d*\s*[:：]?\s*)?[^\s。；，,]{0,40}?(?:信息公开|公开)[^\s。；，,]{0,10}?统计表"
-    r"(?=[\s|]*(?:[(（][^)）\n]{0,20}[)）])?[\s|]*指\s*标\s*名\s*称)"
+    r"(?=[\s|]*(?:[(（][^)）\n]{0,20}[)）])?[\s|]*(?:指\s*标\s*名\s*称|计\s*量\s*单\s*位))"
 )
 
 

@@ -35,11 +35,29 @@ def read_active(text: str, template: str) -> TableResult:
         row = _row_of(line, rows, strict=m is None)
         if row is None or row.keys[0] in done:
             continue
-        cells = list(line.cells) or _cells_below(lines, i)
+        if line.cells:
+            done.add(row.keys[0])
+            _store(res, row, list(line.cells), fields=line.fields, at=line.start)
+            continue
+        stack = _stacked_labels(lines, i, row, rows, strict=m is None)
+        cells = _cells_below(lines, stack[-1][0])
         if not cells:
             continue
-        done.add(row.keys[0])
-        _store(res, row, cells, fields=line.fields, at=line.start)
+        done.update(r.keys[0] for _, r in stack)
+        if len(stack) == 1:
+            _store(res, row, cells, fields=line.fields, at=line.start)
+        elif len(cells) == len(stack) and all(len(r.keys) == 1 for _, r in stack):
+            # labels stacked, then their numbers: a cell each, so row by row and column by column agree
+            for (j, r), cell in zip(stack, cells, strict=True):
+                _store(res, r, [cell], fields=False, at=lines[j].start)
+        else:
+            names = "”“".join(r.name for _, r in stack)
+            res.warn(
+                "layout",
+                f"第二十条表格“{names}”行的标签连在一起、数字印在其后（{len(cells)} 个），"
+                "无法确定各数字属于哪一行哪一列，未读出",
+                stack[0][1].keys[0],
+            )
     for row in rows:
         if row.keys[0] not in done and m is not None:
             _read_glued(text[start:], row, res)
@@ -59,6 +77,21 @@ def _row_of(line: Line, rows: tuple[Art20Row, ...], strict: bool) -> Art20Row | 
     return row
 
 
+def _stacked_labels(
+    lines: list[Line], i: int, row: Art20Row, rows: tuple[Art20Row, ...], strict: bool
+) -> list[tuple[int, Art20Row]]:
+    """Given a row's label printed on a line of its own, return it with the rows' labels printed on the
+    lines right after it, each alone on its line (an extractor that prints a table's labels, then its
+    numbers), as (line, row)."""
+    stack = [(i, row)]
+    for j in range(i + 1, len(lines)):
+        nxt = _row_of(lines[j], rows, strict) if not lines[j].cells else None
+        if nxt is None or any(r is nxt for _, r in stack):
+            break
+        stack.append((j, nxt))
+    return stack
+
+
 def _cells_below(lines: list[Line], i: int) -> list[str]:
     """Given a label printed on a line of its own, return the cells on the lines after it (one per line)."""
     out: list[str] = []
@@ -75,7 +108,11 @@ def _store(res: TableResult, row: Art20Row, cells: list[str], fields: bool, at: 
     if len(cells) > n:
         # the leftmost window holding every number: the extra fields are merged-cell padding or an empty column
         filled = [i for i, c in enumerate(cells) if not is_blank(c)] or [0]
-        s = next((s for s in range(len(cells) - n + 1) if s <= filled[0] and filled[-1] < s + n), filled[0])
+        s = next((s for s in range(len(cells) - n + 1) if s <= filled[0] and filled[-1] < s + n), None)
+        if s is None:  # more numbers than the row has cells: which are its own cannot be told
+            printed = " ".join(c for c in cells if not is_blank(c))
+            res.warn("layout", f"第二十条表格“{row.name}”行印出的数字（{printed}）多于 {n} 个，未读出", keys[0])
+            return
         cells = cells[s : s + n]
     if len(cells) < n:
         if not fields:

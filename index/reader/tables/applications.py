@@ -14,7 +14,7 @@ from itertools import product
 
 from ..text.normalize import fold
 from .cells import glue, is_blank, parse_number, split_rows
-from .labels import Label, compact, find_labels
+from .labels import Label, compact, find_labels, match_label
 from .layout import (
     APPLICANT_COLUMNS,
     APPLICANT_HEADERS,
@@ -56,7 +56,20 @@ def read_applications(text: str) -> TableResult:
     expected = APPLICATION_ROWS[template]
     lines = table_lines(text[start:])
     width = _width(lines)
-    rows = number_rows(lines, width, lambda cells, w: _cut(cells, w, template), APPLICANT_HEADERS)
+    # a run of cells printed one a line is cut row by row or column by column, as its arithmetic says; a run
+    # whose arithmetic cannot tell is printed the way the table's other runs were (one extractor, one way)
+    decided: list[str] = []
+
+    def cut(cells: list[str], w: int, labels: list[str], **how) -> list[list[str]] | None:
+        return _cut(cells, w, template, named=_rows_named(labels, expected), **how)
+
+    number_rows(lines, width, lambda cells, w, labels: cut(cells, w, labels, decided=decided), APPLICANT_HEADERS)
+    told = set(decided) - {"?"}
+    hint = told.pop() if len(told) == 1 else None
+    loose: list[int] = []  # where runs of cells that fit no row began
+    rows = number_rows(
+        lines, width, lambda cells, w, labels: cut(cells, w, labels, res=res, hint=hint), APPLICANT_HEADERS, loose
+    )
     placed = align(rows, expected)
     values: dict[str, tuple[int, ...]] = {}
     trailing = trailing_padding((p.cells for p in placed.values() if p.fields), width)
@@ -64,7 +77,8 @@ def read_applications(text: str) -> TableResult:
         if j in placed:
             # the last row read, with format rows still to come: the table was cut off there
             cut = _is_last(placed[j], rows) and j < len(expected) - 1
-            got = _store_row(res, row.key, placed[j], width, cut, start + placed[j].start, trailing)
+            # numbers that fit no row: a short row's missing cells may be among them
+            got = _store_row(res, row.key, placed[j], width, cut, start + placed[j].start, trailing, bool(loose))
             if got is not None:
                 values[row.key] = got
     for j, p in placed.items():
@@ -111,10 +125,18 @@ def _is_last(p: Placed, rows: list[NumberRow]) -> bool:
 
 
 def _store_row(
-    res: TableResult, key: str, p: Placed, width: int, last: bool, at: int, trailing: int | None
+    res: TableResult,
+    key: str,
+    p: Placed,
+    width: int,
+    last: bool,
+    at: int,
+    trailing: int | None,
+    displaced: bool = False,
 ) -> tuple[int, ...] | None:
     """Store one row's cells (printed at offset `at`; `trailing` empty fields after a row's cells in this
-    table); return its seven values when all were read."""
+    table); return its seven values when all were read. A short row is never completed with zeros when cells
+    were `displaced` (the table has numbers that fit no row): its missing cells may be those."""
     inferred = p.how != "label"
     cells = p.cells
     if len(cells) > width:
@@ -123,7 +145,7 @@ def _store_row(
     keys = row_keys(key) if width == 7 else row_keys(key, APPLICANT_COLUMNS)
     if len(cells) < width:
         numbers = [parse_number(c) for c in cells if not is_blank(c)]
-        if all(v == 0 for v in numbers) and not last:
+        if all(v == 0 for v in numbers) and not last and not displaced:
             # every printed cell is 0 or blank, so by the row's arithmetic the unprinted ones hold nothing:
             # printed as its neighbours are — blank where the row's other cells are blank (an empty field lost
             # between tabs), else 0 (a zero lost between spaces); marked inferred either way
@@ -170,20 +192,63 @@ def _infer_total(res: TableResult, key: str) -> None:
             res.origins[total] = res.origins[keys[0]]
 
 
-def _cut(cells: list[str], width: int, template: str) -> list[list[str]] | None:
-    """Given a run of cells printed one (or a column) a line, return them cut into rows, or None."""
+def _cut(
+    cells: list[str],
+    width: int,
+    template: str,
+    named: int = 0,
+    res: TableResult | None = None,
+    hint: str | None = None,
+    decided: list[str] | None = None,
+) -> list[list[str]] | None:
+    """Given a run of cells printed one (or a column) a line, return them cut into rows, or None (said in
+    `res`) when neither row by row nor column by column can be told. `named`: how many rows the labels
+    printed just before the run name. A run the arithmetic cannot tell is cut the `hint` way ("rows" or
+    "columns") when given; `decided` collects how each run was told."""
     if len(cells) % width:
         return None
     n = len(cells) // width
     by_rows = [cells[i * width : (i + 1) * width] for i in range(n)]
-    if n != len(APPLICATION_ROWS[template]) or n < 2:
-        return by_rows
-    # the whole table: printed row by row, or (some extractions) column by column
     by_columns = [[cells[c * n + r] for c in range(width)] for r in range(n)]
-    if by_rows == by_columns:
-        return by_rows
+    how = "rows" if n < 2 or by_rows == by_columns else _orientation(by_rows, by_columns, template, named)
+    if decided is not None and n >= 2 and by_rows != by_columns:
+        decided.append(how or "?")
+    how = how or hint
+    if how is None and res is not None:
+        res.warn("layout", f"表三有 {len(cells)} 个数字逐个印出，无法确定按行还是按列排列，未读出", "applications")
+    return by_rows if how == "rows" else by_columns if how == "columns" else None
+
+
+def _orientation(by_rows: list[list[str]], by_columns: list[list[str]], template: str, named: int) -> str | None:
+    """Whether a run was printed row by row ("rows") or, as some extractions print it (pdfminer: a page's part
+    of the table at a time, its labels first), column by column ("columns"); None when it cannot be told."""
+    n = len(by_rows)
+    if n != len(APPLICATION_ROWS[template]):  # a part of the table: only each row's own sum can tell
+        if len(by_rows[0]) != 7 or named != n:  # its rows are not the labels just before it: their order unknown
+            return "rows"
+        a, b = _row_sums(by_rows), _row_sums(by_columns)
+        return "columns" if b == n > a else "rows" if a > b else None
     a, b = _consistency(by_rows, template), _consistency(by_columns, template)
-    return by_rows if a > b else by_columns if b > a else None
+    return "rows" if a > b else "columns" if b > a else None
+
+
+def _rows_named(labels: list[str], expected: tuple[Row, ...]) -> int:
+    """How many format rows, one after another, the labels printed just before a run name at their end (a
+    header word or a label of another part before them does not count; a row named twice counts once)."""
+    found = [m.index for label in labels if (m := match_label(label, expected, unique=True)) is not None]
+    count = 0
+    for i in range(len(found) - 1, -1, -1):
+        if i == len(found) - 1 or found[i] == found[i + 1] - 1:
+            count += 1
+        elif found[i] != found[i + 1]:
+            break
+    return count
+
+
+def _row_sums(rows: list[list[str]]) -> int:
+    """How many rows' six applicant cells add up to their 总计."""
+    vals = [[0 if is_blank(c) else (parse_number(c) or 0) for c in row] for row in rows]
+    return sum(sum(v[:6]) == v[6] for v in vals)
 
 
 def _consistency(rows: list[list[str]], template: str) -> int:

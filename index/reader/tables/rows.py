@@ -46,17 +46,20 @@ class Placed:
 def number_rows(
     lines: list[Line],
     width: int,
-    order: Callable[[list[str], int], list[list[str]] | None],
+    order: Callable[[list[str], int, list[str]], list[list[str]] | None],
     headers: tuple[str, ...] = (),
+    loose: list[int] | None = None,
 ) -> list[NumberRow]:
     """Given a table's lines, return its number rows in text order.
 
-    `order(cells, n_rows)` decides how a run of cells printed one or two a line
-    is cut into rows (row by row, or column by column for some extractions).
+    `order(cells, width, labels)` decides how a run of cells printed one or two a line
+    is cut into rows (row by row, or column by column for some extractions); `labels` are
+    the label-only lines printed just before the run.
     Column header words (`headers`, or pieces of them) printed inside a run of
     cells are passed over when a header word that cannot be a row label's piece
     is among them: extraction that follows text blocks prints a row's first cell
-    before the header the row sits under.
+    before the header the row sits under. Runs `order` cannot cut are left out; `loose`, when given,
+    collects where each began (a row's cells may have been displaced there).
     """
     rows: list[NumberRow] = []
     pending: list[Line] = []  # label-only lines since the last row
@@ -81,7 +84,9 @@ def number_rows(
             return
         cells = [c for line in run for c in line.cells]
         label = " ".join(p.label for p in pending)
-        chunks = order(cells, width)
+        chunks = order(cells, width, [p.label for p in pending])
+        if chunks is None and loose is not None:
+            loose.append(run[0].start)
         for i, chunk in enumerate(chunks or ()):
             rows.append(NumberRow(label if i == 0 else "", chunk, run[0].start, False, run[0].fields))
         run.clear()

@@ -73,6 +73,9 @@ def read_statistics(text: str) -> TableResult:
     # digits run together only on a page whose every row lost its spaces: where any row keeps a space between
     # two values, a row with fewer values than cells had a cell printed empty (which one cannot be told)
     glued = not any(spaced for *_, (_, _, spaced) in rows)
+    if len(rows) >= 3 and not any(tokens for *_, (_, tokens, _) in rows[:-1]):
+        _read_apart(folded[rows[-1][1] :], [key for key, *_ in rows], measures, res, rows[0][1])
+        return res
     for key, end, (unit, tokens, _) in rows:
         if not tokens:
             continue  # a label and no number after it
@@ -91,6 +94,55 @@ def read_statistics(text: str) -> TableResult:
             continue
         _store(res, keys, *cells, unit=unit, amount=amount, at=end)
     return res
+
+
+_PAGE_NUMBER = re.compile(r"(?m)^\s*[-—–－]\s*\d+\s*[-—–－]\s*$")
+_APART = re.compile(r"(万元|人次|[条件个次项份元])|(-?\d+(?:\.\d+)?)(?!\d|\s*年)|([/／\\\-—－_＿]+)")
+
+
+def _read_apart(text: str, keys: list[str], measures: list[str], res: TableResult, at: int) -> None:
+    """Read a table printed as its labels first and its numbers after them (as pdfminer prints a ruled table):
+    a column at a time (the units together, then each column's numbers) or a row at a time (a unit, then its
+    row's numbers). The numbers are placed by the labels' order (inferred) only when they are as many as the
+    cells and one way of printing fits (the cumulative figure never below the year's); else none is read."""
+    found = [(m.lastindex, m.group(m.lastindex)) for m in _APART.finditer(_PAGE_NUMBER.sub(" ", text))]
+    units = [t for kind, t in found if kind == 1]
+    values = [t for kind, t in found if kind != 1]
+    k, n = len(keys), len(measures)
+    shape = "".join("u" if kind == 1 else "v" for kind, _ in found)
+    readings = []
+    if len(values) == k * n and (not units or "u" * len(units) in shape):  # a column at a time
+        readings.append([[values[c * k + r] for c in range(n)] for r in range(k)])
+    if len(values) == k * n and n > 1 and shape in ("v" * n * k, ("u" + "v" * n) * k):  # a row at a time
+        readings.append([values[r * n : (r + 1) * n] for r in range(k)])
+    fitting = [rows for rows in readings if n == 1 or all(_not_below(*row) for row in rows)]
+    fitting = [rows for i, rows in enumerate(fitting) if rows not in fitting[:i]]  # both ways alike: one
+    names = "、".join(LEGACY_NAMES[key] for key in keys[:3])
+    if len(fitting) != 1:
+        res.warn(
+            "layout",
+            f"统计表各行的标签（{names}等 {k} 行）与数字分开印出（{len(values)} 个数字），"
+            "无法确定各数字属于哪一行，未读出",
+            f"legacy.{keys[0]}.{measures[0]}",
+        )
+        return
+    row_units = units if len(units) == k else [""] * k
+    for key, cells, unit in zip(keys, fitting[0], row_units, strict=True):
+        amount = LEGACY_ROWS[[name for name, *_ in LEGACY_ROWS].index(key)][3]
+        _store(res, [f"legacy.{key}.{m}" for m in measures], cells, True, unit=unit, amount=amount, at=at)
+    res.warn(
+        "layout",
+        f"统计表各行的标签与数字分开印出（先印 {k} 行标签，再印数字）：按标签的顺序读取（推断），请对照原文核对",
+        f"legacy.{keys[0]}.{measures[0]}",
+    )
+
+
+def _not_below(year: str, cumulative: str) -> bool:
+    """Whether a row's cumulative figure is no smaller than its year's (a blank cell fits either way)."""
+    try:
+        return float(cumulative) >= float(year)
+    except ValueError:
+        return True
 
 
 def _read_fields(folded: str, start: int, measures: list[str], res: TableResult) -> set[str]:
