@@ -113,3 +113,26 @@ def test_a_bad_aliases_file_is_named(tmp_path):
         identity_in(tmp_path)
     with pytest.raises(AliasError):
         merge(tmp_path, "", "某局")
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "agency"),
+    [
+        # OCR read 洪泽 as 法泽 in the title; the text prints the name right: the text's name, said
+        ("淮安市法泽区人民政府", "本报告由淮安市洪泽区人民政府办公室编制。", "淮安市洪泽区人民政府"),
+        # the title's name printed again in the text: it stands
+        ("淮安市洪泽区人民政府", "本报告由淮安市洪泽区人民政府办公室编制。", "淮安市洪泽区人民政府"),
+        # a name one character off that the gazetteer knows no better (both unknown): the title's stands
+        ("某某县教育局", "本报告由某甲县教育局编制。", "某某县教育局"),
+        # two candidates in the text: which is right cannot be told, the title's stands
+        ("淮安市淮北区人民政府", "淮安市淮阴区人民政府、淮安市淮安区人民政府", "淮安市淮北区人民政府"),
+    ],
+)
+def test_a_titles_misread_name_gives_way_to_the_texts(title, body, agency):
+    text = SEED.read_text(encoding="utf-8").split("\n", 1)[1].replace("郑州经济技术开发区管委会", "本机关")
+    report = parse_text(f"{title}2021年政府信息公开工作年度报告\n{body}\n{text}")
+    assert report.agency == agency
+    named = [f for f in report.findings if f.rule == "named"]
+    assert bool(named) == (agency != title) and report.agency_from == ("body" if named else "title")
+    if named:
+        assert title in named[0].message and report.title.startswith(title)  # the title stays as printed

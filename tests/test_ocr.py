@@ -50,4 +50,6 @@ def test_a_scanned_report_is_read_cell_by_cell_and_never_misread():
     assert not wrong  # a doubtful cell is left unread, never a wrong number
     assert right >= 0.9 * len(truth), f"{right} of {len(truth)} cells read"
     assert report.year == 2024 and report.template == "2021"
+    # the title's 洪泽 may be read as 法泽: the name the text prints (the gazetteer's) stands, and that is said
+    assert report.agency_key == "江苏省淮安市洪泽区"
     assert not [f for f in report.findings if f.severity == "error"]

@@ -19,7 +19,7 @@ from .sections import split_sections
 from .tables import TableResult, read_active, read_applications, read_review
 from .tables.layout import MARKERS_2019, MARKERS_2021
 from .tables.statistics import read_statistics
-from .text.agency import agency_key, find_agency
+from .text.agency import agency_key, as_in_body, find_agency
 from .text.chrome import strip_chrome
 from .text.meta import find_published, find_title, find_year
 from .text.normalize import fold, has_cjk
@@ -69,6 +69,9 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
     agency_from = "title" if agency else None
     if agency is None and (found := find_agency(body)):
         agency, agency_from = found
+    misread = None  # the title's name, when the text prints it otherwise (an OCR misreading)
+    if agency_from == "title" and (other := as_in_body(agency, body[body.find(agency) + len(agency) :])):
+        misread, agency, agency_from = agency, other, "body"
     template = detect_template(body, year)
     spans, split = split_sections(body, year, legacy=template == "legacy")
     report = Report(
@@ -110,6 +113,10 @@ def parse_text(text: str, source: str = "<text>", id: str | None = None) -> Repo
         report.origins = dict(sorted((k, at) for k, at in origins if at is not None))
         report.figures, report.blank, report.inferred = stats.figures, sorted(stats.blank), sorted(stats.inferred)
         report.findings = stats.findings
+    if misread:
+        message = f"标题中的机关名称“{misread}”与正文中的“{agency}”相差一字，只有后者是已知地名"
+        message += "（多为扫描件识别错字）：按正文读取"
+        report.findings.insert(0, Finding("named", "warning", message, "agency"))
     return report
 
 

@@ -214,6 +214,12 @@ RULES: dict[str, Rule] = {
             "reading",
         ),
         Rule(
+            "named",
+            "机关名称按正文",
+            "标题中的机关名称与正文中的写法相差一字，且只有正文的写法是已知地名（多为扫描件识别错字）：按正文读取。",
+            "reading",
+        ),
+        Rule(
             "unreadable",
             "单元格无法辨认",
             "单元格里印的不是一个数字（如“约13”“3288台”），或扫描件上的字无法辨认：该单元格未读出，不作推断。",
@@ -241,7 +247,7 @@ def family_of(code: str) -> str:
     return rule.group if rule else "report"
 
 
-_PLACES = {"structure": "报告结构", "published": "发布时间", "units": "所属单位"}
+_PLACES = {"structure": "报告结构", "published": "发布时间", "units": "所属单位", "agency": "机关名称"}
 
 
 def location_label(location: str) -> str:

@@ -93,6 +93,35 @@ def find_agency(text: str) -> tuple[str, str] | None:
 _LABEL_PREFIX = re.compile(rf"^\s*(?:{_LABELS})\s*[:：|\t]?\s*")
 
 
+def as_in_body(name: str, body: str) -> str | None:
+    """Given the agency a title names and the text after the title, return the name the text prints instead
+    when the title's is one character off (an OCR misreading: 洪泽 read as 法泽): the title's name is
+    printed nowhere in the text, the other is, and only the other's places are known to the gazetteer as
+    far. None when the title's name stands.
+
+    >>> as_in_body("淮安市法泽区人民政府", "本报告由淮安市洪泽区人民政府办公室编制")
+    '淮安市洪泽区人民政府'
+    >>> as_in_body("淮安市洪泽区人民政府", "本报告由淮安市洪泽区人民政府办公室编制") is None
+    True
+    """
+    if len(name) < 4 or name in body:
+        return None
+    # the name with one character other (not a space): an alternative per position
+    one_off = "|".join(
+        f"{re.escape(name[:i])}[^\\s{re.escape(name[i])}]{re.escape(name[i + 1 :])}" for i in range(len(name))
+    )
+    seen = {m.group() for m in re.finditer(one_off, body)}
+    known = _settled(name)
+    better = [other for other in seen if _settled(other) > known]
+    return better[0] if len(better) == 1 else None
+
+
+def _settled(name: str) -> int:
+    """How many characters of a name's places the gazetteer settles."""
+    found = places(fold(name))
+    return found.end if found is not None and found.division is not None else 0
+
+
 def strip_label(name: str) -> str:
     """Given a name as read, return it without a metadata label glued before it.
 
