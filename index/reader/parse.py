@@ -136,9 +136,13 @@ def _keep_certain(report: Report) -> None:
     for table, finding in doubted.items():
         name = "表三" if table == "applications" else "表四"
         mine = [k for k in drop if (k.startswith("applications.") == (table == "applications"))]
+        # the table is said once: what its reading found on the way goes into this one finding
+        tried = [f for f in report.findings if f.location == table and f.rule in ("layout", "incomplete")]
+        report.findings = [f for f in report.findings if f not in tried]
         message = (
-            f"{name}按读出的数字有 {finding.found} 处勾稽关系不成立，而这张表的版式不确定（标签与数字分开、"
-            f"按行序或拆分推断读取）：其中推断读取的、和本行合计不符的 {len(mine)} 个单元格未采用（按未读出处理），"
+            f"{name}未能可靠读取：按读出的数字有 {finding.found} 处勾稽关系不成立，而这张表的版式不确定"
+            f"（{'；'.join(f.message for f in tried) or '标签与数字分开、按行序或拆分推断读取'}）："
+            f"其中推断读取的、和本行合计不符的 {len(mine)} 个单元格未采用（按未读出处理），"
             "只保留版式确定的单元格；请对照原文核对"
         )
         report.findings.append(Finding("layout", "warning", message, table))
