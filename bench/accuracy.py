@@ -6,7 +6,10 @@ Real reports (corpus/ and its development reports in corpus/dev) whose every cel
 was read, and synthetic reports with varied figures, are rendered
 anew in each layout of bench/render.py and parsed; every figure is compared
 with what was rendered. A cell is right, wrong (a different number: the one
-outcome that must not happen silently) or missing (left out, with a finding).
+outcome that must not happen silently) or missing (left out, with a finding);
+"false" counts arithmetic errors raised that the rendered numbers do not have, and
+"missed" those they have that were not raised (every other synthetic report
+carries an error of the agency's own: a cell one more than its row adds up to).
 The agency each rendering names is checked too (one layout names it only in a
 sentence of the body, in traditional script). Reports before 2019 have their
 statistics table rendered the same ways (real ones, and with new numbers).
@@ -25,6 +28,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from index.reader.audit.arithmetic import audit
 from index.reader.errors import ParseError
 from index.reader.parse import parse_bytes, parse_file, parse_text
 from index.reader.text.agency import agency_key
@@ -121,6 +125,8 @@ class Score:
     failed: int = 0  # files that did not parse at all
     agencies: int = 0  # renderings whose agency is known
     agencies_right: int = 0  # … read as that agency (as printed, in either script)
+    false_alarms: int = 0  # arithmetic errors raised that the published numbers do not have
+    missed: int = 0  # arithmetic errors the published numbers have that were not raised
 
     @property
     def cells(self) -> int:
@@ -136,6 +142,14 @@ class Score:
                 self.wrong += 1
                 self.silent += findings == 0
 
+    def add_alarms(self, truth: dict, report) -> None:
+        figures = {k: v for k, v in truth.items() if v != R.BLANK}
+        blank = [k for k, v in truth.items() if v == R.BLANK]
+        published = {(f.rule, f.location) for f in audit(figures, blank) if f.severity == "error"}
+        raised = {(f.rule, f.location) for f in report.findings if f.severity == "error" and f.rule[0] in "EIS"}
+        self.false_alarms += len(raised - published)
+        self.missed += len(published - raised)
+
     def add_agency(self, printed: str, read: str | None) -> None:
         if printed:
             self.agencies += 1
@@ -148,7 +162,8 @@ class Score:
     def line(self, name: str) -> str:
         share = 100 * self.right / self.cells if self.cells else 0.0
         agency = f"{self.agencies_right}/{self.agencies}" if self.agencies else "-"
-        return f"{name:34} {self.cells:7} {share:7.2f}% {self.wrong:6} {self.silent:6} {self.missing:7} {agency:>8}"
+        counts = f"{self.wrong:6} {self.silent:6} {self.missing:7} {agency:>8} {self.false_alarms:6} {self.missed:6}"
+        return f"{name:34} {self.cells:7} {share:7.2f}% {counts}"
 
 
 def _table_findings(report) -> int:
@@ -165,7 +180,9 @@ def documents(synthetic: int, seed: int) -> list[R.Document]:
     """Real reports whose every cell was read, then synthetic ones, as documents to render."""
     docs = [R.document(r) for r in _real_reports() if R.readable(r)]
     corpus = SyntheticCorpus(seed=seed)
-    docs += [R.document(parse_text(corpus.report(i).text)) for i in range(synthetic)]
+    for i in range(synthetic):  # every other one with an arithmetic error of the agency's own, to be caught
+        doc = R.document(parse_text(corpus.report(i).text))
+        docs.append(R.with_error(doc, random.Random(f"{seed}:{i}")) if i % 2 else doc)
     return docs
 
 
@@ -193,6 +210,7 @@ def measure(docs: list[R.Document], seed: int, layouts: dict[str, Layout] | None
                 score.missing += len(R.truth(published))
                 continue
             score.add(R.truth(published), R.readout(report), _table_findings(report))
+            score.add_alarms(R.truth(published), report)
             score.add_agency(published.agency, report.agency)
     return scores
 
@@ -239,7 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _table(scores: dict[str, Score]) -> Score:
     """Print one line per layout and one for them all; return the sum."""
-    print(f"{'layout':34} {'cells':>7} {'right':>8} {'wrong':>6} {'silent':>6} {'missing':>7} {'agency':>8}")
+    heads = f"{'wrong':>6} {'silent':>6} {'missing':>7} {'agency':>8} {'false':>6} {'missed':>6}"
+    print(f"{'layout':34} {'cells':>7} {'right':>8} {heads}")
     total = Score()
     for name, s in scores.items():
         print(s.line(name))

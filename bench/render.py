@@ -300,6 +300,20 @@ def with_note(doc: Document, key: str = "art20.normative.issued", note: str = "�
     return _map_numbers(doc, _number_keys(doc), change)
 
 
+def with_error(doc: Document, rng: random.Random) -> Document:
+    """Given a document, return it with an agency's own arithmetic error: one applicant cell of table 三
+    printed one more than its row's total allows (the truth is what is printed, the error included)."""
+    keys = _number_keys(doc)
+    cells = sorted(k for k in keys.values() if k.startswith("applications.") and not k.endswith(".total"))
+    key = rng.choice(cells)
+    value = int(doc.figures[key]) + 1
+
+    def change(table: Table, cell: Cell, k: str) -> Cell:
+        return replace(cell, text=str(value)) if k == key else cell
+
+    return replace(_map_numbers(doc, keys, change), figures=doc.figures | {key: value})
+
+
 def with_signs(doc: Document) -> Document:
     """Given a document, return it with 2019 table 二's 本年增/减 printed with its sign when it grew (`+5`)."""
 
