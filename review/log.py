@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 
 from sqlalchemy import Connection, Engine, insert, select
+
+from index.reader.tables.layout import figure_label
 
 from .schema import writes
 
@@ -25,7 +27,7 @@ ACTION_NAMES = {
 DETAIL_NAMES = {
     "role": "角色", "decision": "审核意见", "status": "整改状态", "note": "说明", "value": "更正为", "origin": "来源",
     "added": "新增", "updated": "更新", "removed": "移除", "unchanged": "未变", "address": "地址", "active": "状态",
-    "report": "报告", "file": "文件", "responsible": "责任单位",
+    "report": "报告", "file": "文件", "responsible": "责任单位", "finding": "审核发现",
 }  # fmt: skip
 
 
@@ -53,6 +55,34 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+BEIJING = timezone(timedelta(hours=8), "北京时间")  # China keeps one time, all year
+
+
+def local_time(value: datetime | str | None, seconds: bool = False) -> str:
+    """Given a time as stored (UTC; a naive one, as SQLite gives it back, is UTC too) or its ISO text, return
+    it as an office reads it: Beijing time, `2026-12-05 17:42`. "" for none."""
+    if not value:
+        return ""
+    at = datetime.fromisoformat(value) if isinstance(value, str) else value
+    at = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(BEIJING)
+    return at.strftime("%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
+
+
+def target_text(target: str) -> str:
+    """What a write was made to, as a person reads it: `江苏省淮安市洪泽区 2024 年度报告 · 本年新收·总计`, never
+    a slot or a key (a finding's key, a hash, is named in the write's details instead)."""
+    slot, _, key = target.partition("#")
+    if slot.startswith("file:"):
+        slot = f"文件 {slot[5:].rsplit('/', 1)[-1]}"
+    elif "@" in slot:
+        agency, _, year = slot.rpartition("@")
+        slot = f"{agency} {year} 年度报告"
+    if not key:
+        return slot
+    label = figure_label(key)
+    return f"{slot} · {label}" if label != key else slot
+
+
 def record(conn: Connection, user: str, action: str, target: str = "", **detail) -> None:
     """Log one write in the transaction that makes it (both are kept, or neither)."""
     text = json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
@@ -69,6 +99,7 @@ def recent(engine: Engine, limit: int = 200) -> list[dict]:
             "action_name": ACTION_NAMES.get(r["action"], r["action"]),
             "detail": json.loads(r["detail"] or "{}"),
             "detail_text": detail_text(json.loads(r["detail"] or "{}")),
+            "target_text": target_text(r["target"] or ""),
         }
         for r in rows
     ]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import Engine, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from index.reader.audit.rules import location_label, rule_name
 from index.reader.report import Finding, Report
 
 from .db import writing
@@ -145,7 +146,9 @@ def change(
             conn.execute(insert(verdicts).values(**values))
         except IntegrityError:  # another process wrote this seq between our read and our write
             raise Conflict("这条审核发现刚被他人修改，您的修改未保存；请查看最新状态后重新操作") from None
-        record(conn, user, "verdict", f"{slot}#{key}", decision=decision, status=status, note=note)
+        place = location_label(finding.location) if finding.location else ""
+        what = f"{rule_name(finding.rule)}（{place}）" if place else rule_name(finding.rule)
+        record(conn, user, "verdict", f"{slot}#{key}", finding=what, decision=decision, status=status, note=note)
     return verdicts_of(engine, slot, report.id)[key]
 
 

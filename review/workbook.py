@@ -14,6 +14,7 @@ from openpyxl.utils import get_column_letter
 from index.reader.report import TEMPLATE_NAMES, number_text
 from index.reader.tables.layout import figure_label
 
+from .log import local_time
 from .verdicts import DECISIONS, STATUSES
 
 SUMMARY = (
@@ -25,11 +26,11 @@ SUMMARY = (
 FINDINGS = (
     ("单位", 28), ("年度", 7), ("报告", 30), ("规则", 22), ("类别", 14), ("严重程度", 9), ("位置", 24),
     ("说明", 70), ("应为", 10), ("实为", 10), ("审核意见", 10), ("整改状态", 10), ("责任单位", 18),
-    ("审核说明", 40), ("审核人", 10), ("审核时间", 20), ("报告编号", 18),
+    ("审核说明", 40), ("审核人", 10), ("审核时间（北京时间）", 20), ("报告编号", 18),
 )  # fmt: skip
 CORRECTIONS = (
     ("单位", 28), ("年度", 7), ("报告", 30), ("数字", 40), ("原读数", 10), ("更正为", 10), ("来源", 10),
-    ("依据", 40), ("更正人", 10), ("更正时间", 20), ("报告编号", 18),
+    ("依据", 40), ("更正人", 10), ("更正时间（北京时间）", 20), ("报告编号", 18),
 )  # fmt: skip
 _HEAD = Font(bold=True)
 _FILL = PatternFill("solid", fgColor="E8EEF7")
@@ -97,7 +98,8 @@ def desk_workbook(table: dict) -> bytes:
                 corrections.append(
                     [
                         row["name"], table["year"], r["source"], figure_label(key), _cell(fixed["original"]),
-                        _cell(fixed["value"]), fixed["origin_name"], fixed["note"], fixed["user"], fixed["at"], r["id"],
+                        _cell(fixed["value"]), fixed["origin_name"], fixed["note"], fixed["user"],
+                        local_time(fixed["at"]), r["id"],
                     ]
                 )  # fmt: skip
             for f in r["findings"]:
@@ -108,7 +110,7 @@ def desk_workbook(table: dict) -> bytes:
                         SEVERITY_NAMES.get(f["severity"], f["severity"]), f["label"] or "", f["message"],
                         number(f["expected"]), number(f["found"]),
                         f["decision_name"] if f["decidable"] else "", f["status_name"] or "", f["responsible"] or "",
-                        f["note"], last.get("user", ""), last.get("at", ""), r["id"],
+                        f["note"], last.get("user", ""), local_time(last.get("at")), r["id"],
                     ]
                 )  # fmt: skip
     _sheet(book, "汇总", SUMMARY, summary, first=True)

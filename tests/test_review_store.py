@@ -251,3 +251,13 @@ def test_a_finding_key_is_stable_and_a_changed_finding_has_another(seed):
     assert finding_key(a) == finding_key(same) != finding_key(other)
     assert slot_of(seed, Identity()) == f"{Identity().key(seed.agency)}@2021"
     assert slot_of(seed, Identity(), alone=False) == f"file:{seed.source}"
+
+
+def test_the_log_names_what_a_write_was_made_to_in_words():
+    from review.log import local_time, target_text
+
+    said = target_text("江苏省淮安市洪泽区@2024#applications.new.total")
+    assert said == "江苏省淮安市洪泽区 2024 年度报告 · 本年新收·总计"
+    assert target_text("file:/data/uploads/a.pdf#0f3a9c2b1d4e5f60") == "文件 a.pdf"  # a finding: named in the details
+    assert target_text("张三") == "张三"  # an account
+    assert local_time("2026-12-05T16:30:00+00:00") == "2026-12-06 00:30"  # Beijing time, the next day

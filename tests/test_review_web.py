@@ -8,6 +8,7 @@ import io
 import re
 import shutil
 import zipfile
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from docx import Document
@@ -151,6 +152,10 @@ def test_a_verdict_with_its_history_and_a_stale_one_refused(reviewer):
     )
     assert now["decision_name"] == "确认" and now["status_name"] == "待整改" and now["responsible"] == "管委会办公室"
     assert [(h["user"], h["note"]) for h in now["history"]] == [("张三", "正文与表三矛盾")]
+    # the time kept is UTC; a person reads Beijing time
+    at = datetime.fromisoformat(now["history"][0]["at"])
+    shown = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(timezone(timedelta(hours=8)))
+    assert f"{shown:%Y-%m-%d %H:%M} 张三" in reviewer.get(f"/review/reports/{rid}").text
     # another reviewer's page, opened before that change, cannot overwrite it
     stale = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": seen, "decision": "dismissed", "note": "x"})
     assert stale.status_code == 303
@@ -253,6 +258,7 @@ def test_the_roster_is_an_administrators(reviewer, admin):
     assert admin.get("/review.csv?year=2021").text.lstrip("\ufeff").startswith("单位,地区")
     log = admin.get("/admin/log").text
     assert "名单" in log and "张三" in log
+    assert "@" not in log and "#" not in log  # what a write was made to, in words: never a slot or a key
     assert reviewer.get("/admin/log").status_code == 403
 
 

@@ -12,6 +12,7 @@ from index.reader.tables.layout import figure_label, figure_table
 from index.reader.text.place import LEVELS
 from index.store import DAMAGE_ERRORS, IndexMissing, IndexOutdated
 from review.errors import DatabaseError
+from review.log import local_time
 from search import budget
 from search.compare import FIGURE_ORDER
 from search.errors import QueryError
@@ -155,6 +156,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.add_template_filter(num)
     app.add_template_filter(signed)
     app.add_template_filter(figure_label)
+    app.add_template_filter(local_time)
     app.add_template_global(url_with)
     app.add_template_global(agency_url)
     app.add_template_global(severity)
