@@ -98,7 +98,19 @@ def check(data: bytes, original: str) -> Checked:
         report = parse_bytes(data, name, suffix)
     except ParseError as exc:
         raise Invalid(f"{reason_text(exc.reason)}") from None
+    if not _looks_like_a_report(report):
+        raise Invalid(
+            "文件中没有找到年度报告的内容（既无“主动公开”“依申请公开”等部分，也无统计表）："
+            "请确认上传的是政府信息公开工作年度报告"
+        )
     return Checked(report, suffix, name)
+
+
+def _looks_like_a_report(report: Report) -> bool:
+    """Whether a parsed file is an annual report at all: a part of the format found, or a table read (a web
+    page of news, a notice or a list of links parses as text, but is none)."""
+    parts = ("active", "applications", "review", "problems", "improvements", "statistics")
+    return bool(report.figures or report.blank or any(report.section(name).strip() for name in parts))
 
 
 def store(checked: Checked, data: bytes, folder: Path, index_dir: Path) -> Path:

@@ -314,6 +314,16 @@ def test_uploads_checked_only_and_stored(reviewer, setup):
         (b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200, "report.pdf", "不支持的文件类型"),
         (b"%PDF-1.4\n%%EOF\n" + b"garbage" * 100, "a.pdf", "PDF"),
         (b"Hello, this is not a report at all.", "a.txt", "中文"),
+        # a web page of news: Chinese text, but no part of the format and no table
+        (
+            (
+                "<html><body><h1>区政府召开常务会议</h1><p>"
+                + "会议研究部署了下一阶段重点工作。" * 30
+                + "</p></body></html>"
+            ).encode(),
+            "news.html",
+            "没有找到年度报告的内容",
+        ),
     ],
 )
 def test_bad_uploads_are_refused_in_chinese(reviewer, setup, data, name, said):
