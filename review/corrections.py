@@ -83,6 +83,8 @@ def correct(
         last = rows[-1]["seq"] if rows else 0
         if last != seen:
             raise Conflict("这个单元格已被他人更正，您的修改未保存；请查看最新状态后重新操作")
+        if value is None and rows:  # a withdrawal is of the correction in force: its origin, not the form's
+            origin = rows[-1]["origin"]
         try:
             conn.execute(
                 insert(corrections).values(
@@ -100,7 +102,10 @@ def correct(
             )
         except IntegrityError:
             raise Conflict("这个单元格刚被他人更正，您的修改未保存；请查看最新状态后重新操作") from None
-        record(conn, user, "correction", f"{slot}#{key}", value=value, origin=origin, note=note)
+        if value is None:
+            record(conn, user, "correction.withdraw", f"{slot}#{key}", note=note)
+        else:
+            record(conn, user, "correction", f"{slot}#{key}", value=value, origin=origin, note=note)
     return seen + 1
 
 
@@ -137,10 +142,12 @@ def all_in_force(engine: Engine) -> dict[str, dict[str, dict]]:
 
 def overlay_table(table: dict, by_id: dict[str, dict[str, dict]]) -> dict:
     """A figures table (search/figures.py) with the corrections in force laid over its rows: each row gains
-    `corrected` (per figure, whether the number is a reviewer's), and a corrected cell its number or blank."""
+    `corrected` (per figure, whether the number is a reviewer's) and `original` (what the reader had there: a
+    number's text, "" for blank, None for not read), and a corrected cell its number or blank."""
     for row in table["rows"]:
         cells = by_id.get(row["report_id"], {})
         row["corrected"] = [key in cells for key in table["keys"]]
+        row["original"] = [cells[key]["original"] if key in cells else None for key in table["keys"]]
         for i, key in enumerate(table["keys"]):
             if key in cells:
                 value = cells[key]["value"]

@@ -20,6 +20,7 @@ ACTION_NAMES = {
     "roster.import": "导入名单",
     "verdict": "审核意见",
     "correction": "更正数字",
+    "correction.withdraw": "撤销更正",
     "upload": "上传报告",
 }
 

@@ -208,7 +208,7 @@ def test_a_corrected_figure_is_marked_everywhere_and_audited_again(reviewer, app
     assert row["values"] == [18] and row["corrected"] == [True]
     lines = list(csv.reader(io.StringIO(anyone.get("/figures.csv", query_string={"fig": key}).text)))
     (line,) = [x for x in lines if rid in x[0]]
-    assert line[4:6] == ["18", "更正"]
+    assert line[4] == "18" and line[5].startswith("更正（原读为 ") and line[5] != "更正（原读为 18）"
     audit = anyone.get("/api/audit").get_json()["reports"]
     (row,) = [r for r in audit if r["report_id"] == rid]
     assert any(f["severity"] == "error" and "18" in f["message"] for f in row["findings"])
@@ -219,6 +219,8 @@ def test_a_corrected_figure_is_marked_everywhere_and_audited_again(reviewer, app
     assert back.status_code == 303
     again = reviewer.get(f"/api/review/reports/{rid}").get_json()
     assert not again["corrected"] and len(again["corrections"][key]) == 2
+    withdrawal, made = again["corrections"][key][-1], again["corrections"][key][0]
+    assert withdrawal["value"] is None and withdrawal["origin_name"] == made["origin_name"]  # not the form's default
     assert not [f for f in again["findings"] if f["family"] == "report" and f["severity"] == "error"]
 
 

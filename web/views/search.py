@@ -94,6 +94,13 @@ def export_csv():
     return csv_response(header, rows, "xxgk-search.csv")
 
 
+def _was(fixed: bool, original: str | None) -> str:
+    """Beside a corrected cell's state, what the report was read as there."""
+    if not fixed:
+        return ""
+    return f"（原读为 {original}）" if original else "（原为空白）" if original == "" else "（原未读出）"
+
+
 @bp.get("/api/figures")
 @bp.get("/figures.csv")
 def figures():
@@ -117,10 +124,10 @@ def figures():
             r["year"] or "",
             *(
                 cell
-                for v, state, inferred, fixed in zip(
-                    r["values"], r["states"], r["inferred"], r["corrected"], strict=True
+                for v, state, inferred, fixed, was in zip(
+                    r["values"], r["states"], r["inferred"], r["corrected"], r["original"], strict=True
                 )
-                for cell in ("" if v is None else number_text(v), state_text(state, inferred, fixed))
+                for cell in ("" if v is None else number_text(v), state_text(state, inferred, fixed) + _was(fixed, was))
             ),
         ]
         for r in table["rows"]
