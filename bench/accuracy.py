@@ -199,7 +199,7 @@ def legacy_documents(seed: int, variants: int = 3) -> list[R.Document]:
 def measure(docs: list[R.Document], seed: int, layouts: dict[str, Layout] | None = None) -> dict[str, Score]:
     scores: dict[str, Score] = {}
     for i, doc in enumerate(docs):
-        chosen = layouts or LAYOUTS | (ONLY_2019 if doc.template == "2019" else {})
+        chosen = layouts or LAYOUTS | (ONLY_2019 if doc.template == "2019" and not doc.erred else {})
         for name, layout in chosen.items():
             published, data, suffix = layout(doc, random.Random(f"{seed}:{i}:{name}"))
             score = scores.setdefault(name, Score())

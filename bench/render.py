@@ -66,6 +66,7 @@ class Document:
     blank: set[str] = field(default_factory=set)  # keys printed blank (read as blank, not as a number)
     agency: str = ""  # the agency as the title names it ("" when the report names none)
     year: int = 0
+    erred: str = ""  # the cell given an arithmetic error of the agency's own (with_error), if any
 
 
 BLANK = "（空白）"  # what a cell printed blank reads back as, in truth() and readout()
@@ -311,7 +312,7 @@ def with_error(doc: Document, rng: random.Random) -> Document:
     def change(table: Table, cell: Cell, k: str) -> Cell:
         return replace(cell, text=str(value)) if k == key else cell
 
-    return replace(_map_numbers(doc, keys, change), figures=doc.figures | {key: value})
+    return replace(_map_numbers(doc, keys, change), figures=doc.figures | {key: value}, erred=key)
 
 
 def with_signs(doc: Document) -> Document:
@@ -381,7 +382,8 @@ def without_captions(doc: Document) -> Document:
 
 
 def without_totals(doc: Document) -> Document:
-    """Given a 2019-format document, return it with table 三 printed without its 总计 column."""
+    """Given a 2019-format document, return it with table 三 printed without its 总计 column (whose numbers a
+    reader infers as sums: a document with an error of its own has no way to read back its totals)."""
 
     def drop(table: Table) -> Table:
         rows = []

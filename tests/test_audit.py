@@ -181,3 +181,22 @@ def test_sums_failing_where_rows_were_placed_by_order_are_the_readings_doubt():
     # the rows placed by order, and those whose own sum fails, are left unread: what stays is what was certain
     assert not [k for k in placed.figures if k.startswith(("applications.granted.", "applications.partly_granted."))]
     assert placed.figures["applications.new.total"] == labelled.figures["applications.new.total"]
+
+
+def test_one_misprinted_cell_is_the_agencys_error_however_uncertain_the_layout():
+    """One cell of （七）总计 printed one more than its row adds up to breaks three sums (its row's, and its
+    column's E1 and I2), crossing at it: no reading of ours does that (a misplaced row keeps its own sum), so
+    even where rows were placed by order it is the agency's error, raised, never doubted."""
+    text = corpus_file("2021-郑州").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    (i,) = [i for i, line in enumerate(lines) if line.startswith("(七) 总计\t")]
+    cells = lines[i].rstrip("\t").split("\t")
+    first = next(j for j, c in enumerate(cells) if c.isdigit())
+    cells[first] = str(int(cells[first]) + 1)  # 自然人 one more; the 总计 as printed
+    lines[i] = "\t".join("" if not c[:1].isdigit() else c for c in cells)  # its label lost: placed by order
+    report = parse_text("\n".join(lines))
+    errors = {(f.rule, f.location) for f in report.findings if f.severity == "error"}
+    assert {r for r, _ in errors} == {"I1", "E1", "I2"}
+    assert {loc.rsplit(".", 1)[1] for r, loc in errors if r != "I1"} == {"natural_person"}
+    assert not [f for f in report.findings if f.rule == "U1" or "未采用" in f.message]
+    assert [f for f in report.findings if f.rule == "layout"]  # the layout was uncertain

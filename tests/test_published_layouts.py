@@ -56,7 +56,7 @@ def test_layout_reads_back(name, layout):
         doc = R.document(original)
         if name in ONLY_2019 and doc.template != "2019":
             continue
-        if original.source not in BUNDLED and i % 2:  # a synthetic report with an error of the agency's own
+        if original.source not in BUNDLED and i % 2 and name not in ONLY_2019:  # an error of the agency's own
             doc = R.with_error(doc, random.Random(i))
         _reads_back(name, layout, doc, random.Random(f"{name}:{i}"))
         checked += 1

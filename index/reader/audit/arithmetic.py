@@ -141,11 +141,12 @@ def doubt(findings: list[Finding], uncertain: Collection[str]) -> list[Finding]:
     is the reading's doubt, never the agency's error, when DOUBT_MANY or more of its identities fail: a
     reading that breaks so many sums is more likely wrong than the report. A table read with certainty
     keeps every error it has (digits glued in a run that splits only one way are certain): the printed
-    numbers are never repaired."""
+    numbers are never repaired. So does a table whose failures are the ones a single misprinted cell makes
+    (`_one_cell`), which no reading of ours makes."""
     doubted: dict[str, list[Finding]] = {}
     for table in ("applications", "review"):
         own = [f for f in findings if f.rule in _IDENTITY_RULES and _table_of(f.rule) == table]
-        if table in uncertain and len(own) >= DOUBT_MANY:
+        if table in uncertain and len(own) >= DOUBT_MANY and not _one_cell(own):
             doubted[table] = own
     moved = {id(f) for fs in doubted.values() for f in fs}
     out = [f for f in findings if id(f) not in moved]
@@ -161,6 +162,20 @@ def doubt(findings: list[Finding], uncertain: Collection[str]) -> list[Finding]:
 
 
 _IDENTITY_RULES = frozenset({"E1", "I1", "I2", "I4"})
+
+
+def _one_cell(failures: list[Finding]) -> bool:
+    """Whether a table's failing identities are exactly those one misprinted cell of table 三 breaks: its row's
+    sum (I1) and its column's (E1, I2), crossing at it. That is an agency's slip, not a reading's: a row
+    placed in the wrong slot keeps its own sum, digits are split so that the row's sum holds, and a page
+    read in the wrong order breaks many rows and columns."""
+    rows = [f for f in failures if f.rule == "I1"]
+    columns = [f for f in failures if f.rule in ("E1", "I2")]
+    return len(rows) == 1 and len(rows) + len(columns) == len(failures) and len({_column(f) for f in columns}) == 1
+
+
+def _column(finding: Finding) -> str:
+    return (finding.location or "").rsplit(".", 1)[-1]
 
 
 def doubtful_cells(figures: Figures, inferred: Collection[str], tables: Collection[str]) -> set[str]:

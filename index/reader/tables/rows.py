@@ -87,8 +87,10 @@ def number_rows(
         chunks = order(cells, width, [p.label for p in pending])
         if chunks is None and loose is not None:
             loose.append(run[0].start)
+        # cut column by column, the rows' labels (printed before the run) are not each row's own: placed by order
+        across = chunks is not None and [c for row in chunks for c in row] != cells
         for i, chunk in enumerate(chunks or ()):
-            rows.append(NumberRow(label if i == 0 else "", chunk, run[0].start, False, run[0].fields))
+            rows.append(NumberRow(label if i == 0 and not across else "", chunk, run[0].start, False, run[0].fields))
         run.clear()
         pending.clear()
 
