@@ -21,6 +21,7 @@ ACTION_NAMES = {
     "verdict": "审核意见",
     "correction": "更正数字",
     "correction.withdraw": "撤销更正",
+    "agency.merge": "并入名单单位",
     "upload": "上传报告",
 }
 
@@ -29,6 +30,7 @@ DETAIL_NAMES = {
     "role": "角色", "decision": "审核意见", "status": "整改状态", "note": "说明", "value": "更正为", "origin": "来源",
     "added": "新增", "updated": "更新", "removed": "移除", "unchanged": "未变", "address": "地址", "active": "状态",
     "report": "报告", "file": "文件", "responsible": "责任单位", "finding": "审核发现",
+    "into": "并入",
 }  # fmt: skip
 
 

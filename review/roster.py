@@ -19,11 +19,12 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, delete, insert, select, update
 
 from index.reader.text.place import place_of
-from search.identity import Identity
+from search.identity import AliasError, Identity, merge
 
 from .db import writing
 from .errors import Invalid
@@ -179,3 +180,18 @@ def load_roster(engine: Engine) -> list[Unit]:
     with engine.connect() as conn:
         rows = conn.execute(select(units).order_by(units.c.position, units.c.id)).mappings().all()
     return [Unit(**{k: r[k] for k in Unit.__dataclass_fields__}) for r in rows]
+
+
+def merge_into(engine: Engine, folder: Path | str, name: str, into: str, units: list, user: str) -> None:
+    """Record that reports printed under `name` are the roster unit `into` (the index's aliases, as
+    `xxgk agencies merge` does) and log it; Invalid when `into` is no unit of the roster or the names
+    cannot be merged."""
+    name, into = name.strip(), into.strip()
+    if not name or into not in {u.name for u in units}:
+        raise Invalid(f"“{into}”不是名单中的单位：请从名单中选择" if into else "请选择名单中的单位")
+    try:
+        merge(folder, name, into)
+    except AliasError as exc:
+        raise Invalid(str(exc)) from None
+    with writing(engine) as conn:
+        record(conn, user, "agency.merge", name, into=into)

@@ -417,3 +417,39 @@ def test_the_desk_page_says_when_a_report_was_published_and_how_much_it_shares(r
     assert copied  # 郑东新区科技人才局 2022 shares a sentence with another agency's report
     for c in copied:
         assert f"正文约 {c['share'] * 100:.0f}% 与其他机关的报告相同" in page
+
+
+def test_a_report_outside_the_roster_is_merged_into_its_unit(tmp_path):
+    """The roster prints a unit with a city before it the report's name lacks (郑州市郑东新区科技人才局 /
+    郑东新区科技人才局): the report is listed outside the roster, and an administrator merges it into the
+    unit from the desk — a reviewer cannot, a name not in the roster is refused, and the merge is logged."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(corpus_file("2022-郑东"), corpus / "zd.txt")
+    assert not build_index([corpus], tmp_path / "ix").failed
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+    engine = open_database(url)
+    add_user(engine, "管理员", PASSWORD, "admin")
+    add_user(engine, "张三", PASSWORD, "reviewer")
+    app = create_app({"INDEX_DIR": str(tmp_path / "ix"), "DATABASE_URL": url, "TESTING": True})
+    admin, reviewer = app.test_client(), app.test_client()
+    assert login(admin, "管理员").status_code == 302 and login(reviewer).status_code == 302
+    roster = "单位名称,地区\n郑州市郑东新区科技人才局,河南省郑州市\n".encode()
+    admin.post("/review/roster", data={"csrf_token": token(admin), "file": (io.BytesIO(roster), "r.csv")})
+    before = admin.get("/api/review", query_string={"year": 2022}).get_json()
+    (other,) = before["others"]
+    assert not before["rows"][0]["filed"] and other["agency"] == "郑东新区科技人才局"
+    page = admin.get("/review", query_string={"year": 2022}).text
+    assert 'action="/review/merge"' in page and '<option value="郑州市郑东新区科技人才局">' in page
+    assert 'action="/review/merge"' not in reviewer.get("/review", query_string={"year": 2022}).text
+    form = {"name": other["agency"], "into": "郑州市郑东新区科技人才局", "year": "2022"}
+    assert reviewer.post("/review/merge", data=form | {"csrf_token": token(reviewer)}).status_code == 403
+    assert admin.post("/review/merge", data=form).status_code == 400  # no CSRF token
+    wrong = admin.post("/review/merge", data=form | {"into": "某局", "csrf_token": token(admin)}, follow_redirects=True)
+    assert "不是名单中的单位" in wrong.text
+    done = admin.post("/review/merge", data=form | {"csrf_token": token(admin)}, follow_redirects=True)
+    assert "已将“郑东新区科技人才局”并入名单中的“郑州市郑东新区科技人才局”" in done.text
+    after = admin.get("/api/review", query_string={"year": 2022}).get_json()
+    assert after["rows"][0]["filed"] and not after["others"]
+    log = admin.get("/admin/log").text
+    assert "并入名单单位" in log and "并入：郑州市郑东新区科技人才局" in log

@@ -15,7 +15,7 @@ from review.corrections import ORIGINS, correct
 from review.desk import desk_table, finding_by_key, report_review, stamp
 from review.errors import Conflict, ReviewError
 from review.notice import desk_notice
-from review.roster import decode, import_roster, read_roster
+from review.roster import decode, import_roster, merge_into, read_roster
 from review.uploads import KINDS, MAX_BYTES, check, store
 from review.verdicts import DECISIONS, NEXT_STATUS, STATUSES, change
 from review.workbook import desk_workbook
@@ -117,6 +117,7 @@ def desk():
         decisions=DECISIONS,
         statuses=STATUSES,
         pages=max(1, -(-len(rows) // PAGE)),
+        roster_names=sorted(u.name for u in get_desk().roster) if data.get("from_roster") else [],
     )
 
 
@@ -324,6 +325,25 @@ def roster_import():
         return redirect(url_for("review.roster"), 303)
     flash("名单已导入：新增 {added}、更新 {updated}、移除 {removed}、未变 {unchanged} 个单位".format(**counts))
     return redirect(url_for("review.roster"), 303)
+
+
+@bp.post("/review/merge")
+@admin_required
+def merge_agency():
+    """A report outside the roster (a name the roster prints otherwise) is one of its units: recorded in the
+    index's aliases, as `xxgk agencies merge` does, and logged."""
+    back = url_for("review.desk", year=request.form.get("year") or None, region=request.form.get("region") or None)
+    if getattr(get_index(), "remote", False):
+        flash("OpenSearch 索引的机关合并请在命令行用 xxgk agencies merge 完成", "error")
+        return redirect(back, 303)
+    name, into = request.form.get("name", "")[:200], request.form.get("into", "")[:200]
+    try:
+        merge_into(get_engine(), current_app.config["INDEX_DIR"], name, into, get_desk().roster, g.user)
+    except ReviewError as exc:
+        flash(str(exc), "error")
+        return redirect(back, 303)
+    flash(f"已将“{name}”并入名单中的“{into}”")
+    return redirect(back, 303)
 
 
 @bp.get("/review/roster.csv")
