@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from datetime import date
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Mm, Pt, RGBColor
 
 from index.reader.report import number_text
 from index.reader.tables.layout import figure_label
@@ -28,15 +30,68 @@ FIGURES = (
 )
 
 
-def _font(document) -> None:
-    style = document.styles["Normal"]
-    style.font.name = "仿宋"
-    style.font.size = Pt(12)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "仿宋")
-    for name in ("Title", "Heading 1", "Heading 2"):
-        s = document.styles[name]
-        s.font.name = "黑体"
-        s.element.rPr.rFonts.set(qn("w:eastAsia"), "黑体")
+# The national format of official documents (GB/T 9704-2012): A4, margins of 37/35/28/26 mm, the title
+# in 小标宋 二号, the body in 仿宋 三号 on 28-point lines with a two-character indent, first-level headings
+# in 黑体 and second-level ones in 楷体, page numbers 四号 as — 1 — at the foot.
+_FONTS = {"Title": ("方正小标宋简体", 22), "Normal": ("仿宋_GB2312", 16), "Heading 1": ("黑体", 16),
+          "Heading 2": ("楷体_GB2312", 16)}  # fmt: skip
+
+
+def _format(document) -> None:
+    """Page, fonts and spacing of an official document: Word's styles made plain (black, no theme colours)."""
+    section = document.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin, section.left_margin, section.right_margin = (
+        Mm(37),
+        Mm(35),
+        Mm(28),
+        Mm(26),
+    )
+    for name, (font, size) in _FONTS.items():
+        style = document.styles[name]
+        style.font.name, style.font.size, style.font.bold = font, Pt(size), False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), font)
+        spacing = style.paragraph_format
+        spacing.line_spacing_rule, spacing.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28 if size < 20 else 36)
+        spacing.space_before = spacing.space_after = Pt(0)
+        if name == "Normal":
+            spacing.first_line_indent = Pt(32)  # two characters
+        else:
+            spacing.first_line_indent = Pt(0) if name == "Title" else Pt(32)
+            spacing.keep_with_next = True
+    _page_numbers(section)
+
+
+def _page_numbers(section) -> None:
+    """— N — centred at the foot of every page (a PAGE field, so Word counts the pages)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.first_line_indent = Pt(0)
+    for part in ("— ", None, " —"):
+        run = paragraph.add_run(part or "")
+        run.font.size, run.font.name = Pt(14), "宋体"
+        if part is None:
+            for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+                if kind:
+                    element = OxmlElement("w:fldChar")
+                    element.set(qn("w:fldCharType"), kind)
+                else:
+                    element = OxmlElement("w:instrText")
+                    element.set(qn("xml:space"), "preserve")
+                    element.text = text
+                run._r.append(element)
+
+
+def _signature(document, office: str, day: date) -> None:
+    """落款 and date at the end, right-aligned four characters in (the date in Arabic numerals)."""
+    document.add_paragraph()
+    for text in (office, f"{day.year}年{day.month}月{day.day}日"):
+        if text:
+            line = document.add_paragraph(text)
+            line.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            line.paragraph_format.first_line_indent = Pt(0)
+            line.paragraph_format.right_indent = Pt(64)
 
 
 def _figure(report: dict, key: str) -> str:
@@ -46,15 +101,17 @@ def _figure(report: dict, key: str) -> str:
     return ("（空白）" if key in report["blank"] else "—") + mark
 
 
-def desk_notice(table: dict, office: str = "") -> bytes:
-    """Given the desk's table (review/desk.py desk_table), return the DOCX file's bytes."""
+def desk_notice(table: dict, office: str = "", to: str = "", day: date | None = None) -> bytes:
+    """Given the desk's table (review/desk.py desk_table), return the DOCX file's bytes: an official document
+    from `office` to `to` (主送, 各有关单位 when not given), dated `day` (today)."""
     region, year = table["region"] or "本地区", table["year"]
     document = Document()
-    _font(document)
+    _format(document)
     title = document.add_heading(f"关于{region}{year}年度政府信息公开工作年度报告审核情况的通报", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    if office:
-        document.add_paragraph(office).alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph()
+    addressee = document.add_paragraph(f"{to.strip() or '各有关单位'}：")
+    addressee.paragraph_format.first_line_indent = Pt(0)
     rows = table["rows"]
     filed = [r for r in rows if r["filed"]]
     unfiled = [r for r in rows if not r["filed"]]
@@ -150,6 +207,7 @@ def desk_notice(table: dict, office: str = "") -> bytes:
         "注：“（空白）”为报告印为空白的单元格，“—”为未能读出的数字，均不是 0；“（更正）”为审核中更正的数字"
         "（原读数与依据见问题清单的“更正记录”）。"
     )
+    _signature(document, office, day or date.today())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

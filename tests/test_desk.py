@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -217,8 +218,16 @@ def test_the_exports_read_back(tmp_path):
     assert fixes[1][:8] == ("某县市场监督管理局", 2022, "b.txt", "行政复议·总计", 1, "空白", "单位提供",
                             "单位来函：复议一栏应为空白")  # fmt: skip
 
-    document = Document(io.BytesIO(desk_notice(table, "某县政务公开办公室")))
+    document = Document(
+        io.BytesIO(desk_notice(table, "某县政务公开办公室", "各乡镇人民政府，县直各单位", date(2026, 3, 2)))
+    )
     text = "\n".join(p.text for p in document.paragraphs)
+    # an official document: A4 with the national margins, 主送 under the title, 落款 and date at the end
+    section = document.sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm), round(section.top_margin.mm)) == (210, 297, 37)
+    lines = [p.text for p in document.paragraphs if p.text]
+    assert lines[1] == "各乡镇人民政府，县直各单位：" and lines[-2:] == ["某县政务公开办公室", "2026年3月2日"]
+    assert document.styles["Normal"].font.size.pt == 16 and "PAGE" in section.footer.paragraphs[0]._p.xml
     assert "关于" in text and "2022年度政府信息公开工作年度报告审核情况的通报" in text
     assert (
         "某县政务公开办公室" in text
@@ -280,7 +289,7 @@ def test_the_share_of_other_outcomes_is_the_offices_to_set(tmp_path):
 
 
 def test_a_files_own_date_is_the_earliest_it_was_published(tmp_path):
-    from datetime import date, datetime
+    from datetime import datetime
 
     from docx import Document as NewDocument
 

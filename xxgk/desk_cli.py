@@ -164,7 +164,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     if args.xlsx:
         Path(args.xlsx).write_bytes(desk_workbook(table))
     if args.docx:
-        Path(args.docx).write_bytes(desk_notice(table, args.office or ""))
+        Path(args.docx).write_bytes(desk_notice(table, args.office or "", args.to or ""))
     if args.json:
         print(json.dumps(table, ensure_ascii=False, default=str))
         return EXIT_OK
@@ -303,7 +303,8 @@ def add_commands(sub) -> None:
     p.add_argument("--report", metavar="REPORT", help="one report's findings with their keys (an id or 机关@年份)")
     p.add_argument("--xlsx", metavar="FILE", help="write the summary and the 问题清单")
     p.add_argument("--docx", metavar="FILE", help="write the 审核情况通报")
-    p.add_argument("--office", help="the office's name, under the 通报's title")
+    p.add_argument("--office", help="the office sending the 通报 (its 落款)")
+    p.add_argument("--to", help="whom the 通报 is addressed to (主送; default 各有关单位)")
     p.add_argument("--json", action="store_true")
     common(p)
     p.set_defaults(func=cmd_review)

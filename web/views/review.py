@@ -144,7 +144,7 @@ def desk_xlsx():
 def desk_docx():
     table = _table()
     return Response(
-        desk_notice(table, params.text("office")),
+        desk_notice(table, params.text("office")[:100], params.text("to")[:200]),
         mimetype="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         headers={"Content-Disposition": _filename(table, "docx")},
     )
