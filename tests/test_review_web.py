@@ -453,3 +453,24 @@ def test_a_report_outside_the_roster_is_merged_into_its_unit(tmp_path):
     assert after["rows"][0]["filed"] and not after["others"]
     log = admin.get("/admin/log").text
     assert "并入名单单位" in log and "并入：郑州市郑东新区科技人才局" in log
+
+
+def test_what_was_typed_into_a_refused_form_comes_back(reviewer):
+    """A refused verdict or correction returns to its form with what was typed in it (once), the correction's
+    form open on its cell."""
+    rid = report_id(reviewer)
+    data = reviewer.get(f"/api/review/reports/{rid}").get_json()
+    finding = next(f for f in data["findings"] if f["decidable"])
+    url = f"/review/reports/{rid}/findings/{finding['key']}"
+    typed = {"seen": finding["seq"], "decision": "confirmed", "responsible": "县" * 300,
+             "note": "这是一段很长的审核说明，被拒后不应丢失"}  # fmt: skip
+    refused = reviewer.post(url, data=typed | {"csrf_token": token(reviewer)}, follow_redirects=True)
+    assert "责任单位名称过长" in refused.text and "这是一段很长的审核说明，被拒后不应丢失</textarea>" in refused.text
+    assert 'value="' + "县" * 300 + '"' in refused.text and '<option value="confirmed" selected>' in refused.text
+    assert "被拒后不应丢失</textarea>" not in reviewer.get(f"/review/reports/{rid}").text  # once
+    key = "applications.new.total"
+    cell = {"seen": 0, "value": "十八", "origin": "unit", "note": "第3页印为18"}
+    back = reviewer.post(f"/review/reports/{rid}/cells/{key}", data=cell | {"csrf_token": token(reviewer)})
+    assert back.status_code == 303 and f"cell={key}" in back.headers["Location"]
+    page = reviewer.get(back.headers["Location"]).text
+    assert 'value="十八"' in page and "第3页印为18</textarea>" in page and '<option value="unit" selected>' in page

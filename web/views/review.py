@@ -5,7 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from index.reader.audit.rules import FAMILIES, describe
 from index.reader.report import SECTIONS, TEMPLATE_NAMES
@@ -228,6 +240,7 @@ def report(report_id: str):
         statuses=STATUSES,
         next_status=NEXT_STATUS,
         origins=ORIGINS,
+        draft=session.pop("draft", None),  # what was typed into a form that was refused, to type no more
     )
 
 
@@ -245,11 +258,16 @@ def _seen() -> int:
     return int(raw)
 
 
-def _done(report_id: str, message: str, anchor: str = "", status: int = 200, error: bool = False):
+def _done(
+    report_id: str, message: str, anchor: str = "", status: int = 200, error: bool = False, cell: str | None = None
+):
     if wants_json():
         return ({"error": message} if error else {"message": message}), status
     flash(message, "error" if error else "message")
-    return redirect(url_for("review.report", report_id=report_id, _anchor=anchor or None), 303)
+    if error and anchor:  # the form comes back with what was typed into it
+        fields = ("decision", "status", "responsible", "note", "value", "origin")
+        session["draft"] = {"anchor": anchor} | {k: request.form.get(k, "")[:2000] for k in fields}
+    return redirect(url_for("review.report", report_id=report_id, cell=cell, _anchor=anchor or None), 303)
 
 
 @bp.post("/api/review/reports/<report_id>/findings/<key>")
@@ -295,9 +313,9 @@ def correction(report_id: str, key: str):
             origin=form.get("origin", "reader"), note=form.get("note", ""),
         )  # fmt: skip
     except Conflict as exc:
-        return _done(report_id, str(exc), f"c-{key}", 409, error=True)
+        return _done(report_id, str(exc), f"c-{key}", 409, error=True, cell=key)
     except ReviewError as exc:
-        return _done(report_id, str(exc), f"c-{key}", 400, error=True)
+        return _done(report_id, str(exc), f"c-{key}", 400, error=True, cell=key)
     said = "已撤销更正" if value is None else f"已更正“{figure_label(key)}”，审核结果已按更正后的数字重新计算"
     return _done(report_id, said, f"c-{key}")
 
