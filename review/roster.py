@@ -175,6 +175,12 @@ def import_roster(engine: Engine, roster: list[Unit], user: str, source: str = "
     return counts
 
 
+def removed_by(engine: Engine, roster: list[Unit]) -> list[str]:
+    """The names of the units importing `roster` would remove (those of the roster in force it lacks)."""
+    keys = {u.key for u in roster}
+    return [u.name for u in load_roster(engine) if u.key not in keys]
+
+
 def load_roster(engine: Engine) -> list[Unit]:
     """The roster as imported, in the file's order."""
     with engine.connect() as conn:

@@ -121,3 +121,22 @@ def _width(text: str) -> int:
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_a_roster_import_that_removes_units_stops_until_confirmed(tmp_path, capsys):
+    import shutil
+
+    from index.build import build_index
+
+    shutil.copy(corpus_file("2021-郑州"), tmp_path / "a.txt")
+    assert not build_index([tmp_path], tmp_path / "ix").failed
+    first, second = tmp_path / "r1.csv", tmp_path / "r2.csv"
+    first.write_text("单位名称\n某县教育局\n某县财政局\n", encoding="utf-8")
+    second.write_text("单位名称\n某县教育局\n", encoding="utf-8")
+    index = ["--index", str(tmp_path / "ix")]
+    assert main(["roster", "import", str(first), *index]) == 0
+    assert main(["roster", "import", str(second), *index]) == 2
+    assert "将从名单中移除 1 个单位：某县财政局；确认请加 --yes" in capsys.readouterr().err
+    assert main(["roster", *index]) == 0 and "某县财政局" in capsys.readouterr().out  # nothing removed
+    assert main(["roster", "import", str(second), *index, "--yes"]) == 0
+    assert "移除 1" in capsys.readouterr().out

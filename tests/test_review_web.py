@@ -4,6 +4,7 @@ bad ones: a zip bomb, a script, a path for a name, a file too large), and the ex
 from __future__ import annotations
 
 import csv
+import html
 import io
 import re
 import shutil
@@ -474,3 +475,29 @@ def test_what_was_typed_into_a_refused_form_comes_back(reviewer):
     assert back.status_code == 303 and f"cell={key}" in back.headers["Location"]
     page = reviewer.get(back.headers["Location"]).text
     assert 'value="十八"' in page and "第3页印为18</textarea>" in page and '<option value="unit" selected>' in page
+
+
+def test_a_roster_that_removes_units_is_imported_when_confirmed(tmp_path):
+    url = f"sqlite:///{tmp_path / 'review.sqlite'}"
+    add_user(open_database(url), "管理员", PASSWORD, "admin")
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns("dev", "pdf"))
+    assert not build_index([tmp_path / "corpus"], tmp_path / "ix").failed
+    admin = create_app({"INDEX_DIR": str(tmp_path / "ix"), "DATABASE_URL": url, "TESTING": True}).test_client()
+    assert login(admin, "管理员").status_code == 302
+
+    def send(text: str):
+        file = (io.BytesIO(text.encode()), "名单.csv")
+        return admin.post("/review/roster", data={"csrf_token": token(admin), "file": file}, follow_redirects=True)
+
+    def names() -> list[str]:
+        rows = csv.DictReader(io.StringIO(admin.get("/review/roster.csv").text.lstrip("\ufeff")))
+        return [row["单位名称"] for row in rows]
+
+    assert "新增 2" in send("单位名称\n某县教育局\n某县财政局\n").text
+    asked = send("单位名称\n某县教育局\n某县民政局\n")
+    assert "将从名单中移除以下 1 个单位：</strong>某县财政局" in asked.text and "确认导入" in asked.text
+    assert names() == ["某县教育局", "某县财政局"]  # nothing changed yet
+    text = re.search(r'<textarea name="text" hidden>(.*?)</textarea>', asked.text, re.S).group(1)
+    done = admin.post("/review/roster", data={"csrf_token": token(admin), "confirm": "1", "name": "名单.csv",
+                                               "text": html.unescape(text)}, follow_redirects=True)  # fmt: skip
+    assert "新增 1、更新 0、移除 1" in done.text and "某县民政局" in done.text and "某县财政局" not in done.text

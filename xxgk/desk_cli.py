@@ -22,7 +22,7 @@ from review.desk import Desk, desk_table, finding_by_key, report_review
 from review.errors import ReviewError
 from review.log import recent
 from review.notice import desk_notice
-from review.roster import decode, import_roster, load_roster, read_roster
+from review.roster import decode, import_roster, load_roster, read_roster, removed_by
 from review.verdicts import DECISIONS, STATUSES, change
 from review.workbook import desk_workbook
 from search.backend import open_backend
@@ -95,6 +95,7 @@ def _need(name: str | None) -> str:
 def cmd_roster(args: argparse.Namespace) -> int:
     """The roster of units the office supervises: import a CSV (docs/review.md), or list it.
 
+    An import that would remove units names them and stops; --yes imports it.
     Example: xxgk roster import docs/roster-example.csv ; xxgk roster
     """
     try:
@@ -109,6 +110,10 @@ def cmd_roster(args: argparse.Namespace) -> int:
                 raise ReviewError(f"{_shown(path)}：无法读取（{exc.strerror}）") from None
             identity = identity_of(open_backend(None, args.index, None, None))
             units = read_roster(decode(data, _shown(path.name)), identity, _shown(path.name))
+            removed = removed_by(engine, units)
+            if removed and not args.yes:
+                names = "、".join(removed[:20]) + ("等" if len(removed) > 20 else "")
+                raise ReviewError(f"导入将从名单中移除 {len(removed)} 个单位：{names}；确认请加 --yes")
             counts = import_roster(engine, units, _operator(), path.name)
             print("名单已导入：新增 {added}、更新 {updated}、移除 {removed}、未变 {unchanged} 个单位".format(**counts))
             return EXIT_OK
@@ -293,6 +298,7 @@ def add_commands(sub) -> None:
     p = sub.add_parser("roster", help="the units an office supervises", description=cmd_roster.__doc__)
     p.add_argument("action", nargs="?", default="list", choices=("list", "import"))
     p.add_argument("file", nargs="?")
+    p.add_argument("--yes", action="store_true", help="import even when units would be removed")
     p.add_argument("--json", action="store_true")
     common(p)
     p.set_defaults(func=cmd_roster)

@@ -27,7 +27,7 @@ from review.corrections import ORIGINS, correct
 from review.desk import desk_table, finding_by_key, report_review, stamp
 from review.errors import Conflict, ReviewError
 from review.notice import desk_notice
-from review.roster import decode, import_roster, merge_into, read_roster
+from review.roster import decode, import_roster, merge_into, read_roster, removed_by
 from review.uploads import KINDS, MAX_BYTES, check, store
 from review.verdicts import DECISIONS, NEXT_STATUS, STATUSES, change
 from review.workbook import desk_workbook
@@ -329,14 +329,21 @@ def roster():
 @bp.post("/review/roster")
 @admin_required
 def roster_import():
+    """Import a roster; one that would remove units first lists them, and is imported when confirmed (the
+    file's text comes back with the confirmation, so nothing is kept between the two requests)."""
     upload = request.files.get("file")
-    if upload is None or not upload.filename:
+    confirmed = request.form.get("confirm") == "1" and "text" in request.form
+    if not confirmed and (upload is None or not upload.filename):
         flash("请选择名单文件（CSV）", "error")
         return redirect(url_for("review.roster"), 303)
-    name = Path(upload.filename).name[:80]
+    name = (request.form.get("name", "") if confirmed else Path(upload.filename).name)[:80]
     try:
-        data = upload.stream.read(6 * 1024 * 1024)
-        units = read_roster(decode(data, name), get_desk().identity, name)
+        text = request.form["text"] if confirmed else decode(upload.stream.read(6 * 1024 * 1024), name)
+        units = read_roster(text, get_desk().identity, name)
+        removed = [] if confirmed else removed_by(get_engine(), units)
+        if removed:
+            pending = {"name": name, "text": text, "removed": removed, "units": len(units)}
+            return render_template("review/roster.html", units=get_desk().roster, pending=pending)
         counts = import_roster(get_engine(), units, g.user, name)
     except ReviewError as exc:
         flash(str(exc), "error")
