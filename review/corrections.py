@@ -36,7 +36,7 @@ def parse_value(text: str, key: str) -> str:
     try:
         value = Decimal(text)
     except InvalidOperation:
-        raise Invalid(f"“{text}”不是数字（留空表示该单元格为空白）") from None
+        raise Invalid(f"“{text}”不是数字（空白的单元格写“空白”）") from None
     if not value.is_finite() or value < 0 or value >= 10**MAX_DIGITS or len(value.as_tuple().digits) > MAX_DIGITS:
         raise Invalid(f"“{text}”不是有效的件数或金额")
     if not key.startswith("art20.") and value != value.to_integral_value():

@@ -265,7 +265,7 @@ def _done(
         return ({"error": message} if error else {"message": message}), status
     flash(message, "error" if error else "message")
     if error and anchor:  # the form comes back with what was typed into it
-        fields = ("decision", "status", "responsible", "note", "value", "origin")
+        fields = ("decision", "status", "responsible", "note", "value", "origin", "blank")
         session["draft"] = {"anchor": anchor} | {k: request.form.get(k, "")[:2000] for k in fields}
     return redirect(url_for("review.report", report_id=report_id, cell=cell, _anchor=anchor or None), 303)
 
@@ -306,7 +306,11 @@ def correction(report_id: str, key: str):
     desk = get_desk()
     _, review = _review(report_id)
     form = request.form
-    value = None if form.get("withdraw") else form.get("value", "")
+    value = None if form.get("withdraw") else "" if form.get("blank") == "1" else form.get("value", "")
+    if value is not None and not value.strip() and form.get("blank") != "1" and not wants_json():
+        # on the page an empty box is no answer (the API's empty value is a blank cell, as documented)
+        message = "请填写正确的数字；要把这一格改为空白（报告此格未填数字），请勾选“改为空白”"
+        return _done(report_id, message, f"c-{key}", 400, error=True, cell=key)
     try:
         correct(
             desk.engine, review["slot"], desk.raw(report_id), key, value, user=g.user, seen=_seen(),
