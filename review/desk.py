@@ -34,6 +34,12 @@ from .verdicts import DECISIONS, STATUSES, Verdict, verdicts_in
 MAX_UNITS = 2000  # units a desk page reads at once (two reports each): a region larger is to be narrowed
 
 
+def pinyin(text: str | None) -> bytes:
+    """A sort key that puts Chinese names in pinyin order: GB2312 orders its common characters by their
+    reading (李 before 张), as code points do not."""
+    return (text or "").encode("gb18030", errors="replace")
+
+
 @dataclass
 class Desk:
     """The index and the review database, read together."""
@@ -239,7 +245,7 @@ def units_in(desk: Desk, region: str, year: int) -> tuple[list[Unit], bool]:
             continue
         level = place.level if place.kind == "人民政府" else ("园区" if place.level == "园区" else "部门")
         units.append(Unit(key, name, None, None, area, level or "", place.kind or "", False))
-    return sorted(units, key=lambda u: (u.region, u.name)), False
+    return sorted(units, key=lambda u: (pinyin(u.region), pinyin(u.name))), False
 
 
 def copied_text(desk: Desk) -> tuple[dict[str, dict], str]:
@@ -324,7 +330,7 @@ def desk_table(desk: Desk, region: str, year: int) -> dict:
         "unfiled": len(rows) - filed,
         "rows": rows,
         "totals": _totals(rows),
-        "others": sorted(others, key=lambda m: m["agency"] or ""),
+        "others": sorted(others, key=lambda m: pinyin(m["agency"])),
         "copies_status": copies_status,
     }
 

@@ -17,6 +17,7 @@ from docx.shared import Mm, Pt, RGBColor
 from index.reader.report import number_text
 from index.reader.tables.layout import figure_label
 
+from .desk import pinyin
 from .verdicts import STATUSES
 
 NUMERALS = "一二三四五六七八九十"
@@ -148,7 +149,7 @@ def desk_notice(table: dict, office: str = "", to: str = "", day: date | None = 
     common = Counter(f["rule_name"] for _, _, f in confirmed)
     if common:
         for name, n in common.most_common():
-            units = sorted({row["name"] for row, _, f in confirmed if f["rule_name"] == name})
+            units = sorted({row["name"] for row, _, f in confirmed if f["rule_name"] == name}, key=pinyin)
             document.add_paragraph(f"{name}：{n} 条，涉及{'、'.join(units)}。", style="List Bullet")
     else:
         document.add_paragraph("经审核，暂未确认问题。")

@@ -351,3 +351,11 @@ def test_the_note_that_stands_is_never_a_return_no_longer_in_force(tmp_path):
     _, review = report_review(desk, meta["id"])
     now = next(f for f in review["findings"] if f["key"] == item["key"])
     assert now["status_name"] == "复核通过" and now["note"] == "正文与表三矛盾"
+
+
+def test_names_sort_in_pinyin_order():
+    from review.desk import pinyin
+
+    names = ["郑州市", "安阳市", "洛阳市", "开封市", "南阳市", "信阳市", "周口市"]
+    assert sorted(names, key=pinyin) == ["安阳市", "开封市", "洛阳市", "南阳市", "信阳市", "郑州市", "周口市"]
+    assert sorted(["张三", "李四", None], key=pinyin) == [None, "李四", "张三"]

@@ -24,7 +24,7 @@ from index.reader.report import SECTIONS, TEMPLATE_NAMES
 from index.reader.tables.layout import figure_label
 from review.checks import published_text
 from review.corrections import ORIGINS, correct
-from review.desk import desk_table, finding_by_key, report_review, stamp
+from review.desk import desk_table, finding_by_key, pinyin, report_review, stamp
 from review.errors import Conflict, ReviewError
 from review.notice import desk_notice
 from review.roster import decode, import_roster, merge_into, read_roster, removed_by
@@ -50,11 +50,11 @@ def _limits() -> dict:
 
 
 SORTS = {
-    "region": ("按地区排序", lambda r: (r["region"], r["name"])),
-    "name": ("按单位名称排序", lambda r: r["name"]),
-    "open": ("待审核多的在前", lambda r: (-r["open"], r["name"])),
-    "findings": ("问题多的在前", lambda r: (-r["findings"], -r["errors"], r["name"])),
-    "unfiled": ("未发布的在前", lambda r: (r["filed"], r["name"])),
+    "region": ("按地区排序", lambda r: (pinyin(r["region"]), pinyin(r["name"]))),
+    "name": ("按单位名称排序（拼音）", lambda r: pinyin(r["name"])),
+    "open": ("待审核多的在前", lambda r: (-r["open"], pinyin(r["name"]))),
+    "findings": ("问题多的在前", lambda r: (-r["findings"], -r["errors"], pinyin(r["name"]))),
+    "unfiled": ("未发布的在前", lambda r: (r["filed"], pinyin(r["name"]))),
 }
 SHOWS = {
     "": "全部单位",
