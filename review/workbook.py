@@ -25,7 +25,8 @@ SUMMARY = (
 )  # fmt: skip
 FINDINGS = (
     ("单位", 28), ("年度", 7), ("报告", 30), ("规则", 22), ("类别", 14), ("严重程度", 9), ("位置", 24),
-    ("说明", 70), ("应为", 10), ("实为", 10), ("审核意见", 10), ("整改状态", 10), ("责任单位", 18),
+    ("说明", 70), ("应为", 10), ("实为", 10), ("表格中", 10), ("正文中", 10), ("审核意见", 10), ("整改状态", 10),
+    ("责任单位", 18),
     ("审核说明", 40), ("审核人", 10), ("审核时间（北京时间）", 20), ("报告编号", 18),
 )  # fmt: skip
 CORRECTIONS = (
@@ -47,6 +48,13 @@ def number(value):
 
 def _copied(copied: dict | None) -> str | None:
     return f"{copied['share']:.0%}（{copied['sentences']} 句）" if copied else None
+
+
+def _compared(finding: dict) -> list:
+    """A finding's two numbers under the columns that say what they are: the arithmetic's 应为/实为, or a
+    text check's 表格中/正文中 (the table's number and the one the text states), as /audit's CSV has them."""
+    pair = [number(finding["expected"]), number(finding["found"])]
+    return ["", "", *pair] if finding["rule"].startswith("T") else [*pair, "", ""]
 
 
 def _cell(text: str | None):
@@ -108,7 +116,7 @@ def desk_workbook(table: dict) -> bytes:
                     [
                         row["name"], table["year"], r["source"], f["rule_name"], f["family_name"],
                         SEVERITY_NAMES.get(f["severity"], f["severity"]), f["label"] or "", f["message"],
-                        number(f["expected"]), number(f["found"]),
+                        *_compared(f),
                         f["decision_name"] if f["decidable"] else "", f["status_name"] or "", f["responsible"] or "",
                         f["note"], last.get("user", ""), local_time(last.get("at")), r["id"],
                     ]

@@ -214,6 +214,11 @@ def test_the_exports_read_back(tmp_path):
     assert row["审核意见"] == "确认" and row["审核说明"] == "第五部分与上年相同，须重写"
     assert row["责任单位"] == "县市场监管局办公室" and row["整改状态"] == "待整改" and row["审核人"] == "张三"
     assert row["位置"] == x3["label"] and row["报告编号"] == report_id
+    # a text check's two numbers are the table's and the text's, not 应为/实为
+    texts = [
+        dict(zip(header, line, strict=True)) for line in lines[1:] if str(line[header.index("规则")]).startswith("正文")
+    ]
+    assert texts and all(t["应为"] is None and t["实为"] is None and t["表格中"] is not None for t in texts)
     fixes = list(book["更正记录"].values)
     assert fixes[1][:8] == ("某县市场监督管理局", 2022, "b.txt", "行政复议·总计", 1, "空白", "单位提供",
                             "单位来函：复议一栏应为空白")  # fmt: skip
