@@ -31,6 +31,7 @@ DETAIL_NAMES = {
     "added": "新增", "updated": "更新", "removed": "移除", "unchanged": "未变", "address": "地址", "active": "状态",
     "report": "报告", "file": "文件", "responsible": "责任单位", "finding": "审核发现",
     "into": "并入",
+    "removed_names": "移除的单位",
 }  # fmt: skip
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
-from datetime import date
+from datetime import UTC, date, datetime
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
@@ -105,11 +105,18 @@ def _figure(report: dict, key: str) -> str:
 def desk_notice(table: dict, office: str = "", to: str = "", day: date | None = None) -> bytes:
     """Given the desk's table (review/desk.py desk_table), return the DOCX file's bytes: an official document
     from `office` to `to` (主送, 各有关单位 when not given), dated `day` (today)."""
-    region, year = table["region"] or "本地区", table["year"]
+    region, year = table["region"] or "", table["year"]
     document = Document()
     _format(document)
+    document.core_properties.author = document.core_properties.last_modified_by = office or ""
+    document.core_properties.created = document.core_properties.modified = datetime.now(UTC)
     title = document.add_heading(f"关于{region}{year}年度政府信息公开工作年度报告审核情况的通报", level=0)
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    pending = sum(row.get("open", 0) for row in table["rows"])
+    if pending:  # exported before the review was done: marked, so that it is not sent out as it stands
+        draft = document.add_paragraph(f"（草稿：尚有 {pending} 条审核发现待审核，审核完成后请重新导出）")
+        draft.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        draft.runs[0].font.color.rgb = RGBColor(0xC0, 0, 0)
     document.add_paragraph()
     addressee = document.add_paragraph(f"{to.strip() or '各有关单位'}：")
     addressee.paragraph_format.first_line_indent = Pt(0)
@@ -132,15 +139,8 @@ def desk_notice(table: dict, office: str = "", to: str = "", day: date | None = 
         f"涉及 {len({row['key'] for row, _, _ in confirmed})} 个单位。"
     )
     document.add_paragraph(said)
-    if unfiled:
-        document.add_paragraph(
-            "库中未找到年度报告的单位（请核实是否未发布，或报告署名与名单不同）："
-            + "、".join(r["name"] for r in unfiled)
-            + "。"
-        )
-    if table.get("others"):
-        names = "、".join(m["agency"] or f"机关不详（{m['source']}）" for m in table["others"])
-        document.add_paragraph(f"另有 {len(table['others'])} 份报告未能对应到名单中的单位：{names}。")
+    if unfiled:  # a fact about the library, not a verdict: the office checks the name before saying 未发布
+        document.add_paragraph("库中未找到年度报告的单位：" + "、".join(r["name"] for r in unfiled) + "。")
     late = [(row, r) for row in filed for r in row["reports"] if any(f["rule"] == "R2" for f in r["findings"])]
     if late:
         document.add_paragraph("发布晚于期限的单位：" + "、".join(row["name"] for row, _ in late) + "。")

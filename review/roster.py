@@ -171,7 +171,8 @@ def import_roster(engine: Engine, roster: list[Unit], user: str, source: str = "
         if gone:
             conn.execute(delete(units).where(units.c.key.in_(gone)))
         counts["removed"] = len(gone)
-        record(conn, user, "roster.import", source, **counts)
+        names = "、".join(sorted(old[k]["name"] for k in gone))  # the log says which, not only how many
+        record(conn, user, "roster.import", source, **counts, **({"removed_names": names} if names else {}))
     return counts
 
 

@@ -121,6 +121,10 @@ def desk_workbook(table: dict) -> bytes:
                         f["note"], last.get("user", ""), local_time(last.get("at")), r["id"],
                     ]
                 )  # fmt: skip
+    for m in table.get("others", []):  # reports matched to no unit: the office's to settle, never dropped
+        label = "名单外的报告" if table.get("from_roster") else "机关不详的报告"
+        filler = [None] * (len(SUMMARY) - 6)
+        summary.append([m["agency"] or "机关不详", None, None, label, m["source"], *filler, m["id"]])
     _sheet(book, "汇总", SUMMARY, summary, first=True)
     _sheet(book, "问题清单", FINDINGS, findings)
     _sheet(book, "更正记录", CORRECTIONS, corrections)

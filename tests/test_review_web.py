@@ -501,6 +501,7 @@ def test_a_roster_that_removes_units_is_imported_when_confirmed(tmp_path):
     done = admin.post("/review/roster", data={"csrf_token": token(admin), "confirm": "1", "name": "名单.csv",
                                                "text": html.unescape(text)}, follow_redirects=True)  # fmt: skip
     assert "新增 1、更新 0、移除 1" in done.text and "某县民政局" in done.text and "某县财政局" not in done.text
+    assert "移除的单位：某县财政局" in admin.get("/admin/log").text  # which, not only how many
 
 
 def test_an_empty_number_box_is_no_blank_unless_said(reviewer):
@@ -513,6 +514,9 @@ def test_an_empty_number_box_is_no_blank_unless_said(reviewer):
     empty = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": seen, "value": " ", "note": "核对原文"})
     page = reviewer.get(empty.headers["Location"]).text
     assert "请勾选“改为空白”" in page and "核对原文</textarea>" in page
+    # the refusal is said beside the form it is about (the page opens there), not only at its top
+    form = page[page.index('id="c-review.total"') :]
+    assert form.index("请勾选“改为空白”") < form.index("<form")
     assert key not in reviewer.get(f"/api/review/reports/{rid}").get_json()["corrected"]
     blank = reviewer.post(url, data={"csrf_token": token(reviewer), "seen": seen, "value": "", "blank": "1",
                                      "note": "报告此格未填"})  # fmt: skip

@@ -266,7 +266,7 @@ def _done(
     flash(message, "error" if error else "message")
     if error and anchor:  # the form comes back with what was typed into it
         fields = ("decision", "status", "responsible", "note", "value", "origin", "blank")
-        session["draft"] = {"anchor": anchor} | {k: request.form.get(k, "")[:2000] for k in fields}
+        session["draft"] = {"anchor": anchor, "message": message} | {k: request.form.get(k, "")[:2000] for k in fields}
     return redirect(url_for("review.report", report_id=report_id, cell=cell, _anchor=anchor or None), 303)
 
 
