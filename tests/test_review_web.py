@@ -502,6 +502,11 @@ def test_a_roster_that_removes_units_is_imported_when_confirmed(tmp_path):
                                                "text": html.unescape(text)}, follow_redirects=True)  # fmt: skip
     assert "新增 1、更新 0、移除 1" in done.text and "某县民政局" in done.text and "某县财政局" not in done.text
     assert "移除的单位：某县财政局" in admin.get("/admin/log").text  # which, not only how many
+    # the desk opens on the latest year a unit of the roster has a report for (the library's, when none has)
+    assert admin.get("/api/review").get_json()["year"] == 2022
+    only = "单位名称\n郑州经济技术开发区管委会\n"
+    admin.post("/review/roster", data={"csrf_token": token(admin), "confirm": "1", "name": "n.csv", "text": only})
+    assert names() == ["郑州经济技术开发区管委会"] and admin.get("/api/review").get_json()["year"] == 2021
 
 
 def test_an_empty_number_box_is_no_blank_unless_said(reviewer):

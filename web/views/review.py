@@ -67,9 +67,14 @@ PAGE = 50
 
 
 def _year() -> int:
-    years = [m["year"] for m in all_metas() if m["year"]]
-    latest = max(years) if years else 2024
-    return params.number("year", latest, 1990, 2100)
+    """The year asked for; by default the latest year a unit of the roster has a report for (the library's
+    latest year without a roster, or when no unit of it has one)."""
+    metas = [m for m in all_metas() if m["year"]]
+    desk = get_desk()
+    units = {u.key for u in desk.roster}
+    mine = [m["year"] for m in metas if units and desk.identity.key(m["agency"]) in units]
+    years = mine or [m["year"] for m in metas]
+    return params.number("year", max(years) if years else 2024, 1990, 2100)
 
 
 def _table() -> dict:
