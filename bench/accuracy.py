@@ -27,6 +27,7 @@ import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from index.reader.audit.arithmetic import audit
 from index.reader.errors import ParseError
@@ -143,10 +144,7 @@ class Score:
                 self.silent += findings == 0
 
     def add_alarms(self, truth: dict, report) -> None:
-        figures = {k: v for k, v in truth.items() if v != R.BLANK}
-        blank = [k for k, v in truth.items() if v == R.BLANK]
-        published = {(f.rule, f.location) for f in audit(figures, blank) if f.severity == "error"}
-        raised = {(f.rule, f.location) for f in report.findings if f.severity == "error" and f.rule[0] in "EIS"}
+        published, raised = alarms(truth, report)
         self.false_alarms += len(raised - published)
         self.missed += len(published - raised)
 
@@ -166,11 +164,22 @@ class Score:
         return f"{name:34} {self.cells:7} {share:7.2f}% {counts}"
 
 
+def alarms(truth: dict, report) -> tuple[set, set]:
+    """Given what a rendering must read back as (R.truth) and the report read from it, return the arithmetic
+    errors (rule, place) its printed numbers have and those the reading raised."""
+    figures = {k: v for k, v in truth.items() if v != R.BLANK}
+    blank = [k for k, v in truth.items() if v == R.BLANK]
+    published = {(f.rule, f.location) for f in audit(figures, blank) if f.severity == "error"}
+    raised = {(f.rule, f.location) for f in report.findings if f.severity == "error" and f.rule[0] in "EIS"}
+    return published, raised
+
+
 def _table_findings(report) -> int:
     """Findings on the tables (a wrong cell they flag is not silent); the text's and the office's do not count."""
     return sum(not f.rule.startswith(("T", "P")) for f in report.findings)
 
 
+@cache  # the real reports, parsed once for the documents of both formats
 def _real_reports() -> list:
     files = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT / "corpus" / "dev").glob("*.txt"))
     return [parse_file(f) for f in files]

@@ -19,6 +19,7 @@ import io
 import random
 import re
 from dataclasses import dataclass, field, replace
+from functools import cache
 
 from index.reader.report import Report
 from index.reader.tables.layout import (
@@ -361,14 +362,12 @@ def to_traditional(text: str) -> str:
     return text.translate(_s2t())
 
 
-_S2T: dict[int, int] = {}
-
-
+@cache
 def _s2t() -> dict[int, int]:
-    if not _S2T:
-        for trad, simple in sorted(_t2s_table().items()):
-            _S2T.setdefault(simple, trad)
-    return _S2T
+    back: dict[int, int] = {}
+    for trad, simple in sorted(_t2s_table().items()):
+        back.setdefault(simple, trad)
+    return back
 
 
 def without_captions(doc: Document) -> Document:

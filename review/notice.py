@@ -56,11 +56,8 @@ def _format(document) -> None:
         spacing = style.paragraph_format
         spacing.line_spacing_rule, spacing.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(28 if size < 20 else 36)
         spacing.space_before = spacing.space_after = Pt(0)
-        if name == "Normal":
-            spacing.first_line_indent = Pt(32)  # two characters
-        else:
-            spacing.first_line_indent = Pt(0) if name == "Title" else Pt(32)
-            spacing.keep_with_next = True
+        spacing.first_line_indent = Pt(0) if name == "Title" else Pt(32)  # two characters
+        spacing.keep_with_next = name != "Normal"  # a heading stays with what follows it
     _page_numbers(section)
 
 

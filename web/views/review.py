@@ -69,11 +69,9 @@ PAGE = 50
 def _year() -> int:
     """The year asked for; by default the latest year a unit of the roster has a report for (the library's
     latest year without a roster, or when no unit of it has one)."""
-    metas = [m for m in all_metas() if m["year"]]
-    desk = get_desk()
-    units = {u.key for u in desk.roster}
-    mine = [m["year"] for m in metas if units and desk.identity.key(m["agency"]) in units]
-    years = mine or [m["year"] for m in metas]
+    desk = get_desk()  # its reports by agency and year, which the table reads next
+    mine = [year for unit in desk.roster for year in desk.by_key.get(unit.key, {}) if year]
+    years = mine or [m["year"] for m in all_metas() if m["year"]]
     return params.number("year", max(years) if years else 2024, 1990, 2100)
 
 

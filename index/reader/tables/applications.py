@@ -9,7 +9,7 @@ glued into one line are then read by their labels and split by the arithmetic.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import product
 
 from ..text.normalize import fold
@@ -57,19 +57,23 @@ def read_applications(text: str) -> TableResult:
     lines = table_lines(text[start:])
     width = _width(lines)
     # a run of cells printed one a line is cut row by row or column by column, as its arithmetic says; a run
-    # whose arithmetic cannot tell is printed the way the table's other runs were (one extractor, one way)
-    decided: list[str] = []
-
-    def cut(cells: list[str], w: int, labels: list[str], **how) -> list[list[str]] | None:
-        return _cut(cells, w, template, named=_rows_named(labels, expected), **how)
-
-    number_rows(lines, width, lambda cells, w, labels: cut(cells, w, labels, decided=decided), APPLICANT_HEADERS)
-    told = set(decided) - {"?"}
-    hint = told.pop() if len(told) == 1 else None
+    # whose arithmetic cannot tell is printed the way the table's other runs were (one extractor, one way):
+    # read again with that way only when such a run and such a way are there
+    told: list[str] = []  # how each run the arithmetic could tell was printed
+    undecided: list[int] = []  # the sizes of the runs left uncut
     loose: list[int] = []  # where runs of cells that fit no row began
-    rows = number_rows(
-        lines, width, lambda cells, w, labels: cut(cells, w, labels, res=res, hint=hint), APPLICANT_HEADERS, loose
-    )
+
+    def cut_rows(hint: str | None) -> list[NumberRow]:
+        for kept in (told, undecided, loose):
+            kept.clear()
+        order = partial(_cut, template=template, hint=hint, told=told, undecided=undecided)
+        return number_rows(lines, width, order, APPLICANT_HEADERS, loose)
+
+    rows = cut_rows(None)
+    if undecided and len(set(told)) == 1:
+        rows = cut_rows(told[0])
+    for size in undecided:
+        res.warn("layout", f"表三有 {size} 个数字逐个印出，无法确定按行还是按列排列，未读出", "applications")
     placed = align(rows, expected)
     values: dict[str, tuple[int, ...]] = {}
     trailing = trailing_padding((p.cells for p in placed.values() if p.fields), width)
@@ -195,37 +199,37 @@ def _infer_total(res: TableResult, key: str) -> None:
 def _cut(
     cells: list[str],
     width: int,
+    labels: list[str],
     template: str,
-    named: int = 0,
-    res: TableResult | None = None,
     hint: str | None = None,
-    decided: list[str] | None = None,
+    told: list[str] | None = None,
+    undecided: list[int] | None = None,
 ) -> list[list[str]] | None:
-    """Given a run of cells printed one (or a column) a line, return them cut into rows, or None (said in
-    `res`) when neither row by row nor column by column can be told. `named`: how many rows the labels
-    printed just before the run name. A run the arithmetic cannot tell is cut the `hint` way ("rows" or
-    "columns") when given; `decided` collects how each run was told."""
+    """Given a run of cells printed one (or a column) a line and the labels printed just before it, return
+    them cut into rows, or None when neither row by row nor column by column can be told. A run the
+    arithmetic cannot tell is cut the `hint` way ("rows" or "columns") when given; `told` collects how the
+    others were printed, `undecided` the sizes of the runs left uncut."""
     if len(cells) % width:
         return None
     n = len(cells) // width
     by_rows = [cells[i * width : (i + 1) * width] for i in range(n)]
     by_columns = [[cells[c * n + r] for c in range(width)] for r in range(n)]
-    how = "rows" if n < 2 or by_rows == by_columns else _orientation(by_rows, by_columns, template, named)
-    if decided is not None and n >= 2 and by_rows != by_columns:
-        decided.append(how or "?")
+    how = "rows" if n < 2 or by_rows == by_columns else _orientation(by_rows, by_columns, template, labels)
+    if how is not None and told is not None and n >= 2 and by_rows != by_columns:
+        told.append(how)
     how = how or hint
-    if how is None and res is not None:
-        res.warn("layout", f"表三有 {len(cells)} 个数字逐个印出，无法确定按行还是按列排列，未读出", "applications")
+    if how is None and undecided is not None:
+        undecided.append(len(cells))
     return by_rows if how == "rows" else by_columns if how == "columns" else None
 
 
-def _orientation(by_rows: list[list[str]], by_columns: list[list[str]], template: str, named: int) -> str | None:
+def _orientation(by_rows: list[list[str]], by_columns: list[list[str]], template: str, labels: list[str]) -> str | None:
     """Whether a run was printed row by row ("rows") or, as some extractions print it (pdfminer: a page's part
     of the table at a time, its labels first), column by column ("columns"); None when it cannot be told."""
     n = len(by_rows)
     if n != len(APPLICATION_ROWS[template]):  # a part of the table: only each row's own sum can tell
-        if len(by_rows[0]) != 7 or named != n:  # its rows are not the labels just before it: their order unknown
-            return "rows"
+        if len(by_rows[0]) != 7 or _rows_named(labels, APPLICATION_ROWS[template]) != n:
+            return "rows"  # its rows are not the labels just before it: their order unknown
         a, b = _row_sums(by_rows), _row_sums(by_columns)
         return "columns" if b == n > a else "rows" if a > b else None
     a, b = _consistency(by_rows, template), _consistency(by_columns, template)
@@ -255,9 +259,7 @@ def _consistency(rows: list[list[str]], template: str) -> int:
     """Given the whole table as rows of cells, return how many of its identities (I1, E1, I2) hold."""
     keys = [r.key for r in APPLICATION_ROWS[template]]
     vals = {k: [0 if is_blank(c) else (parse_number(c) or 0) for c in row] for k, row in zip(keys, rows, strict=True)}
-    score = 0
-    if len(rows[0]) == 7:
-        score += sum(1 for v in vals.values() if sum(v[:6]) == v[6])
+    score = _row_sums(rows) if len(rows[0]) == 7 else 0
     for c in range(len(rows[0])):
         score += vals["new"][c] + vals["carried_over"][c] == vals["total"][c] + vals["carried_forward"][c]
         score += sum(vals[k][c] for k in OUTCOME_KEYS[template]) == vals["total"][c]

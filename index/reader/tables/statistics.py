@@ -40,6 +40,7 @@ LEGACY_ROWS = (
     ("litigation", "行政诉讼数", r"(?<![接受])行政诉讼数", False),
 )
 LEGACY_NAMES = {key: name for key, name, _, _ in LEGACY_ROWS}
+_MONEY = {key for key, _, _, money in LEGACY_ROWS if money}  # the rows whose figures are amounts
 MEASURE_NAMES = {"year": "本年", "cumulative": "历年累计"}
 _UNIT = r"\s*(?:条|件|个|次|人次|项|份|万元|元)?\s*"
 _LABELS = re.compile("|".join(f"(?P<{key}>{label})" for key, _, label, _ in LEGACY_ROWS))
@@ -80,7 +81,7 @@ def read_statistics(text: str) -> TableResult:
         if not tokens:
             continue  # a label and no number after it
         name = LEGACY_NAMES[key]
-        amount = LEGACY_ROWS[[k for k, *_ in LEGACY_ROWS].index(key)][3]
+        amount = key in _MONEY
         keys = [f"legacy.{key}.{m}" for m in measures]
         cells = _cells(tokens, len(measures), glued)
         if cells is None:
@@ -128,7 +129,7 @@ def _read_apart(text: str, keys: list[str], measures: list[str], res: TableResul
         return
     row_units = units if len(units) == k else [""] * k
     for key, cells, unit in zip(keys, fitting[0], row_units, strict=True):
-        amount = LEGACY_ROWS[[name for name, *_ in LEGACY_ROWS].index(key)][3]
+        amount = key in _MONEY
         _store(res, [f"legacy.{key}.{m}" for m in measures], cells, True, unit=unit, amount=amount, at=at)
     res.warn(
         "layout",
@@ -154,7 +155,7 @@ def _read_fields(folded: str, start: int, measures: list[str], res: TableResult)
         if m is None or m.lastgroup in seen or len(line.cells) != len(measures):
             continue
         seen.add(m.lastgroup)
-        amount = LEGACY_ROWS[[k for k, *_ in LEGACY_ROWS].index(m.lastgroup)][3]
+        amount = m.lastgroup in _MONEY
         unit = re.fullmatch(_UNIT, line.label[m.end() :])
         keys = [f"legacy.{m.lastgroup}.{measure}" for measure in measures]
         _store(
